@@ -1,0 +1,15 @@
+"""Top-level URL map; each app owns its own URLs (see PRODUCT.md "URL map")."""
+
+from django.contrib import admin
+from django.urls import path
+
+from conference.health import healthz
+
+admin.site.site_header = "Conference program administration"
+admin.site.site_title = "Conference program"
+admin.site.index_title = "Program and accounts"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

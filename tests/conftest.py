@@ -1,0 +1,12 @@
+"""Settings every test shares."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # The manifest storage needs collectstatic first; tests that want it say so themselves.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,0 +1,103 @@
+"""Small factories for program data; tests build exactly what they need."""
+
+import datetime
+import zoneinfo
+
+import factory
+
+from program.models import (
+    Authorship,
+    Conference,
+    Person,
+    Poster,
+    Room,
+    Session,
+    SessionKind,
+    Speakership,
+    Talk,
+)
+
+PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conference
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"conf{n}")
+    name = factory.Sequence(lambda n: f"Conference {n}")
+    timezone = "America/Los_Angeles"
+    city = "Santa Clara"
+    start_date = datetime.date(2025, 5, 12)
+    end_date = datetime.date(2025, 5, 15)
+    is_published = True
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    conference = factory.SubFactory(ConferenceFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    conference = factory.SubFactory(ConferenceFactory)
+    kind = SessionKind.POSTER_SESSION
+    title = factory.Sequence(lambda n: f"Session {n}")
+    day = datetime.date(2025, 5, 15)
+    position = factory.Sequence(lambda n: n)
+    starts_at = factory.LazyAttribute(
+        lambda o: datetime.datetime.combine(o.day, datetime.time(8, 30), tzinfo=PACIFIC)
+    )
+    ends_at = None
+    room = None
+
+
+class PosterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Poster
+
+    session = factory.SubFactory(SessionFactory)
+    title = factory.Sequence(lambda n: f"Poster {n}")
+    abstract = "An abstract."
+    position = factory.Sequence(lambda n: n)
+
+
+class TalkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Talk
+
+    session = factory.SubFactory(SessionFactory, kind=SessionKind.INVITED_TALK)
+    title = factory.Sequence(lambda n: f"Talk {n}")
+    abstract = "A talk."
+    position = factory.Sequence(lambda n: n)
+
+
+def make_poster(session=None, authors=(), **fields) -> Poster:
+    """A poster with people as its ordered authors, given as names or Person objects."""
+    poster = PosterFactory(session=session, **fields) if session else PosterFactory(**fields)
+    for position, author in enumerate(authors, start=1):
+        person = author if isinstance(author, Person) else PersonFactory(name=author)
+        Authorship.objects.create(poster=poster, person=person, position=position)
+    return poster
+
+
+def make_talk(session=None, speakers=(), **fields) -> Talk:
+    talk = TalkFactory(session=session, **fields) if session else TalkFactory(**fields)
+    for position, speaker in enumerate(speakers, start=1):
+        person = speaker if isinstance(speaker, Person) else PersonFactory(name=speaker)
+        Speakership.objects.create(talk=talk, person=person, position=position)
+    return talk
