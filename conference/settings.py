@@ -31,7 +31,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -162,13 +164,17 @@ else:
 # --- Email --------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:password@mail.example.org:587/?tls=True; console by default.
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:"))
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-EMAIL_HOST = _email["EMAIL_HOST"]
-EMAIL_PORT = _email["EMAIL_PORT"]
-EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
-EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
-EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
-EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": _email["EMAIL_USE_TLS"],
+        "use_ssl": _email["EMAIL_USE_SSL"],
+        "timeout": _email["EMAIL_TIMEOUT"] or 10,
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "program@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

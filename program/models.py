@@ -164,7 +164,9 @@ class SessionKind(models.TextChoices):
 
 def ends_after_start(prefix: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+        condition=Q(ends_at__isnull=True)
+        | Q(starts_at__isnull=True)
+        | Q(ends_at__gt=F("starts_at")),
         name=f"{prefix}_ends_after_start",
         violation_error_message="The end time must be after the start time.",
     )
@@ -301,7 +303,11 @@ class SessionItem(TimedItem):
 
     def clean(self) -> None:
         errors = self.clean_times()
-        if self.room_id and self.session_id and self.room.conference_id != self.session.conference_id:
+        if (
+            self.room_id
+            and self.session_id
+            and self.room.conference_id != self.session.conference_id
+        ):
             errors["room"] = (
                 f"This room belongs to {self.room.conference}, not to {self.session.conference}."
             )

@@ -1,0 +1,61 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make run    set up and serve the site on http://127.0.0.1:8000 (SQLite, no other service)
+#   make test   set up and run the test suite (DATABASE_URL picks PostgreSQL instead of SQLite)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+# The first Python >= 3.12 found: on PATH, then pyenv's versions. Django 6.1 needs 3.12 or newer.
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+	  command -v $$candidate >/dev/null 2>&1 || continue; \
+	  $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	    && { command -v $$candidate; break; }; \
+	done)
+
+.PHONY: help run test lint format check clean
+
+help:
+	@echo "make run    set up and serve the site on http://$(HOST):$(PORT)"
+	@echo "make test   set up and run the tests (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint   ruff, migrations check"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "No Python 3.12 or newer found. Install one (e.g. 'pyenv install 3.13' or your"; \
+	  echo "system's python3.13 package) or name it: make PYTHON=/path/to/python3.13 ..."; \
+	  exit 1; fi
+	@[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	  || { rm -rf $(VENV); echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py prepare_site
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/); Ctrl-C stops."
+	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) \
+	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

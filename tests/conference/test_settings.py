@@ -1,0 +1,182 @@
+"""Settings come from the environment with safe defaults; each case runs in a fresh process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CONFIG_VARIABLES = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "EMAIL_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+)
+
+READ_SETTINGS = """
+import json
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "SECRET_KEY": settings.SECRET_KEY,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "ENGINE": db["ENGINE"], "NAME": str(db["NAME"]), "HOST": db.get("HOST", ""),
+    "CACHE": settings.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
+    "MAILER": settings.MAILERS["default"],
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+}))
+"""
+
+
+def clean_environment(data_dir: Path, **variables: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE="conference.settings", DATA_DIR=str(data_dir), **variables)
+    return env
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def read_settings(data_dir: Path, **variables: str) -> dict:
+    result = run_python(READ_SETTINGS, clean_environment(data_dir, **variables))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_defaults_are_safe_sqlite_in_data_folder_debug_off_console_email(tmp_path):
+    values = read_settings(tmp_path)
+    assert values["DEBUG"] is False
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["NAME"] == str(tmp_path / "db.sqlite3")
+    assert values["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["MAILER"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+def test_development_secret_is_generated_once_kept_private_and_reused(tmp_path):
+    first = read_settings(tmp_path)["SECRET_KEY"]
+    second = read_settings(tmp_path)["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 50
+    secret_file = tmp_path / "secret_key"
+    assert secret_file.read_text() == first
+    assert secret_file.stat().st_mode & 0o077 == 0
+    assert read_settings(tmp_path / "other")["SECRET_KEY"] != first
+
+
+def test_secret_key_debug_and_hosts_come_from_the_environment(tmp_path):
+    values = read_settings(
+        tmp_path, SECRET_KEY="s3cret-from-env", DEBUG="true", ALLOWED_HOSTS="a.example, b.example"
+    )
+    assert values["SECRET_KEY"] == "s3cret-from-env"
+    assert values["DEBUG"] is True
+    assert values["ALLOWED_HOSTS"] == ["a.example", "b.example"]
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_debug_value_that_is_not_yes_or_no_is_refused(tmp_path):
+    result = run_python(READ_SETTINGS, clean_environment(tmp_path, DEBUG="maybe"))
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    values = read_settings(tmp_path, DATABASE_URL="postgres://someone@db.internal:5433/program")
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["NAME"] == "program"
+    assert values["HOST"] == "db.internal"
+
+
+def test_redis_url_selects_the_shared_redis_cache(tmp_path):
+    values = read_settings(tmp_path, REDIS_URL="redis://cache.internal:6379/2")
+    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
+
+
+def test_an_unknown_cache_url_is_refused_with_a_message(tmp_path):
+    result = run_python(READ_SETTINGS, clean_environment(tmp_path, CACHE_URL="memcache://x"))
+    assert result.returncode != 0
+    assert "CACHE_URL must start with redis://" in result.stderr
+
+
+def test_email_url_selects_smtp(tmp_path):
+    values = read_settings(tmp_path, EMAIL_URL="smtp://user:pw@mail.example.org:587/?tls=True")
+    assert values["MAILER"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    options = values["MAILER"]["OPTIONS"]
+    assert options["host"] == "mail.example.org"
+    assert options["port"] == 587
+    assert options["username"] == "user"
+    assert options["use_tls"] is True
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7-Qk2v9LmZr4TbWc8NpHsYd3FgJa6UeRiOo1XnVt5KlMqBz0CwEyPuIhGfDjSaAb",
+    "ALLOWED_HOSTS": "program.example.org",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_PROXY_SSL_HEADER": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "EMAIL_URL": "smtp://program:pw@mail.example.org:587/?tls=True",
+}
+
+
+def test_deploy_check_is_clean_with_the_documented_production_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=clean_environment(tmp_path, **PRODUCTION),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_debug_is_left_on(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=clean_environment(tmp_path, **{**PRODUCTION, "DEBUG": "true"}),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr
+
+
+def test_the_shared_cache_really_stores_in_redis(tmp_path):
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    code = """
+import django, os
+django.setup()
+from django.core.cache import cache
+cache.set("settings-test", {"ok": "Böther"}, 30)
+print(cache.get("settings-test")["ok"])
+"""
+    result = run_python(code, clean_environment(tmp_path, REDIS_URL=url))
+    if result.returncode != 0 and "ConnectionError" in result.stderr:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url} under CI: {result.stderr[-300:]}")
+        pytest.skip(f"no Redis server at {url}; CI runs this test against a real one")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Böther"

@@ -1,0 +1,251 @@
+"""The program's rules: validation messages in clean(), constraints in the database."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from program.models import Authorship, Conference, Person, Session, SessionKind, Speakership
+from tests.factories import (
+    PACIFIC,
+    ConferenceFactory,
+    PersonFactory,
+    PosterFactory,
+    RoomFactory,
+    SessionFactory,
+    make_poster,
+    make_talk,
+)
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+
+
+def pacific(hour: int, minute: int = 0, day: int = 15) -> datetime.datetime:
+    return datetime.datetime(2025, 5, day, hour, minute, tzinfo=PACIFIC)
+
+
+def test_conference_accepts_an_iana_time_zone_and_refuses_others():
+    conference = ConferenceFactory.build(timezone="America/Los_Angeles")
+    conference.full_clean()
+    assert conference.zone == zoneinfo.ZoneInfo("America/Los_Angeles")
+    for bad in ("Mars/Olympus_Mons", "PDT-ish", " America/Los_Angeles", "../etc/passwd", ""):
+        conference.timezone = bad
+        with pytest.raises(ValidationError) as error:
+            conference.full_clean()
+        assert "timezone" in error.value.message_dict
+
+
+def test_conference_lists_its_days_from_start_to_end():
+    conference = ConferenceFactory.build(
+        start_date=datetime.date(2025, 5, 12), end_date=datetime.date(2025, 5, 15)
+    )
+    assert conference.days == [datetime.date(2025, 5, d) for d in (12, 13, 14, 15)]
+
+
+def test_conference_cannot_end_before_it_starts_in_clean_and_in_the_database():
+    conference = ConferenceFactory.build(
+        slug="backwards", start_date=datetime.date(2025, 5, 15), end_date=datetime.date(2025, 5, 1)
+    )
+    with pytest.raises(ValidationError, match="cannot end before it starts"):
+        conference.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        conference.save()
+
+
+def test_conference_slugs_are_unique():
+    ConferenceFactory(slug="mlsys2025")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Conference.objects.create(
+            slug="mlsys2025",
+            name="Again",
+            timezone="UTC",
+            start_date=datetime.date(2025, 1, 1),
+            end_date=datetime.date(2025, 1, 2),
+        )
+
+
+def test_person_slugs_are_unique_and_names_are_kept_as_printed():
+    person = PersonFactory(name="Maximilian Böther", slug="maximilian-bother")
+    person.refresh_from_db()
+    assert person.name == "Maximilian Böther"
+    assert Person.slug_base("Maximilian Böther") == "maximilian-bother"
+    assert Person.slug_base("BOYUAN FENG") == "boyuan-feng"
+    assert Person.slug_base("···") == "person"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PersonFactory(name="Another Böther", slug="maximilian-bother")
+
+
+def test_person_links_must_be_a_list_of_web_addresses():
+    person = PersonFactory.build(slug="ling-liu", links=["https://example.org/ling"])
+    person.full_clean()
+    for bad in (["javascript:alert(1)"], "https://example.org", [42], ["not a url"]):
+        person.links = bad
+        with pytest.raises(ValidationError) as error:
+            person.full_clean()
+        assert "links" in error.value.message_dict
+
+
+def test_session_heading_reads_like_the_conference_page():
+    assert (
+        SessionFactory.build(title="Session 9: Parallel").heading == "Poster: Session 9: Parallel"
+    )
+    assert (
+        SessionFactory.build(
+            kind=SessionKind.REGISTRATION, title="Registration and Check-in"
+        ).heading
+        == "Registration Desk: Registration and Check-in"
+    )
+    assert (
+        SessionFactory.build(kind=SessionKind.CLOSING_REMARKS, title="Closing Remarks").heading
+        == "Closing Remarks"
+    )
+    assert SessionFactory.build(kind=SessionKind.OTHER, title="Lunch").heading == "Lunch"
+
+
+def test_session_end_before_start_is_refused_with_a_message_and_by_the_database():
+    session = SessionFactory(starts_at=pacific(10), ends_at=None)
+    session.ends_at = pacific(9)
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert error.value.message_dict["ends_at"] == ["The end time must be after the start time."]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(ends_at=pacific(9))
+
+
+def test_session_end_without_a_start_is_refused():
+    session = SessionFactory.build(starts_at=None, ends_at=pacific(9))
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert "ends_at" in error.value.message_dict
+
+
+def test_session_without_a_known_time_is_valid_and_keeps_its_place_in_the_day():
+    conference = ConferenceFactory()
+    first = SessionFactory(conference=conference, position=1, starts_at=pacific(8, 30))
+    untimed = SessionFactory(
+        conference=conference, position=2, starts_at=None, kind=SessionKind.INVITED_TALK
+    )
+    later = SessionFactory(conference=conference, position=3, starts_at=pacific(13, 15))
+    untimed.full_clean()
+    day = Session.objects.for_day(conference, datetime.date(2025, 5, 15)).in_program_order()
+    assert list(day) == [first, untimed, later]
+
+
+def test_session_time_must_fall_on_its_day_in_the_conference_zone():
+    # 23:30 in Santa Clara on the 14th is already the 15th in UTC: the zone decides, not UTC.
+    session = SessionFactory.build(
+        conference=ConferenceFactory(),
+        day=datetime.date(2025, 5, 15),
+        starts_at=pacific(23, 30, 14),
+    )
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert "2025-05-14" in error.value.message_dict["starts_at"][0]
+    session.day = datetime.date(2025, 5, 14)
+    session.full_clean()
+
+
+def test_session_day_must_be_within_the_conference_dates():
+    session = SessionFactory.build(
+        conference=ConferenceFactory(), day=datetime.date(2025, 6, 1), starts_at=None
+    )
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert "outside" in error.value.message_dict["day"][0]
+
+
+def test_session_room_must_belong_to_the_sessions_conference():
+    conference, other = ConferenceFactory(), ConferenceFactory()
+    session = SessionFactory.build(conference=conference, room=RoomFactory(conference=other))
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert f"belongs to {other}" in error.value.message_dict["room"][0]
+
+
+def test_room_names_are_unique_within_a_conference_only():
+    conference = ConferenceFactory()
+    RoomFactory(conference=conference, name="Mission City Ballroom")
+    RoomFactory(name="Mission City Ballroom")  # another conference
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoomFactory(conference=conference, name="Mission City Ballroom")
+
+
+def test_poster_takes_time_and_room_from_its_session_unless_set():
+    room = RoomFactory()
+    session = SessionFactory(
+        conference=room.conference, room=room, starts_at=pacific(13, 15), ends_at=pacific(14, 40)
+    )
+    poster = PosterFactory(session=session)
+    assert poster.effective_room == room
+    assert poster.effective_starts_at == pacific(13, 15)
+    assert poster.effective_ends_at == pacific(14, 40)
+    assert poster.conference == room.conference
+
+    own_room = RoomFactory(conference=room.conference, name="Hall B")
+    poster.room, poster.starts_at, poster.ends_at = own_room, pacific(13, 30), None
+    assert poster.effective_room == own_room
+    assert poster.effective_starts_at == pacific(13, 30)
+    assert poster.effective_ends_at is None  # the session's end says nothing about the new time
+
+
+def test_poster_room_of_another_conference_is_refused():
+    poster = PosterFactory.build(session=SessionFactory(), room=RoomFactory())
+    with pytest.raises(ValidationError) as error:
+        poster.full_clean()
+    assert "room" in error.value.message_dict
+
+
+def test_poster_end_before_start_is_refused_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PosterFactory(starts_at=pacific(10), ends_at=pacific(9))
+
+
+def test_author_positions_are_unique_and_one_person_is_listed_once_per_poster():
+    ana = PersonFactory(name="Ana Klimovic")
+    poster = make_poster(authors=[ana, "Maximilian Böther"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Authorship.objects.create(poster=poster, person=PersonFactory(), position=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Authorship.objects.create(poster=poster, person=ana, position=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Authorship.objects.create(poster=poster, person=PersonFactory(), position=0)
+
+
+def test_speaker_positions_are_unique_and_one_person_is_listed_once_per_talk():
+    ling = PersonFactory(name="Ling Liu")
+    talk = make_talk(speakers=[ling])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Speakership.objects.create(talk=talk, person=PersonFactory(), position=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Speakership.objects.create(talk=talk, person=ling, position=2)
+
+
+def test_a_person_is_one_record_linked_to_all_their_papers_and_talks():
+    ana = PersonFactory(name="Ana Klimovic")
+    first = make_poster(authors=["Maximilian Böther", ana])
+    second = make_poster(authors=["YOUHE JIANG", ana])
+    talk = make_talk(speakers=[ana])
+    assert set(ana.posters.all()) == {first, second}
+    assert list(ana.talks.all()) == [talk]
+
+
+def test_a_person_with_papers_cannot_be_deleted_from_under_them():
+    ana = PersonFactory(name="Ana Klimovic")
+    make_poster(authors=[ana])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ana.delete()
+
+
+def test_natural_keys_are_slugs_and_uids():
+    room = RoomFactory(name="Mission City Ballroom")
+    poster = make_poster(authors=["Ana Klimovic"])
+    assert room.natural_key() == (room.conference.slug, "Mission City Ballroom")
+    assert Conference.objects.get_by_natural_key(room.conference.slug) == room.conference
+    assert poster.natural_key() == (str(poster.uid),)
+    authorship = poster.authorships.get()
+    assert authorship.natural_key() == (str(poster.uid), 1)
+    assert Authorship.objects.get_by_natural_key(str(poster.uid), 1) == authorship

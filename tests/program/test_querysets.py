@@ -1,0 +1,68 @@
+"""Loading a day's program costs the same few queries however big the day is."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from program.models import Session, SessionKind
+from tests.factories import ConferenceFactory, RoomFactory, SessionFactory, make_poster, make_talk
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2025, 5, 15)
+
+
+def build_day(conference, sessions: int, posters: int, authors: int) -> None:
+    room = RoomFactory(conference=conference)
+    for s in range(sessions):
+        session = SessionFactory(conference=conference, room=room, position=s)
+        for _ in range(posters):
+            make_poster(session, authors=[f"Author {s}-{a}" for a in range(authors)])
+    talk_session = SessionFactory(
+        conference=conference, kind=SessionKind.INVITED_TALK, starts_at=None, position=sessions
+    )
+    make_talk(talk_session, speakers=["Ling Liu"])
+
+
+def read_everything(conference) -> tuple[int, list[str]]:
+    """Touch every field a day page shows; return the query count and the author names."""
+    names = []
+    with CaptureQueriesContext(connection) as queries:
+        for session in Session.objects.for_day(conference, DAY).in_program_order().with_program():
+            _ = session.heading, session.conference.zone, session.room
+            for poster in session.posters.all():
+                _ = poster.effective_room, poster.effective_starts_at
+                names += [authorship.person.name for authorship in poster.authorships.all()]
+            for talk in session.talks.all():
+                names += [s.person.name for s in talk.speakerships.all()]
+    return len(queries), names
+
+
+def test_a_days_program_loads_in_five_queries_whatever_its_size():
+    small, large = ConferenceFactory(slug="small"), ConferenceFactory(slug="large")
+    build_day(small, sessions=1, posters=1, authors=1)
+    build_day(large, sessions=6, posters=12, authors=5)
+
+    small_count, small_names = read_everything(small)
+    large_count, large_names = read_everything(large)
+
+    assert small_count == large_count == 5
+    assert len(small_names) == 1 + 1
+    assert len(large_names) == 6 * 12 * 5 + 1
+
+
+def test_authors_come_back_in_their_printed_order():
+    conference = ConferenceFactory()
+    session = SessionFactory(conference=conference)
+    printed = ["Yixin Dong", "Charlie Ruan", "Yaxing Cai", "Ziyi Xu", "Yilong Zhao"]
+    make_poster(session, authors=printed)
+    loaded = Session.objects.for_day(conference, DAY).with_program().get()
+    assert [a.person.name for a in loaded.posters.get().authorships.all()] == printed
+
+
+def test_published_hides_draft_conferences():
+    SessionFactory(conference=ConferenceFactory(slug="draft", is_published=False))
+    shown = SessionFactory(conference=ConferenceFactory(slug="live", is_published=True))
+    assert list(Session.objects.published()) == [shown]
