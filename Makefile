@@ -45,7 +45,14 @@ run: $(VENV)/.installed
 	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) \
 	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-test: $(VENV)/.installed
+# The browser tests' accessibility scan uses axe-core from the npm registry; without npm (or
+# without Debian's chromium) those tests are skipped with a message, and CI installs both.
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
+
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

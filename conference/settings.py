@@ -208,6 +208,16 @@ STORAGES = {
 }
 
 # --- Program ------------------------------------------------------------------------------------
+# Part of every page's ETag, so that a new release does not answer 304 with old markup. Deploys
+# set it (e.g. to the commit); otherwise it follows the code and templates on disk.
+BUILD_ID = os.environ.get("BUILD_ID") or str(
+    max(
+        path.stat().st_mtime_ns
+        for folder in ("program", "accounts", "templates", "static")
+        for path in (BASE_DIR / folder).rglob("*")
+        if path.suffix in {".py", ".html", ".css", ".js", ".txt"} and path.is_file()
+    )
+)
 # The fixture that the run command loads into an empty database.
 PROGRAM_FIXTURE = BASE_DIR / "fixtures" / "mlsys2025.json"
 

@@ -1,7 +1,7 @@
 """Top-level URL map; each app owns its own URLs (see PRODUCT.md "URL map")."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from conference.health import healthz
 
@@ -12,4 +12,6 @@ admin.site.index_title = "Program and accounts"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Last: the program's own paths start with a conference slug.
+    path("", include("program.urls")),
 ]

@@ -12,10 +12,12 @@ import uuid
 import zoneinfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.timezone import now
 
 from program import querysets
 
@@ -50,8 +52,59 @@ def validate_links(value) -> None:
             ) from error
 
 
+class ProgramPart(models.Model):
+    """A model whose saves and deletes change its conference's public pages.
+
+    Saving or deleting one object moves its conference's ``program_changed_at`` forward, so that
+    cached pages (ETag / Last-Modified) are refreshed. Deletes that cascade from a parent do not
+    call this per row: the parent's own delete has already done it. Bulk queryset writes skip it;
+    code that uses them calls ``Conference.touch()`` itself.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.touch_conferences()
+
+    def delete(self, *args, **kwargs):
+        affected = list(self.affected_conferences().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Conference.objects.filter(pk__in=affected).update(program_changed_at=now())
+        return result
+
+    def affected_conferences(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def touch_conferences(self) -> None:
+        Conference.objects.filter(pk__in=self.affected_conferences().values("pk")).update(
+            program_changed_at=now()
+        )
+
+
+# Top-level paths of the site; a conference slug may not take one of them.
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "accounts", "agenda", "conferences", "healthz", "static", "timezone", "media"}
+)
+
+
+def validate_conference_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            "%(value)s is a reserved address on this site; choose another slug.",
+            params={"value": value},
+            code="reserved_slug",
+        )
+
+
 class Conference(models.Model):
-    slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs: mlsys2025.")
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[validate_conference_slug],
+        help_text="Used in URLs: mlsys2025.",
+    )
     name = models.CharField(max_length=200, help_text="Short name: MLSys 2025.")
     full_name = models.CharField(max_length=300, blank=True)
     timezone = models.CharField(
@@ -65,6 +118,12 @@ class Conference(models.Model):
     end_date = models.DateField()
     is_published = models.BooleanField(
         "published", default=False, help_text="Drafts are visible to organizers only."
+    )
+    program_changed_at = models.DateTimeField(
+        default=now,
+        editable=False,
+        help_text="Moved forward by every edit of this conference's program; pages use it for"
+        " Last-Modified and ETag.",
     )
 
     objects = querysets.ConferenceQuerySet.as_manager()
@@ -82,8 +141,20 @@ class Conference(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.program_changed_at = now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("program:overview", kwargs={"conference": self.slug})
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def touch(self) -> None:
+        """Mark the program as changed after bulk writes that bypass save()."""
+        self.program_changed_at = now()
+        Conference.objects.filter(pk=self.pk).update(program_changed_at=self.program_changed_at)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -95,7 +166,7 @@ class Conference(models.Model):
         return [self.start_date + datetime.timedelta(days=n) for n in range(max(count, 0))]
 
 
-class Room(models.Model):
+class Room(ProgramPart):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(max_length=200)
 
@@ -114,13 +185,22 @@ class Room(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            f"program:{self._meta.model_name}-detail",
+            kwargs={"conference": self.conference.slug, "pk": self.pk},
+        )
+
     def natural_key(self) -> tuple[str, str]:
         return (self.conference.slug, self.name)
 
     natural_key.dependencies = ["program.conference"]
 
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(pk=self.conference_id)
 
-class Person(models.Model):
+
+class Person(ProgramPart):
     name = models.CharField(max_length=200, help_text="Exactly as printed in the program.")
     slug = models.SlugField(max_length=220, unique=True)
     affiliation = models.CharField(max_length=300, blank=True)
@@ -141,6 +221,12 @@ class Person(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(
+            Q(sessions__posters__authorships__person=self)
+            | Q(sessions__talks__speakerships__person=self)
+        )
 
     @staticmethod
     def slug_base(name: str) -> str:
@@ -172,7 +258,7 @@ def ends_after_start(prefix: str) -> models.CheckConstraint:
     )
 
 
-class TimedItem(models.Model):
+class TimedItem(ProgramPart):
     """Fields and rules shared by sessions, posters and talks."""
 
     uid = models.UUIDField(
@@ -225,6 +311,14 @@ class Session(TimedItem):
 
     def __str__(self) -> str:
         return self.heading
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "program:session-detail", kwargs={"conference": self.conference.slug, "pk": self.pk}
+        )
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(pk=self.conference_id)
 
     @property
     def heading(self) -> str:
@@ -283,9 +377,18 @@ class SessionItem(TimedItem):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            f"program:{self._meta.model_name}-detail",
+            kwargs={"conference": self.session.conference.slug, "pk": self.pk},
+        )
+
     @property
     def conference(self) -> Conference:
         return self.session.conference
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(sessions=self.session_id)
 
     @property
     def effective_room(self) -> Room | None:
@@ -343,12 +446,21 @@ class Talk(SessionItem):
         indexes = [models.Index(fields=["session", "position"], name="talk_order_idx")]
 
 
+def missing_parent(link, parent: str) -> str:
+    """Names a fixture record whose poster or talk is missing, so an organizer can find it."""
+    person = Person.objects.filter(pk=link.person_id).values_list("slug", flat=True).first()
+    return (
+        f"{link._meta.label} at position {link.position} for person {person or link.person_id!r}"
+        f" names a {parent} that is neither in the database nor earlier in the fixture."
+    )
+
+
 class Authorship(models.Model):
     """One author of one poster, at a position in the printed author list (1 = first)."""
 
     poster = models.ForeignKey(Poster, on_delete=models.CASCADE, related_name="authorships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorships")
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
 
     objects = querysets.AuthorshipQuerySet.as_manager()
 
@@ -376,6 +488,8 @@ class Authorship(models.Model):
         return f"{self.position}. {self.person}"
 
     def natural_key(self) -> tuple[str, int]:
+        if not self.poster_id:
+            raise ValueError(missing_parent(self, "poster"))
         return (*self.poster.natural_key(), self.position)
 
     natural_key.dependencies = ["program.poster", "program.person"]
@@ -386,7 +500,7 @@ class Speakership(models.Model):
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="speakerships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="speakerships")
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
 
     objects = querysets.SpeakershipQuerySet.as_manager()
 
@@ -414,6 +528,8 @@ class Speakership(models.Model):
         return f"{self.position}. {self.person}"
 
     def natural_key(self) -> tuple[str, int]:
+        if not self.talk_id:
+            raise ValueError(missing_parent(self, "talk"))
         return (*self.talk.natural_key(), self.position)
 
     natural_key.dependencies = ["program.talk", "program.person"]

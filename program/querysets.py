@@ -10,15 +10,31 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from program.search import terms
 
 if TYPE_CHECKING:
     from program.models import Conference
 
 
+def each_word_matches(query: str, condition_for_word) -> Q:
+    """AND over the query's folded words of ``condition_for_word(word)``."""
+    condition = Q()
+    for word in terms(query):
+        condition &= condition_for_word(word)
+    return condition
+
+
 class ConferenceQuerySet(models.QuerySet):
     def published(self) -> ConferenceQuerySet:
         return self.filter(is_published=True)
+
+    def visible_to(self, user) -> ConferenceQuerySet:
+        """Drafts are for staff (organizers) only."""
+        if user is not None and user.is_active and user.is_staff:
+            return self
+        return self.published()
 
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
@@ -32,6 +48,30 @@ class RoomQuerySet(models.QuerySet):
 class PersonQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
+
+    def search(self, query: str) -> PersonQuerySet:
+        return self.filter(
+            each_word_matches(
+                query,
+                lambda word: Q(name__folded__contains=word) | Q(affiliation__folded__contains=word),
+            )
+        )
+
+    def in_conference(self, conference: Conference) -> PersonQuerySet:
+        from program.models import Authorship, Speakership
+
+        return self.filter(
+            Exists(
+                Authorship.objects.filter(
+                    person=OuterRef("pk"), poster__session__conference=conference
+                )
+            )
+            | Exists(
+                Speakership.objects.filter(
+                    person=OuterRef("pk"), talk__session__conference=conference
+                )
+            )
+        )
 
 
 class ByUidQuerySet(models.QuerySet):
@@ -50,6 +90,16 @@ class SessionQuerySet(ByUidQuerySet):
 
     def for_day(self, conference: Conference, day: datetime.date) -> SessionQuerySet:
         return self.filter(conference=conference, day=day)
+
+    def search(self, query: str) -> SessionQuerySet:
+        return self.filter(
+            each_word_matches(
+                query,
+                lambda word: (
+                    Q(title__folded__contains=word) | Q(description__folded__contains=word)
+                ),
+            )
+        )
 
     def in_program_order(self) -> SessionQuerySet:
         # The explicit position decides; a session without a known time keeps its place.
@@ -81,9 +131,33 @@ class SessionQuerySet(ByUidQuerySet):
         )
 
 
+def item_matches(people_model, item_field: str):
+    """A poster or talk matches a word in its title, abstract or one of its people's names."""
+
+    def condition(word: str) -> Q:
+        return (
+            Q(title__folded__contains=word)
+            | Q(abstract__folded__contains=word)
+            | Q(
+                Exists(
+                    people_model.objects.filter(
+                        **{item_field: OuterRef("pk"), "person__name__folded__contains": word}
+                    )
+                )
+            )
+        )
+
+    return condition
+
+
 class PosterQuerySet(ByUidQuerySet):
     def published(self) -> PosterQuerySet:
         return self.filter(session__conference__is_published=True)
+
+    def search(self, query: str) -> PosterQuerySet:
+        from program.models import Authorship
+
+        return self.filter(each_word_matches(query, item_matches(Authorship, "poster")))
 
     def with_authors(self) -> PosterQuerySet:
         from program.models import Authorship
@@ -99,6 +173,11 @@ class PosterQuerySet(ByUidQuerySet):
 class TalkQuerySet(ByUidQuerySet):
     def published(self) -> TalkQuerySet:
         return self.filter(session__conference__is_published=True)
+
+    def search(self, query: str) -> TalkQuerySet:
+        from program.models import Speakership
+
+        return self.filter(each_word_matches(query, item_matches(Speakership, "talk")))
 
     def with_speakers(self) -> TalkQuerySet:
         from program.models import Speakership

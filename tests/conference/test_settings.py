@@ -24,6 +24,8 @@ CONFIG_VARIABLES = (
     "SECURE_HSTS_PRELOAD",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    # Set by the browser tests for their own process; a deployment never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 READ_SETTINGS = """

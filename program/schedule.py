@@ -1,0 +1,69 @@
+"""Questions about time in a conference: which is current, what is on now, what comes next."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from program.models import Conference, Session
+
+
+def local_today(conference: Conference, now: datetime.datetime) -> datetime.date:
+    return now.astimezone(conference.zone).date()
+
+
+def current_conference(
+    conferences: Sequence[Conference], now: datetime.datetime
+) -> Conference | None:
+    """The one running now, else the next to start, else the latest one; in each one's zone."""
+    if not conferences:
+        return None
+    running = [c for c in conferences if c.start_date <= local_today(c, now) <= c.end_date]
+    if running:
+        return min(running, key=lambda c: c.start_date)
+    upcoming = [c for c in conferences if c.start_date > local_today(c, now)]
+    if upcoming:
+        return min(upcoming, key=lambda c: c.start_date)
+    return max(conferences, key=lambda c: c.end_date)
+
+
+def is_running(conference: Conference, now: datetime.datetime) -> bool:
+    return conference.start_date <= local_today(conference, now) <= conference.end_date
+
+
+def happening_now(sessions: Iterable[Session], now: datetime.datetime) -> list[Session]:
+    """Sessions under way. A session without a known end runs until the day's next start."""
+    timed = sorted((s for s in sessions if s.starts_at), key=lambda s: s.starts_at)
+    result = []
+    for index, session in enumerate(timed):
+        if session.starts_at > now:
+            break
+        if session.ends_at:
+            if now < session.ends_at:
+                result.append(session)
+            continue
+        later = [
+            s.starts_at
+            for s in timed[index + 1 :]
+            if s.day == session.day and s.starts_at > session.starts_at
+        ]
+        if later:
+            under_way = now < later[0]
+        else:
+            under_way = now.astimezone(session.conference.zone).date() == session.day
+        if under_way:
+            result.append(session)
+    return result
+
+
+def up_next(sessions: Iterable[Session], now: datetime.datetime) -> list[Session]:
+    """The sessions that start next (all of those sharing the earliest future start)."""
+    future = sorted((s for s in sessions if s.starts_at and s.starts_at > now), key=_start)
+    if not future:
+        return []
+    first = future[0].starts_at
+    return [s for s in future if s.starts_at == first]
+
+
+def _start(session: Session) -> datetime.datetime:
+    return session.starts_at

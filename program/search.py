@@ -1,0 +1,69 @@
+"""Case- and accent-insensitive matching, the same on SQLite and PostgreSQL.
+
+"bother" finds "Böther" and "xgrammar" finds "XGrammar": both sides are folded to lower case
+without accents. PostgreSQL folds with ``lower(unaccent(...))`` (the unaccent extension, created
+by migration 0004); SQLite calls the Python ``fold`` below, registered on each new connection.
+Register with ``field__folded__contains=fold(term)``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db import models
+from django.db.backends.signals import connection_created
+from django.db.models import Q
+
+SQLITE_FUNCTION = "program_fold"
+
+
+def fold(text: str | None) -> str | None:
+    """Lower case, accents removed: "Maximilian Böther" -> "maximilian bother"."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Folded(models.Transform):
+    lookup_name = "folded"
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"LOWER({sql})", params
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"{SQLITE_FUNCTION}({sql})", params
+
+    def as_postgresql(self, compiler, connection):
+        sql, params = compiler.compile(self.lhs)
+        return f"LOWER(UNACCENT({sql}))", params
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
+
+
+def install() -> None:
+    """Called once from ProgramConfig.ready()."""
+    models.CharField.register_lookup(Folded)
+    models.TextField.register_lookup(Folded)
+    connection_created.connect(register_sqlite_function, dispatch_uid="program-search-fold")
+
+
+def terms(query: str) -> list[str]:
+    """The folded words of a query; every word must match somewhere."""
+    return [word for word in (fold(query) or "").split() if word]
+
+
+def matching(query: str, fields: list[str]) -> Q:
+    """A filter: each word of ``query`` appears in at least one of ``fields``."""
+    condition = Q()
+    for word in terms(query):
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__folded__contains": word})
+        condition &= any_field
+    return condition

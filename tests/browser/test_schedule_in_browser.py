@@ -1,0 +1,65 @@
+"""A visitor on a phone, in a real Chromium: from the home page to a person, search, time zone."""
+
+import pytest
+
+from tests.browser.conftest import axe_violations, no_horizontal_overflow
+
+pytestmark = pytest.mark.browser
+
+
+def test_visitor_browses_from_home_to_a_poster_and_its_author(live_server, seeded, page):
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text().startswith("Conference on Machine Learning")
+    page.get_by_role("navigation", name="Days").get_by_role("link", name="Thu 15 May").click()
+    assert page.url.endswith("/mlsys2025/2025-05-15/")
+    assert page.locator(".session-heading").count() == 7
+    assert "Invited Talk: Ling Liu" in page.locator(".session-heading").nth(2).inner_text()
+    page.get_by_role("link", name="Marconi: Prefix Caching for the Era of Hybrid LLMs").click()
+    assert page.locator("h1").inner_text() == "Marconi: Prefix Caching for the Era of Hybrid LLMs"
+    page.get_by_role("link", name="Tri Dao").click()
+    assert page.locator("h1").inner_text() == "Tri Dao"
+    assert no_horizontal_overflow(page)
+
+
+def test_visitor_searches_without_accents_and_finds_the_poster(live_server, seeded, page):
+    page.goto(live_server.url + "/mlsys2025/")
+    page.get_by_label("Search the program").fill("bother")
+    page.get_by_role("button", name="Search").first.click()
+    assert "Maximilian Böther" in page.locator("main").inner_text()
+    assert (
+        page.get_by_role(
+            "link",
+            name="On Distributed Larger-Than-Memory Subset Selection With Pairwise Submodular"
+            " Functions",
+        ).count()
+        == 1
+    )
+
+
+def test_visitor_switches_the_time_zone_and_keeps_it(live_server, seeded, page):
+    page.goto(live_server.url + "/mlsys2025/2025-05-15/")
+    assert "Thu 15 May 08:30 a.m." in page.locator("main").inner_text()
+    page.get_by_label("Show times in").select_option("Europe/Berlin")
+    page.get_by_role("button", name="Change").click()
+    assert page.url.endswith("/mlsys2025/2025-05-15/")
+    assert "Thu 15 May 05:30 p.m." in page.locator("main").inner_text()
+    page.goto(live_server.url + "/mlsys2025/")
+    assert "Europe/Berlin" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mlsys2025/",
+        "/mlsys2025/2025-05-15/",
+        "/mlsys2025/search/?q=xgrammar",
+        "/mlsys2025/people/ana-klimovic/",
+        "/conferences/",
+    ],
+)
+def test_pages_pass_the_accessibility_scan_and_fit_a_phone(
+    live_server, seeded, page, axe_source, path
+):
+    page.goto(live_server.url + path)
+    assert axe_violations(page, axe_source) == []
+    assert no_horizontal_overflow(page)

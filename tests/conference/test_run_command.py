@@ -1,0 +1,141 @@
+"""`make run` really brings the site up: migrations, static files, the program, an organizer.
+
+This starts the README's run command as a newcomer would (on SQLite in a temporary data folder,
+on a free loopback port), logs in to the admin over HTTP and stops the server afterwards.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PASSWORD = "run-command-Passphrase-2025"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def running_site(tmp_path_factory):
+    data = tmp_path_factory.mktemp("run-data")
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "REDIS_URL",
+            "CACHE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(
+        DATA_DIR=str(data),
+        STATIC_ROOT=str(data / "static"),
+        ORGANIZER_PASSWORD=PASSWORD,
+        PORT=str(port),
+        WORKERS="1",
+    )
+    log = (data / "run.log").open("w")
+    process = subprocess.Popen(
+        ["make", "run", f"PORT={port}", "WORKERS=1"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("make run stopped:\n" + (data / "run.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("make run did not answer in time:\n" + (data / "run.log").read_text())
+        yield base, data
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_run_command_serves_health_and_prints_the_organizer_once(running_site):
+    base, data = running_site
+    with urllib.request.urlopen(f"{base}/healthz") as response:
+        assert json.load(response) == {"status": "ok", "database": "ok"}
+    log = (data / "run.log").read_text()
+    assert "Fixture: loaded mlsys2025.json." in log
+    assert 'Organizer account "organizer" created.' in log
+    assert PASSWORD not in log
+    assert (data / "db.sqlite3").exists()
+
+
+def test_run_command_serves_hashed_static_files_with_long_caching(running_site):
+    base, data = running_site
+    manifest = json.loads((data / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert hashed != "css/site.css"
+    with urllib.request.urlopen(f"{base}/static/{hashed}") as response:
+        assert response.status == 200
+        assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+def test_run_command_runs_with_debug_off(running_site):
+    base, _ = running_site
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(f"{base}/no-such-page/")
+    assert error.value.code == 404
+    page = error.value.read().decode()
+    assert "Page not found" in page
+    assert "Traceback" not in page and "URLconf" not in page
+
+
+def test_organizer_logs_in_and_finds_the_mlsys_program_in_the_admin(running_site):
+    base, _ = running_site
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    login_page = opener.open(f"{base}/admin/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": "organizer",
+            "password": PASSWORD,
+            "next": "/admin/program/poster/",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/admin/login/?next=/admin/program/poster/",
+        data=form,
+        headers={"Referer": f"{base}/admin/login/"},
+    )
+    page = opener.open(request).read().decode()
+    assert "20 posters" in page
+    assert "Marconi: Prefix Caching for the Era of Hybrid LLMs" in page
