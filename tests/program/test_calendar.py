@@ -1,0 +1,143 @@
+"""Calendar files parse back to the program: stable UIDs, times in the right zone, no guesses."""
+
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from program import calendar
+from program.models import Session, SessionKind
+from tests.factories import (
+    ConferenceFactory,
+    RoomFactory,
+    SessionFactory,
+    make_poster,
+    make_talk,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url_for(item) -> str:
+    return f"https://program.example.org{item.get_absolute_url()}"
+
+
+def events(data: bytes) -> list:
+    return icalendar.Calendar.from_ical(data).walk("VEVENT")
+
+
+@pytest.fixture
+def berlin():
+    """A conference whose day crosses the end of summer time (26 October 2025)."""
+    conference = ConferenceFactory(
+        slug="berlin",
+        name="Berlin Systems 2025",
+        timezone="Europe/Berlin",
+        city="Berlin",
+        start_date=datetime.date(2025, 10, 25),
+        end_date=datetime.date(2025, 10, 26),
+    )
+    zone = zoneinfo.ZoneInfo("Europe/Berlin")
+    room = RoomFactory(conference=conference, name="Saal 1")
+    before = SessionFactory(
+        conference=conference,
+        room=room,
+        day=datetime.date(2025, 10, 25),
+        starts_at=datetime.datetime(2025, 10, 25, 9, 0, tzinfo=zone),
+        ends_at=datetime.datetime(2025, 10, 25, 10, 30, tzinfo=zone),
+        position=1,
+    )
+    after = SessionFactory(
+        conference=conference,
+        room=room,
+        day=datetime.date(2025, 10, 26),
+        starts_at=datetime.datetime(2025, 10, 26, 9, 0, tzinfo=zone),
+        position=2,
+    )
+    make_poster(before, authors=["Maximilian Böther", "Ana Klimovic"], title="Subsets")
+    untimed = SessionFactory(
+        conference=conference,
+        kind=SessionKind.INVITED_TALK,
+        day=datetime.date(2025, 10, 26),
+        starts_at=None,
+        title="Ling Liu",
+        position=3,
+    )
+    make_talk(untimed, speakers=["Ling Liu"], title="Responsible Finetuning")
+    return conference, before, after, untimed
+
+
+def test_program_calendar_has_each_timed_session_in_the_conference_zone(berlin):
+    conference, before, after, _ = berlin
+    sessions = Session.objects.for_conference(conference).in_program_order().with_program()
+    found = events(calendar.program_calendar(conference, sessions, url_for=url_for))
+    assert [str(e["summary"]) for e in found] == [before.heading, after.heading]
+    first, second = found
+    assert first["dtstart"].dt == before.starts_at
+    assert first["dtstart"].dt.utcoffset() == datetime.timedelta(hours=2)  # CEST
+    assert second["dtstart"].dt.utcoffset() == datetime.timedelta(hours=1)  # CET
+    assert first["dtend"].dt == before.ends_at
+    assert "dtend" not in second  # unknown end stays unknown
+    assert str(first["location"]) == "Saal 1, Berlin"
+    assert str(first["url"]) == url_for(before)
+    assert "Poster: Subsets" in str(first["description"])
+    parsed = icalendar.Calendar.from_ical(
+        calendar.program_calendar(conference, sessions, url_for=url_for)
+    )
+    assert [str(tz["tzid"]) for tz in parsed.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert str(parsed["x-wr-calname"]) == "Berlin Systems 2025"
+
+
+def test_uids_are_stable_across_builds(berlin):
+    conference, *_ = berlin
+    sessions = Session.objects.for_conference(conference).with_program()
+    once = [
+        str(e["uid"])
+        for e in events(calendar.program_calendar(conference, sessions, url_for=url_for))
+    ]
+    again = [
+        str(e["uid"])
+        for e in events(calendar.program_calendar(conference, sessions, url_for=url_for))
+    ]
+    assert once == again
+    assert once[0] == f"session-{sessions.get(position=1).uid}@conference-program"
+
+
+def test_a_poster_takes_its_sessions_time_and_lists_its_authors(berlin):
+    _, before, _, _ = berlin
+    poster = before.posters.get()
+    (event,) = events(calendar.poster_calendar(poster, url_for=url_for))
+    assert event["dtstart"].dt == before.starts_at
+    assert str(event["summary"]) == "Poster: Subsets"
+    assert str(event["description"]).startswith("Maximilian Böther, Ana Klimovic")
+
+
+def test_items_without_a_known_time_are_left_out(berlin):
+    _, _, _, untimed = berlin
+    assert not calendar.has_known_time(untimed)
+    assert events(calendar.session_calendar(untimed, url_for=url_for)) == []
+    assert events(calendar.talk_calendar(untimed.talks.get(), url_for=url_for)) == []
+
+
+def test_the_calendar_costs_no_query_per_session(berlin):
+    conference, *_ = berlin
+    sessions = list(Session.objects.for_conference(conference).with_program())
+    with CaptureQueriesContext(connection) as queries:
+        calendar.program_calendar(conference, sessions, url_for=url_for)
+    assert len(queries) == 0
+
+
+def test_calendar_files_are_served_and_untimed_items_are_404(client, berlin):
+    _, before, _, untimed = berlin
+    response = client.get(f"/berlin/sessions/{before.pk}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert len(events(response.content)) == 1
+    assert client.get(f"/berlin/sessions/{untimed.pk}.ics").status_code == 404
+    assert client.get(f"/berlin/talks/{untimed.talks.get().pk}.ics").status_code == 404
+    whole = client.get("/berlin/schedule.ics")
+    assert len(events(whole.content)) == 2
+    assert str(events(whole.content)[0]["url"]).startswith("http://testserver/berlin/sessions/")
