@@ -304,3 +304,50 @@ def test_every_page_runs_the_same_number_of_queries_for_a_small_and_a_larger_pro
         paths_for(small, small_person), paths_for(large, large_person), strict=True
     ):
         assert count_queries(client, small_path) == count_queries(client, large_path), large_path
+
+
+def generated_paths(slug: str) -> list[str]:
+    from program.models import Person, Poster, Talk
+
+    conference = ConferenceFactory._meta.model.objects.get(slug=slug)
+    poster = Poster.objects.filter(session__conference=conference).order_by("pk").first()
+    talk = Talk.objects.filter(session__conference=conference).order_by("pk").first()
+    person = Person.objects.filter(authorships__poster=poster).first()
+    return [
+        f"/{slug}/",
+        f"/{slug}/{conference.start_date}/",
+        f"/{slug}/sessions/{poster.session.pk}/",
+        f"/{slug}/posters/{poster.pk}/",
+        f"/{slug}/talks/{talk.pk}/",
+        f"/{slug}/people/{person.slug}/",
+        f"/{slug}/search/?q=caching",
+        f"/{slug}/schedule.ics",
+    ]
+
+
+# The most queries each page may run, whatever the program's size. Prefetches that find nothing
+# to prefetch are skipped, so a smaller program can run fewer; never more. The same bounds were
+# measured on the 4,500-poster program (manage.py benchmark_pages).
+QUERY_BOUNDS = [2, 6, 5, 4, 4, 5, 15, 6]
+
+
+def test_generated_programs_of_two_sizes_stay_within_the_same_query_bounds(client):
+    from program.generation import generate_program
+
+    generate_program(slug="gsmall", posters=12, sessions=10, days=2, people=40, rooms=2, talks=4)
+    generate_program(slug="glarge", posters=400, sessions=24, days=3, people=900, rooms=5)
+    for slug in ("gsmall", "glarge"):
+        counts = [count_queries(client, path) for path in generated_paths(slug)]
+        assert all(count <= bound for count, bound in zip(counts, QUERY_BOUNDS, strict=True)), (
+            slug,
+            counts,
+        )
+
+
+def test_a_day_with_hundreds_of_posters_leaves_abstracts_to_the_detail_pages(client):
+    from program.generation import generate_program
+
+    summary = generate_program(slug="busy", posters=400, sessions=6, days=1, people=500, talks=2)
+    page = text_of(client.get(f"/busy/{summary.conference.start_date}/"))
+    assert "abstracts are on each poster’s and session’s page" in page
+    assert "Abstract" not in page.replace("abstracts are on", "")
