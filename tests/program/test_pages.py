@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -351,3 +352,77 @@ def test_a_day_with_hundreds_of_posters_leaves_abstracts_to_the_detail_pages(cli
     page = text_of(client.get(f"/busy/{summary.conference.start_date}/"))
     assert "abstracts are on each poster’s and session’s page" in page
     assert "Abstract" not in page.replace("abstracts are on", "")
+
+
+def test_search_ignores_case_and_accents_and_counts_results(client, program):
+    page = text_of(client.get("/mlsys2025/search/", {"q": "bother"}))
+    assert "0 sessions, 1 poster, 0 talks, 1 person." in page
+    assert "On Distributed Larger-Than-Memory Subset Selection" in page
+    page = text_of(client.get("/mlsys2025/search/", {"q": "xgrammar"}))
+    assert "XGrammar: Structured Generation" in page
+    page = text_of(client.get("/mlsys2025/search/", {"q": "KLIMOVIC subset"}))
+    assert "1 poster" in page and "XGrammar" not in page
+
+
+def test_search_filters_by_day_kind_and_room(client, program):
+    room = program["room"].pk
+    page = text_of(client.get("/mlsys2025/search/", {"day": "2025-05-15", "kind": "invited_talk"}))
+    assert "1 session, 0 posters, 1 talk" in page
+    page = text_of(client.get("/mlsys2025/search/", {"room": room}))
+    assert "1 session, 2 posters, 0 talks" in page
+
+
+def test_search_with_nothing_found_says_what_to_try(client, program):
+    page = text_of(client.get("/mlsys2025/search/", {"q": "quantum teleportation"}))
+    assert "Nothing matches." in page
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"day": "2025-13-45"}, "Day"),
+        ({"day": "2024-05-15"}, "Day"),
+        ({"kind": "banquet"}, "Kind"),
+        ({"room": "abc"}, "Room"),
+        ({"room": "999999"}, "Room"),
+        ({"q": "x" * 300}, "Search"),
+    ],
+)
+def test_invalid_filters_get_a_clear_message_not_an_error_page(client, program, params, field):
+    response = client.get("/mlsys2025/search/", params)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Please check the search:" in page
+    assert f"{field}:" in page
+
+
+def test_overview_shows_what_is_happening_now_and_up_next(client):
+    from django.utils import timezone
+
+    moment = timezone.now()
+    zone = zoneinfo.ZoneInfo("America/Los_Angeles")
+    today = moment.astimezone(zone).date()
+    conference = ConferenceFactory(
+        slug="live",
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=1),
+    )
+    SessionFactory(
+        conference=conference,
+        title="Running Session",
+        day=today,
+        starts_at=moment - datetime.timedelta(minutes=10),
+        ends_at=moment + datetime.timedelta(minutes=30),
+        position=1,
+    )
+    SessionFactory(
+        conference=conference,
+        title="Later Session",
+        day=(moment + datetime.timedelta(hours=1)).astimezone(zone).date(),
+        starts_at=moment + datetime.timedelta(hours=1),
+        position=2,
+    )
+    page = text_of(client.get("/live/"))
+    now_part = page[page.index("Happening now") : page.index("Up next")]
+    assert "Running Session" in now_part and "Later Session" not in now_part
+    assert "Later Session" in page[page.index("Up next") :]
