@@ -1,12 +1,157 @@
-"""Attendee accounts.
+"""Attendee accounts and their saved agendas.
 
-A project-owned user model from day one, so that attendee features (preferred time zone, agenda,
-calendar feed token) can be added later without the painful switch away from auth.User.
+A project-owned user model (preferred time zone, private calendar feed token) and one row per
+saved session, poster or talk. Each saved row keeps the time and room it had when saved, so the
+agenda can say "changed since you saved it".
 """
 
+from __future__ import annotations
+
+import secrets
+
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import now
+
+from program.models import Poster, Session, Talk, validate_timezone
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(AbstractUser):
+    timezone = models.CharField(
+        "preferred time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="Your agenda is grouped by day in this zone; empty means each conference's own.",
+    )
+    feed_token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_feed_token,
+        editable=False,
+        help_text="The secret in the private calendar feed's address.",
+    )
+    agenda_changed_at = models.DateTimeField(default=now, editable=False)
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+
+ITEM_TYPES = ("session", "poster", "talk")
+ITEM_MODELS = {"session": Session, "poster": Poster, "talk": Talk}
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def for_user(self, user) -> AgendaItemQuerySet:
+        return self.filter(user=user)
+
+    def visible(self) -> AgendaItemQuerySet:
+        """Items of published conferences only: an unpublished program leaves agendas quietly."""
+        return self.filter(
+            Q(session__conference__is_published=True)
+            | Q(poster__session__conference__is_published=True)
+            | Q(talk__session__conference__is_published=True)
+        )
+
+    def with_items(self) -> AgendaItemQuerySet:
+        """The saved items with their sessions, rooms and conferences: one query."""
+        return self.select_related(
+            "session__conference",
+            "session__room",
+            "poster__room",
+            "poster__session__conference",
+            "poster__session__room",
+            "talk__room",
+            "talk__session__conference",
+            "talk__session__room",
+        )
+
+
+class AgendaItem(models.Model):
+    """One session, poster or talk that a user saved (exactly one of the three is set)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="agenda_items")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    poster = models.ForeignKey(
+        Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    talk = models.ForeignKey(
+        Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=now, editable=False)
+    saved_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    saved_room = models.CharField(max_length=200, blank=True, editable=False)
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["saved_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(session__isnull=False, poster__isnull=True, talk__isnull=True)
+                    | Q(session__isnull=True, poster__isnull=False, talk__isnull=True)
+                    | Q(session__isnull=True, poster__isnull=True, talk__isnull=False)
+                ),
+                name="agenda_item_is_one_thing",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", kind],
+                    condition=Q(**{f"{kind}__isnull": False}),
+                    name=f"agenda_{kind}_saved_once",
+                )
+                for kind in ITEM_TYPES
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.item}"
+
+    @property
+    def item_type(self) -> str:
+        return next(kind for kind in ITEM_TYPES if getattr(self, f"{kind}_id"))
+
+    @property
+    def item(self) -> Session | Poster | Talk:
+        return getattr(self, self.item_type)
+
+    @property
+    def conference(self):
+        item = self.item
+        return item.conference
+
+    @property
+    def starts_at(self):
+        item = self.item
+        return getattr(item, "effective_starts_at", item.starts_at)
+
+    @property
+    def ends_at(self):
+        item = self.item
+        return getattr(item, "effective_ends_at", item.ends_at)
+
+    @property
+    def room(self):
+        item = self.item
+        return getattr(item, "effective_room", None) or getattr(item, "room", None)
+
+    @property
+    def changed_since_saved(self) -> bool:
+        room = self.room
+        return self.starts_at != self.saved_starts_at or (room.name if room else "") != (
+            self.saved_room
+        )
+
+    def snapshot(self) -> None:
+        """Remember the time and room as they are now."""
+        room = self.room
+        self.saved_starts_at = self.starts_at
+        self.saved_room = room.name if room else ""

@@ -52,6 +52,8 @@ def conditional(
         str(conference.is_published),
         display_zone(request, conference).key,
         str(request.user.pk or ""),
+        # Save buttons show the visitor's own agenda.
+        str(getattr(request.user, "agenda_changed_at", "")),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
     ]
     etag = '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'

@@ -1,0 +1,76 @@
+"""My agenda as a person reads it: grouped by day, in time order, clashes flagged."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from accounts.models import AgendaItem
+
+
+@dataclass
+class AgendaEntry:
+    agenda_item: AgendaItem
+    clashes_with: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def item(self):
+        return self.agenda_item.item
+
+
+@dataclass
+class AgendaDay:
+    day: datetime.date | None  # None: items whose time is not known yet
+    entries: list[AgendaEntry]
+
+
+def _inside_own_session(a: AgendaItem, b: AgendaItem) -> bool:
+    """A poster or talk in a session that is itself saved is part of it, not a clash."""
+    for part, whole in ((a, b), (b, a)):
+        if (
+            part.item_type in ("poster", "talk")
+            and whole.item_type == "session"
+            and part.item.session_id == whole.session_id
+        ):
+            return True
+    return False
+
+
+def clash(a: AgendaItem, b: AgendaItem) -> bool:
+    """Overlapping times; an item with an unknown end only clashes at its start."""
+    a_start, b_start = a.starts_at, b.starts_at
+    if a_start is None or b_start is None or _inside_own_session(a, b):
+        return False
+    a_end, b_end = a.ends_at or a_start, b.ends_at or b_start
+    return a_start == b_start or (a_start < b_end and b_start < a_end)
+
+
+def agenda_zone(user, items: list[AgendaItem]) -> zoneinfo.ZoneInfo:
+    if user.timezone:
+        return zoneinfo.ZoneInfo(user.timezone)
+    timed = [i for i in items if i.starts_at]
+    if timed:
+        return min(timed, key=lambda i: i.starts_at).conference.zone
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def build_agenda(user, items: list[AgendaItem]) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo]:
+    zone = agenda_zone(user, items)
+    entries = [AgendaEntry(item) for item in items]
+    timed = sorted(
+        (e for e in entries if e.agenda_item.starts_at), key=lambda e: e.agenda_item.starts_at
+    )
+    for index, entry in enumerate(timed):
+        for other in timed[index + 1 :]:
+            if clash(entry.agenda_item, other.agenda_item):
+                entry.clashes_with.append(other.agenda_item)
+                other.clashes_with.append(entry.agenda_item)
+    days: dict[datetime.date, list[AgendaEntry]] = {}
+    for entry in timed:
+        days.setdefault(entry.agenda_item.starts_at.astimezone(zone).date(), []).append(entry)
+    grouped = [AgendaDay(day, day_entries) for day, day_entries in days.items()]
+    untimed = [e for e in entries if not e.agenda_item.starts_at]
+    if untimed:
+        grouped.append(AgendaDay(None, untimed))
+    return grouped, zone

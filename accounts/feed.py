@@ -1,0 +1,61 @@
+"""The private calendar feed: a user's agenda as an iCalendar subscription."""
+
+from __future__ import annotations
+
+import icalendar
+from django.db.models import Prefetch
+from django.utils.timezone import now
+
+from accounts.models import AgendaItem
+from program import calendar
+from program.models import Authorship, Speakership
+
+
+def feed_items(user):
+    """The user's visible agenda with everything the events print: a fixed number of queries."""
+    ordered_authors = Authorship.objects.select_related("person").order_by("position")
+    ordered_speakers = Speakership.objects.select_related("person").order_by("position")
+    return (
+        AgendaItem.objects.for_user(user)
+        .visible()
+        .with_items()
+        .prefetch_related(
+            Prefetch("poster__authorships", queryset=ordered_authors),
+            Prefetch("talk__speakerships", queryset=ordered_speakers),
+            "session__posters",
+            Prefetch("session__talks__speakerships", queryset=ordered_speakers),
+        )
+    )
+
+
+EVENTS = {
+    "session": calendar.session_event,
+    "poster": calendar.poster_event,
+    "talk": calendar.talk_event,
+}
+
+
+def agenda_calendar(user, items, *, url_for) -> bytes:
+    """One event per saved item with a known time.
+
+    SEQUENCE and LAST-MODIFIED follow the conference's last program edit, so a calendar app
+    that polls the feed replaces an event whose time or room the organizers changed.
+    """
+    feed = icalendar.Calendar()
+    feed.add("prodid", calendar.PRODID)
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"My agenda ({user.get_username()})")
+    feed.add("x-published-ttl", "PT1H")
+    stamp = now()
+    for agenda_item in items:
+        item = agenda_item.item
+        if not calendar.has_known_time(item):
+            continue
+        event = EVENTS[agenda_item.item_type](item, url_for=url_for, stamp=stamp)
+        changed = item.conference.program_changed_at
+        event.pop("sequence", None)
+        event.add("sequence", int(changed.timestamp()))
+        event.add("last-modified", changed)
+        feed.add_component(event)
+    feed.add_missing_timezones()
+    return feed.to_ical()

@@ -1,0 +1,55 @@
+"""Forms of the attendee's side: sign-up, account settings, account deletion."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from accounts.models import User
+from program.timezones import known_zones
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        required=True, help_text="For resetting your password; never shown to anyone."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return email
+
+
+class AccountForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label="Preferred time zone",
+        required=False,
+        choices=[("", "Each conference's own zone"), *((z, z) for z in known_zones())],
+        help_text="My agenda groups its days in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "timezone"]
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Deleting removes your account and your agenda for good.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password; nothing was deleted.")
+        return password

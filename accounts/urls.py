@@ -1,0 +1,19 @@
+"""Accounts and agenda URLs (PRODUCT.md "URL map"); Django's auth views live beside them."""
+
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", views.account, name="account"),
+    path("accounts/feed-token/", views.regenerate_feed, name="regenerate-feed"),
+    path("accounts/delete/", views.delete_account, name="delete"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("agenda/save/", views.save_item, name="agenda-save"),
+    path("agenda/resume/", views.resume_save, name="agenda-resume"),
+    path("agenda/<int:pk>/remove/", views.remove_agenda_item, name="agenda-remove"),
+    path("agenda/<str:token>.ics", views.feed, name="agenda-feed"),
+]

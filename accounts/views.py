@@ -1,0 +1,203 @@
+"""The attendee's pages: sign-up, account, My agenda, saving from any page, the private feed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import services
+from accounts.agenda import build_agenda
+from accounts.feed import agenda_calendar, feed_items
+from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
+from accounts.models import AgendaItem, User
+
+PENDING_SAVE = "pending_agenda_save"
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@never_cache
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:agenda")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}. Your agenda is ready.")
+        return redirect(safe_next(request, reverse("accounts:agenda")))
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": safe_next(request, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def account(request):
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your account is saved.")
+        return redirect("accounts:account")
+    feed_path = reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token})
+    https_url = request.build_absolute_uri(feed_path)
+    context = {
+        "form": form,
+        "feed_https": https_url,
+        "feed_webcal": "webcal://" + https_url.split("://", 1)[1],
+    }
+    return render(request, "accounts/account.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def regenerate_feed(request):
+    services.regenerate_feed_token(user=request.user)
+    messages.success(request, "Your calendar feed has a new address; the old one no longer works.")
+    return redirect("accounts:account")
+
+
+@login_required
+@never_cache
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user=user)
+        messages.success(request, "Your account and your agenda are deleted.")
+        return redirect("/")
+    return render(
+        request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@never_cache
+def agenda(request):
+    items = list(AgendaItem.objects.for_user(request.user).visible().with_items())
+    days, zone = build_agenda(request.user, items)
+    return render(
+        request, "accounts/agenda.html", {"days": days, "zone": zone, "count": len(items)}
+    )
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+def save_item(request):
+    """Save or remove one item. Works as a plain form; answers JSON to the page's script."""
+    action = request.POST.get("action", "save")
+    back = safe_next(request, reverse("accounts:agenda"))
+    if action not in ("save", "remove"):
+        return _refuse(request, "Choose to save or to remove.", back)
+    if not request.user.is_authenticated:
+        if action == "save":
+            request.session[PENDING_SAVE] = {
+                "item_type": request.POST.get("item_type", "")[:20],
+                "item_id": request.POST.get("item_id", "")[:20],
+                "next": back,
+            }
+        login_url = reverse("login") + "?next=" + reverse("accounts:agenda-resume")
+        if wants_json(request):
+            return JsonResponse({"login": login_url}, status=401)
+        return redirect(login_url)
+    try:
+        item = services.find_item(
+            user=request.user,
+            item_type=request.POST.get("item_type", ""),
+            item_id=request.POST.get("item_id"),
+        )
+    except ValidationError as error:
+        return _refuse(request, " ".join(error.messages), back)
+    if action == "save":
+        services.save_to_agenda(user=request.user, item=item)
+        text = f"Saved to your agenda: {item}."
+    else:
+        services.remove_from_agenda(user=request.user, item=item)
+        text = f"Removed from your agenda: {item}."
+    if wants_json(request):
+        return JsonResponse({"saved": action == "save", "message": text})
+    messages.success(request, text)
+    return redirect(back)
+
+
+def _refuse(request, text: str, back: str):
+    if wants_json(request):
+        return JsonResponse({"error": text}, status=400)
+    messages.error(request, text)
+    return redirect(back)
+
+
+@login_required
+def resume_save(request):
+    """After logging in: finish the save the visitor asked for before."""
+    pending = request.session.pop(PENDING_SAVE, None)
+    if not pending:
+        return redirect("accounts:agenda")
+    back = pending.get("next") or reverse("accounts:agenda")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("accounts:agenda")
+    try:
+        item = services.find_item(
+            user=request.user, item_type=pending.get("item_type"), item_id=pending.get("item_id")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    services.save_to_agenda(user=request.user, item=item)
+    messages.success(request, f"Saved to your agenda: {item}.")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def remove_agenda_item(request, pk: int):
+    if not services.remove_agenda_item(user=request.user, agenda_item_id=pk):
+        raise Http404("No such item in your agenda.")
+    messages.success(request, "Removed from your agenda.")
+    return redirect(safe_next(request, reverse("accounts:agenda")))
+
+
+@require_GET
+def feed(request, token: str):
+    user = User.objects.filter(feed_token=token, is_active=True).first()
+    if user is None:
+        raise Http404("No such calendar feed.")
+    items = list(feed_items(user))
+    changed = max([user.agenda_changed_at, *(i.item.conference.program_changed_at for i in items)])
+    etag = '"' + hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32] + '"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    body = agenda_calendar(
+        user, items, url_for=lambda item: request.build_absolute_uri(item.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    return response
