@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import icalendar
 from django.db.models import Prefetch
 from django.utils.timezone import now
@@ -27,6 +29,9 @@ def feed_items(user):
         )
     )
 
+
+# SEQUENCE counts seconds from here, so it grows with every edit and fits in 32 bits until 2092.
+SEQUENCE_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 EVENTS = {
     "session": calendar.session_event,
@@ -54,7 +59,7 @@ def agenda_calendar(user, items, *, url_for) -> bytes:
         event = EVENTS[agenda_item.item_type](item, url_for=url_for, stamp=stamp)
         changed = item.conference.program_changed_at
         event.pop("sequence", None)
-        event.add("sequence", int(changed.timestamp()))
+        event.add("sequence", int((changed - SEQUENCE_EPOCH).total_seconds()))
         event.add("last-modified", changed)
         feed.add_component(event)
     feed.add_missing_timezones()

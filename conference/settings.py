@@ -261,5 +261,7 @@ LOGGING = {
     "loggers": {
         # Unhandled errors reach the console (and gunicorn's log), never the visitor.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Lockouts are logged as warnings; every successful login need not be.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

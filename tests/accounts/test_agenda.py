@@ -1,0 +1,273 @@
+"""Saving to an agenda, My agenda with clashes and changes, the private feed, and privacy."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import AgendaItem, User
+from accounts.services import save_to_agenda
+from program.models import SessionKind
+from tests.factories import (
+    PACIFIC,
+    ConferenceFactory,
+    RoomFactory,
+    SessionFactory,
+    make_poster,
+    make_talk,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pacific(hour, minute=0, day=15):
+    return datetime.datetime(2025, 5, day, hour, minute, tzinfo=PACIFIC)
+
+
+@pytest.fixture
+def program():
+    conference = ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
+    room = RoomFactory(conference=conference, name="Mission City Ballroom")
+    morning = SessionFactory(
+        conference=conference,
+        title="Session 9",
+        room=room,
+        starts_at=pacific(8, 30),
+        ends_at=pacific(10, 0),
+        position=1,
+    )
+    poster = make_poster(morning, authors=["Ana Klimovic"], title="Subsets", position=1)
+    overlapping = SessionFactory(
+        conference=conference,
+        kind=SessionKind.ORAL_SESSION,
+        title="Orals",
+        starts_at=pacific(9, 30),
+        ends_at=pacific(11, 0),
+        position=2,
+    )
+    invited = SessionFactory(
+        conference=conference,
+        kind=SessionKind.INVITED_TALK,
+        title="Ling Liu",
+        starts_at=None,
+        position=3,
+    )
+    talk = make_talk(invited, speakers=["Ling Liu"], title="Responsible Finetuning")
+    return {
+        "conference": conference,
+        "morning": morning,
+        "poster": poster,
+        "overlapping": overlapping,
+        "invited": invited,
+        "talk": talk,
+    }
+
+
+@pytest.fixture
+def ada(client):
+    user = User.objects.create_user("ada", password="pw-Agenda-2025")
+    client.force_login(user)
+    return user
+
+
+def save(client, item_type, item, **extra):
+    return client.post(
+        "/agenda/save/",
+        {"item_type": item_type, "item_id": item.pk, "next": "/mlsys2025/2025-05-15/", **extra},
+        **({"HTTP_ACCEPT": "application/json"} if extra.pop("json", False) else {}),
+    )
+
+
+def test_saving_returns_to_the_page_and_twice_is_harmless(client, ada, program):
+    response = save(client, "poster", program["poster"])
+    assert response.status_code == 302
+    assert response["Location"] == "/mlsys2025/2025-05-15/"
+    save(client, "poster", program["poster"])
+    assert AgendaItem.objects.filter(user=ada).count() == 1
+
+
+def test_the_button_shows_the_current_state(client, ada, program):
+    page = client.get("/mlsys2025/2025-05-15/").content.decode()
+    assert page.count("Save to my agenda") >= 4
+    save(client, "poster", program["poster"])
+    page = client.get("/mlsys2025/2025-05-15/").content.decode()
+    assert "Saved ✓ · remove" in page
+    assert f'value="/mlsys2025/2025-05-15/#poster-{program["poster"].pk}"' in page
+
+
+def test_the_script_gets_json_and_can_remove(client, ada, program):
+    response = client.post(
+        "/agenda/save/",
+        {"item_type": "talk", "item_id": program["talk"].pk},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json()["saved"] is True
+    response = client.post(
+        "/agenda/save/",
+        {"item_type": "talk", "item_id": program["talk"].pk, "action": "remove"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json()["saved"] is False
+    assert not AgendaItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "item_type, item_id", [("banquet", 1), ("poster", "abc"), ("poster", 999999), ("poster", "")]
+)
+def test_unknown_items_are_refused_with_a_message_and_nothing_saved(
+    client, ada, item_type, item_id
+):
+    response = client.post(
+        "/agenda/save/",
+        {"item_type": item_type, "item_id": item_id, "next": "/agenda/"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "notice-error" in response.content.decode()
+    assert not AgendaItem.objects.exists()
+
+
+def test_items_of_a_draft_conference_cannot_be_saved(client, ada, program):
+    program["conference"].is_published = False
+    program["conference"].save()
+    save(client, "poster", program["poster"])
+    assert not AgendaItem.objects.exists()
+
+
+def test_a_visitor_logs_in_and_comes_back_with_the_item_saved(client, program):
+    User.objects.create_user("bob", password="pw-Agenda-2025")
+    response = save(client, "poster", program["poster"])
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/agenda/resume/"
+    response = client.post(
+        "/accounts/login/?next=/agenda/resume/",
+        {"username": "bob", "password": "pw-Agenda-2025", "next": "/agenda/resume/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/mlsys2025/2025-05-15/"
+    assert AgendaItem.objects.get().poster == program["poster"]
+
+
+def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(client, ada, program):
+    for item in (program["overlapping"], program["morning"], program["poster"], program["talk"]):
+        save_to_agenda(user=ada, item=item)
+    page = client.get("/agenda/").content.decode()
+    thursday = page.index("Thursday 15 May 2025")
+    tba = page.index("Time to be announced")
+    morning = page.index("Poster: Session 9")
+    orals = page.index("Oral Session: Orals")
+    assert thursday < morning < orals < tba < page.index("Responsible Finetuning")
+    # The sessions overlap, and so does the poster in the morning session with the orals; the
+    # poster inside its own saved session is no clash with it.
+    assert page.count("<strong>Clash</strong>") == 3
+    entries = {
+        (e.agenda_item.item_type, e.agenda_item.item.pk): e
+        for day in client.get("/agenda/").context["days"]
+        for e in day.entries
+    }
+    morning_clashes = [c.item for c in entries["session", program["morning"].pk].clashes_with]
+    assert morning_clashes == [program["overlapping"]]
+    assert "Changed" not in page
+
+
+def test_moved_items_are_marked_changed_and_deleted_ones_disappear(client, ada, program):
+    save_to_agenda(user=ada, item=program["morning"])
+    save_to_agenda(user=ada, item=program["poster"])
+    save_to_agenda(user=ada, item=program["overlapping"])
+    morning = program["morning"]
+    morning.starts_at, morning.ends_at = pacific(7, 0), pacific(8, 0)
+    morning.save()
+    program["overlapping"].delete()
+    page = client.get("/agenda/").content.decode()
+    assert page.count("<strong>Changed</strong>") == 2  # the session and its poster moved
+    assert "Orals" not in page
+
+
+def test_unpublished_conferences_leave_agendas_quietly(client, ada, program):
+    save_to_agenda(user=ada, item=program["poster"])
+    program["conference"].is_published = False
+    program["conference"].save()
+    response = client.get("/agenda/")
+    assert response.status_code == 200
+    assert "Subsets" not in response.content.decode()
+
+
+def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(client, ada, program):
+    save_to_agenda(user=ada, item=program["poster"])
+    with CaptureQueriesContext(connection) as one:
+        client.get("/agenda/")
+    for number in range(40):
+        save_to_agenda(user=ada, item=make_poster(program["morning"], authors=[f"P{number}"]))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/agenda/")
+    assert response.content.decode().count("agenda-entry") >= 41
+    assert len(one) == len(many)
+
+
+def test_another_users_agenda_items_are_404(client, program):
+    owner = User.objects.create_user("owner", password="x")
+    item, _ = save_to_agenda(user=owner, item=program["poster"])
+    intruder = User.objects.create_user("intruder", password="x")
+    client.force_login(intruder)
+    assert client.post(f"/agenda/{item.pk}/remove/").status_code == 404
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    assert "Subsets" not in client.get("/agenda/").content.decode()
+
+
+def test_the_feed_holds_the_agenda_and_nothing_else(client, program):
+    owner = User.objects.create_user("owner", password="x")
+    save_to_agenda(user=owner, item=program["morning"])
+    save_to_agenda(user=owner, item=program["talk"])  # no time: left out
+    other = User.objects.create_user("other", password="x")
+    save_to_agenda(user=other, item=program["overlapping"])
+    response = client.get(f"/agenda/{owner.feed_token}.ics")
+    assert response.status_code == 200
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Poster: Session 9"]
+    assert events[0]["dtstart"].dt == pacific(8, 30)
+    assert client.get("/agenda/not-a-token.ics").status_code == 404
+
+
+def test_the_feed_answers_304_until_the_program_moves_and_then_updates(client, ada, program):
+    save_to_agenda(user=ada, item=program["morning"])
+    url = f"/agenda/{ada.feed_token}.ics"
+    first = client.get(url)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    sequence = icalendar.Calendar.from_ical(first.content).walk("VEVENT")[0]["sequence"]
+    morning = program["morning"]
+    morning.starts_at = pacific(9, 0)
+    morning.save()
+    # As if the organizers' edit came a while after the first download.
+    conference = program["conference"]
+    type(conference).objects.filter(pk=conference.pk).update(
+        program_changed_at=conference.program_changed_at + datetime.timedelta(minutes=5)
+    )
+    moved = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert moved.status_code == 200
+    event = icalendar.Calendar.from_ical(moved.content).walk("VEVENT")[0]
+    assert event["dtstart"].dt == pacific(9, 0)
+    assert event["sequence"] > sequence
+
+
+def test_a_new_feed_token_retires_the_old_address_at_once(client, ada, program):
+    old = ada.feed_token
+    client.post("/accounts/feed-token/")
+    ada.refresh_from_db()
+    assert ada.feed_token != old
+    assert client.get(f"/agenda/{old}.ics").status_code == 404
+    assert client.get(f"/agenda/{ada.feed_token}.ics").status_code == 200
+
+
+def test_the_feed_runs_the_same_queries_for_one_item_and_forty(client, ada, program):
+    save_to_agenda(user=ada, item=program["morning"])
+    save_to_agenda(user=ada, item=program["poster"])
+    url = f"/agenda/{ada.feed_token}.ics"
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(40):
+        save_to_agenda(user=ada, item=make_poster(program["morning"], authors=[f"P{number}"]))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(one) == len(many)
