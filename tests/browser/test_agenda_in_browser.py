@@ -1,0 +1,81 @@
+"""An attendee in a real Chromium: sign up, save from the day page, My agenda, the feed."""
+
+import urllib.request
+
+import icalendar
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.browser.conftest import axe_violations, no_horizontal_overflow
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Browser-Passphrase-2025"
+
+
+def sign_up(page, base, username):
+    page.goto(base + "/accounts/signup/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+
+
+def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
+    live_server, seeded, page, browser, axe_source
+):
+    base = live_server.url
+    sign_up(page, base, "ada")
+    assert page.url.endswith("/agenda/")
+
+    page.goto(base + "/mlsys2025/2025-05-15/")
+    marconi = page.locator("article.poster", has_text="Marconi: Prefix Caching")
+    marconi.get_by_role("button", name="Save to my agenda").click()
+    # The script saves without leaving the page and flips the button.
+    expect(marconi.get_by_role("button", name="Saved ✓ · remove")).to_be_visible()
+    talk = page.locator("article.talk", has_text="Responsible Finetuning")
+    talk.get_by_role("button", name="Save to my agenda").click()
+    expect(talk.get_by_role("button", name="Saved ✓ · remove")).to_be_visible()
+
+    page.get_by_role("link", name="My agenda").click()
+    agenda = page.locator("main").inner_text()
+    assert "Thursday 15 May 2025" in agenda
+    assert "Thu 15 May 01:15 p.m. – 02:40 p.m." in agenda
+    assert "Marconi: Prefix Caching for the Era of Hybrid LLMs" in agenda
+    assert "Time to be announced" in agenda and "Responsible Finetuning" in agenda
+    assert axe_violations(page, axe_source) == []
+    assert no_horizontal_overflow(page)
+
+    page.locator("li.agenda-entry", has_text="Marconi").get_by_role("button", name="Remove").click()
+    assert "Marconi" not in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Account (ada)").click()
+    assert axe_violations(page, axe_source) == []
+    feed_url = page.get_by_label("Direct link (https)").input_value()
+    with urllib.request.urlopen(feed_url) as response:
+        feed = icalendar.Calendar.from_ical(response.read())
+    # The talk has no time, so the feed has nothing to schedule yet; the removed poster is gone.
+    assert [str(e["summary"]) for e in feed.walk("VEVENT")] == []
+
+    page.goto(base + "/mlsys2025/2025-05-15/")
+    session = page.locator("section.session", has_text="Session 10: LLM and Diffusion")
+    session.get_by_role("button", name="Save to my agenda").first.click()
+    expect(session.get_by_role("button", name="Saved ✓ · remove").first).to_be_visible()
+    with urllib.request.urlopen(feed_url) as response:
+        feed = icalendar.Calendar.from_ical(response.read())
+    assert [str(e["summary"]) for e in feed.walk("VEVENT")] == [
+        "Poster: Session 10: LLM and Diffusion Model Serving"
+    ]
+
+    # Someone else cannot reach Ada's agenda or feed.
+    other = browser.new_context().new_page()
+    sign_up(other, base, "eve")
+    ada_item = User.objects.get(username="ada").agenda_items.first()
+    response = other.request.post(base + f"/agenda/{ada_item.pk}/remove/")
+    assert response.status in (403, 404)
+    other.goto(base + "/agenda/")
+    assert "Responsible Finetuning" not in other.locator("main").inner_text()
+    assert other.request.get(base + "/agenda/not-adas-token.ics").status == 404
+    other.context.close()
