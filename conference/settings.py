@@ -86,8 +86,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "program",
     "accounts",
@@ -96,8 +100,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag from the content for responses that do not set their own (the API's lists and
+    # details), so a repeat GET with If-None-Match gets 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -245,11 +253,49 @@ PROGRAM_FIXTURE = BASE_DIR / "fixtures" / "mlsys2025.json"
 
 # --- REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its "WWW-Authenticate: Token" header makes anonymous writes a clear 401.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "300/min"),
+        "user": os.environ.get("API_USER_RATE", "1200/min"),
+    },
+    "EXCEPTION_HANDLER": "program.api.errors.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "UNICODE_JSON": True,
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Conference program API",
+    "DESCRIPTION": "The program (conferences, rooms, sessions, posters, talks, people), the"
+    " caller's agenda, and organizer writes. Lists are paginated: `page`, `page_size` (default"
+    " 50, at most 500). Times are ISO 8601 with the conference's UTC offset.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Read-only API calls may come from any web page; no cookies cross origins.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -12,6 +12,7 @@ admin.site.index_title = "Program and accounts"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("conference.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("accounts.urls")),
     # Last: the program's own paths start with a conference slug.

@@ -1,0 +1,112 @@
+"""The caller's agenda: list, save (201 the first time, 200 after), delete (another's id: 404)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+
+from accounts import services
+from accounts.agenda import clash
+from accounts.models import ITEM_TYPES, AgendaItem
+from program.api.serializers import ConferenceTimeField, RoomRefSerializer, absolute
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    item_type = serializers.ChoiceField(choices=ITEM_TYPES)
+    item_id = serializers.IntegerField(min_value=1)
+    title = serializers.SerializerMethodField()
+    starts_at = ConferenceTimeField(read_only=True)
+    ends_at = ConferenceTimeField(read_only=True)
+    room = RoomRefSerializer(read_only=True, allow_null=True)
+    clashes_with = serializers.SerializerMethodField()
+    changed_since_saved = serializers.BooleanField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "item_type",
+            "item_id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "room",
+            "clashes_with",
+            "changed_since_saved",
+            "url",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["item_id"] = instance.item.pk
+        return data
+
+    def get_title(self, obj) -> str:
+        item = obj.item
+        return item.heading if obj.item_type == "session" else item.title
+
+    def get_clashes_with(self, obj) -> list[int]:
+        others = self.context.get("agenda", [obj])
+        return [other.pk for other in others if other.pk != obj.pk and clash(obj, other)]
+
+    def get_url(self, obj) -> str:
+        return absolute(self.context.get("request"), obj.item.get_absolute_url())
+
+    def validate(self, attrs):
+        try:
+            attrs["item"] = services.find_item(
+                user=self.context["request"].user,
+                item_type=attrs["item_type"],
+                item_id=attrs["item_id"],
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return attrs
+
+
+@extend_schema(tags=["agenda"])
+class AgendaViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AgendaItemSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        # Another user's ids are simply not here: 404, never 403.
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return AgendaItem.objects.none()
+        return AgendaItem.objects.for_user(self.request.user).visible().with_items()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if (
+            self.action == "list"
+            and getattr(self, "request", None)
+            and self.request.user.is_authenticated
+        ):
+            context["agenda"] = list(self.get_queryset())
+        return context
+
+    @extend_schema(responses={200: AgendaItemSerializer, 201: AgendaItemSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item, created = services.save_to_agenda(
+            user=request.user, item=serializer.validated_data["item"]
+        )
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(
+            self.get_serializer(item).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def perform_destroy(self, instance):
+        services.remove_agenda_item(user=self.request.user, agenda_item_id=instance.pk)

@@ -1,0 +1,27 @@
+"""The JSON API, version 1 (PRODUCT.md "JSON API")."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.views import AgendaViewSet
+from program.api import views
+
+router = DefaultRouter()
+router.register("conferences", views.ConferenceViewSet, basename="conference")
+router.register("rooms", views.RoomViewSet, basename="room")
+router.register("sessions", views.SessionViewSet, basename="session")
+router.register("posters", views.PosterViewSet, basename="poster")
+router.register("talks", views.TalkViewSet, basename="talk")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("agenda", AgendaViewSet, basename="agenda")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,102 @@
+"""The API's filters. A wrong value is a 400 that names the parameter (django-filter's form)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from program.filters import MAX_QUERY_LENGTH
+from program.models import Authorship, Conference, Person, Poster, Room, Session, SessionKind, Talk
+
+
+def visible_conferences(request):
+    return Conference.objects.visible_to(getattr(request, "user", None))
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        help_text="Words to find in titles, abstracts and names; case and accents do not matter.",
+    )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+
+class ConferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, field_name="conference", **kwargs):
+        super().__init__(
+            field_name=field_name,
+            to_field_name="slug",
+            queryset=visible_conferences,
+            help_text="The conference's slug.",
+            **kwargs,
+        )
+
+
+class RoomFilter(django_filters.FilterSet):
+    conference = ConferenceChoiceFilter()
+
+    class Meta:
+        model = Room
+        fields = ["conference"]
+
+
+class SessionFilter(SearchFilterSet):
+    conference = ConferenceChoiceFilter()
+    day = django_filters.DateFilter(help_text="YYYY-MM-DD, in the conference's own zone.")
+    kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
+    room = django_filters.ModelChoiceFilter(queryset=Room.objects.all(), help_text="A room id.")
+    starts_after = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="gte", help_text="ISO 8601 with offset; inclusive."
+    )
+    starts_before = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="lt", help_text="ISO 8601 with offset; exclusive."
+    )
+
+    class Meta:
+        model = Session
+        fields = ["conference", "day", "kind", "room", "starts_after", "starts_before", "q"]
+
+
+class SessionItemFilter(SearchFilterSet):
+    conference = ConferenceChoiceFilter(field_name="session__conference")
+    session = django_filters.ModelChoiceFilter(
+        queryset=Session.objects.all(), help_text="A session id."
+    )
+    day = django_filters.DateFilter(field_name="session__day", help_text="YYYY-MM-DD.")
+    person = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), method="filter_person", help_text="A person id."
+    )
+
+
+class PosterFilter(SessionItemFilter):
+    class Meta:
+        model = Poster
+        fields = ["conference", "session", "day", "person", "q"]
+
+    def filter_person(self, queryset, name, value: int):
+        return queryset.filter(
+            Exists(Authorship.objects.filter(poster=OuterRef("pk"), person=value))
+        )
+
+
+class TalkFilter(SessionItemFilter):
+    class Meta:
+        model = Talk
+        fields = ["conference", "session", "day", "person", "q"]
+
+    def filter_person(self, queryset, name, value: int):
+        return queryset.filter(speakerships__person=value)
+
+
+class PersonFilter(SearchFilterSet):
+    conference = ConferenceChoiceFilter(method="filter_conference")
+
+    class Meta:
+        model = Person
+        fields = ["conference", "q"]
+
+    def filter_conference(self, queryset, name, value: str):
+        return queryset.in_conference(value)

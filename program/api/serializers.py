@@ -1,0 +1,321 @@
+"""The API's JSON shapes (field names are part of the contract in PRODUCT.md and issue 5).
+
+Reads nest what a client needs (ordered authors, the session of a poster); organizer writes use
+the same serializers with a few write-only fields (``room_id``, ``author_names``) and run the
+models' own ``clean()`` so the API refuses exactly what the admin refuses.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from program import services
+from program.models import Conference, Person, Poster, Room, Session, Talk
+
+
+def conference_of(instance) -> Conference:
+    if isinstance(instance, Conference):
+        return instance
+    if isinstance(instance, Session):
+        return instance.conference
+    return instance.conference  # posters, talks, agenda items
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class ConferenceTimeField(serializers.DateTimeField):
+    """A time written with its conference's UTC offset (2025-05-15T08:30:00-07:00)."""
+
+    def get_attribute(self, instance):
+        self._zone = conference_of(instance).zone
+        return super().get_attribute(instance)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return value.astimezone(self._zone).isoformat()
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request else path
+
+
+class ModelRulesMixin:
+    """Runs the model's full_clean() (field rules, clean(), constraints) on writes."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = self.instance or model()
+        for name, value in attrs.items():
+            if not isinstance(getattr(model, name, None), property):
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=self.clean_exclude())
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from error
+        return attrs
+
+    def clean_exclude(self) -> list[str]:
+        return []
+
+
+class UrlMixin(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class ConferenceSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Conference
+        fields = [
+            "slug",
+            "name",
+            "full_name",
+            "timezone",
+            "city",
+            "venue",
+            "start_date",
+            "end_date",
+            "is_published",
+            "url",
+        ]
+        extra_kwargs = {"is_published": {"default": False}}
+
+
+class RoomSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="slug", queryset=Conference.objects.all())
+
+    class Meta:
+        model = Room
+        fields = ["id", "name", "conference"]
+
+
+class RoomRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "name"]
+
+
+class ItemRefSerializer(UrlMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="slug", queryset=Conference.objects.all())
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    starts_at = ConferenceTimeField(required=False, allow_null=True)
+    ends_at = ConferenceTimeField(required=False, allow_null=True)
+    room = RoomRefSerializer(read_only=True)
+    room_id = serializers.PrimaryKeyRelatedField(
+        source="room",
+        queryset=Room.objects.all(),
+        allow_null=True,
+        required=False,
+        write_only=True,
+        help_text="The room's id (writes); reads give `room`.",
+    )
+    posters = ItemRefSerializer(many=True, read_only=True)
+    talks = ItemRefSerializer(many=True, read_only=True)
+    ics_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "conference",
+            "kind",
+            "kind_display",
+            "title",
+            "description",
+            "day",
+            "position",
+            "starts_at",
+            "ends_at",
+            "room",
+            "room_id",
+            "posters",
+            "talks",
+            "url",
+            "ics_url",
+        ]
+
+    def get_ics_url(self, obj) -> str | None:
+        if obj.starts_at is None:
+            return None
+        path = reverse(
+            "program:session-ics", kwargs={"conference": obj.conference.slug, "pk": obj.pk}
+        )
+        return absolute(self.context.get("request"), path)
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person.id")
+    name = serializers.CharField(source="person.name")
+    slug = serializers.CharField(source="person.slug")
+    position = serializers.IntegerField()
+
+
+class SpeakerRefSerializer(PersonRefSerializer):
+    affiliation = serializers.CharField(source="person.affiliation")
+    bio = serializers.CharField(source="person.bio")
+
+
+class SessionRefSerializer(serializers.ModelSerializer):
+    starts_at = ConferenceTimeField(read_only=True)
+    ends_at = ConferenceTimeField(read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["id", "title", "kind", "starts_at", "ends_at"]
+
+
+class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
+    """Posters and talks: an ordered list of people, the session, the effective room."""
+
+    people_field = ""
+    session = SessionRefSerializer(read_only=True)
+    session_id = serializers.PrimaryKeyRelatedField(
+        source="session", queryset=Session.objects.all(), write_only=True
+    )
+    room = serializers.SerializerMethodField()
+    room_id = serializers.PrimaryKeyRelatedField(
+        source="room",
+        queryset=Room.objects.all(),
+        allow_null=True,
+        required=False,
+        write_only=True,
+        help_text="Own room (writes); empty means the session's room.",
+    )
+    starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True)
+    ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True)
+
+    base_fields = [
+        "id",
+        "title",
+        "abstract",
+        "position",
+        "session",
+        "session_id",
+        "room",
+        "room_id",
+        "starts_at",
+        "ends_at",
+        "external_url",
+        "url",
+    ]
+
+    @extend_schema_field(RoomRefSerializer(allow_null=True))
+    def get_room(self, obj):
+        room = obj.effective_room
+        return RoomRefSerializer(room).data if room else None
+
+    def validate_names(self, names):
+        cleaned = [name.strip() for name in names]
+        if any(not name for name in cleaned):
+            raise serializers.ValidationError("A name cannot be empty.")
+        if len(set(cleaned)) != len(cleaned):
+            raise serializers.ValidationError("The same person is listed twice.")
+        return cleaned
+
+    @transaction.atomic
+    def create(self, validated_data):
+        names = validated_data.pop(self.names_field, [])
+        item = super().create(validated_data)
+        self.set_people(item, names)
+        return item
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        names = validated_data.pop(self.names_field, None)
+        item = super().update(instance, validated_data)
+        if names is not None:
+            self.set_people(item, names)
+        return item
+
+
+class PosterSerializer(SessionItemSerializer):
+    names_field = "author_names"
+    authors = PersonRefSerializer(source="authorships", many=True, read_only=True)
+    author_names = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        write_only=True,
+        required=False,
+        max_length=100,
+        help_text="Authors in printed order; people are found by exact name or created.",
+    )
+
+    class Meta:
+        model = Poster
+        fields = [*SessionItemSerializer.base_fields, "authors", "author_names"]
+
+    def validate_author_names(self, names):
+        return self.validate_names(names)
+
+    def set_people(self, item, names):
+        services.set_poster_authors(item, names)
+
+
+class TalkSerializer(SessionItemSerializer):
+    names_field = "speaker_names"
+    speakers = SpeakerRefSerializer(source="speakerships", many=True, read_only=True)
+    speaker_names = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        write_only=True,
+        required=False,
+        max_length=50,
+        help_text="Speakers in order; people are found by exact name or created.",
+    )
+
+    class Meta:
+        model = Talk
+        fields = [*SessionItemSerializer.base_fields, "speakers", "speaker_names"]
+
+    def validate_speaker_names(self, names):
+        return self.validate_names(names)
+
+    def set_people(self, item, names):
+        services.set_talk_speakers(item, names)
+
+
+class PersonItemSerializer(UrlMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    conference = serializers.CharField(source="session.conference.slug")
+
+
+class PersonSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    posters = PersonItemSerializer(source="visible_posters", many=True, read_only=True)
+    talks = PersonItemSerializer(source="visible_talks", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "name", "affiliation", "bio", "links", "posters", "talks", "url"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def get_url(self, obj) -> str | None:
+        items = [*getattr(obj, "visible_posters", []), *getattr(obj, "visible_talks", [])]
+        if not items:
+            return None
+        path = reverse(
+            "program:person-detail",
+            kwargs={"conference": items[0].session.conference.slug, "slug": obj.slug},
+        )
+        return absolute(self.context.get("request"), path)
+
+    def create(self, validated_data):
+        validated_data.setdefault("slug", services.unique_person_slug(validated_data["name"]))
+        return super().create(validated_data)
+
+    def clean_exclude(self) -> list[str]:
+        return [] if self.instance or self.initial_data.get("slug") else ["slug"]
