@@ -124,6 +124,10 @@ class AgendaItem(models.Model):
         return getattr(self, self.item_type)
 
     @property
+    def item_id(self) -> int:
+        return getattr(self, f"{self.item_type}_id")
+
+    @property
     def conference(self):
         item = self.item
         return item.conference

@@ -17,8 +17,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     item_type = serializers.ChoiceField(choices=ITEM_TYPES)
     item_id = serializers.IntegerField(min_value=1)
     title = serializers.SerializerMethodField()
-    starts_at = ConferenceTimeField(read_only=True)
-    ends_at = ConferenceTimeField(read_only=True)
+    starts_at = ConferenceTimeField(read_only=True, allow_null=True)
+    ends_at = ConferenceTimeField(read_only=True, allow_null=True)
     room = RoomRefSerializer(read_only=True, allow_null=True)
     clashes_with = serializers.SerializerMethodField()
     changed_since_saved = serializers.BooleanField(read_only=True)
@@ -38,11 +38,6 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "changed_since_saved",
             "url",
         ]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["item_id"] = instance.item.pk
-        return data
 
     def get_title(self, obj) -> str:
         item = obj.item

@@ -115,7 +115,7 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     starts_at = ConferenceTimeField(required=False, allow_null=True)
     ends_at = ConferenceTimeField(required=False, allow_null=True)
-    room = RoomRefSerializer(read_only=True)
+    room = RoomRefSerializer(read_only=True, allow_null=True)
     room_id = serializers.PrimaryKeyRelatedField(
         source="room",
         queryset=Room.objects.all(),
@@ -171,8 +171,8 @@ class SpeakerRefSerializer(PersonRefSerializer):
 
 
 class SessionRefSerializer(serializers.ModelSerializer):
-    starts_at = ConferenceTimeField(read_only=True)
-    ends_at = ConferenceTimeField(read_only=True)
+    starts_at = ConferenceTimeField(read_only=True, allow_null=True)
+    ends_at = ConferenceTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Session
@@ -196,8 +196,8 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         write_only=True,
         help_text="Own room (writes); empty means the session's room.",
     )
-    starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True)
-    ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True)
+    starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True, allow_null=True)
+    ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True, allow_null=True)
 
     base_fields = [
         "id",
@@ -302,6 +302,23 @@ class PersonSerializer(ModelRulesMixin, serializers.ModelSerializer):
         model = Person
         fields = ["id", "slug", "name", "affiliation", "bio", "links", "posters", "talks", "url"]
         extra_kwargs = {"slug": {"required": False}}
+
+    def to_representation(self, instance):
+        # Lists arrive prefetched (PersonViewSet); a person just written loads its own.
+        if not hasattr(instance, "visible_posters"):
+            request = self.context.get("request")
+            visible = Conference.objects.visible_to(getattr(request, "user", None))
+            instance.visible_posters = list(
+                instance.posters.filter(session__conference__in=visible).select_related(
+                    "session__conference"
+                )
+            )
+            instance.visible_talks = list(
+                instance.talks.filter(session__conference__in=visible).select_related(
+                    "session__conference"
+                )
+            )
+        return super().to_representation(instance)
 
     def get_url(self, obj) -> str | None:
         items = [*getattr(obj, "visible_posters", []), *getattr(obj, "visible_talks", [])]

@@ -1,0 +1,82 @@
+"""Generated requests against every endpoint of our own schema: no 5xx, and every response
+matches what the schema says (schemathesis strategies driven by hypothesis, bounded examples).
+
+The schemathesis pytest plugin does not run under this pytest, so each operation is a plain
+parametrized test that asks schemathesis for its request strategy.
+"""
+
+import pytest
+import schemathesis
+from django.conf import settings
+from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from conference.wsgi import application
+
+SCHEMA_PATH = "/api/v1/schema/?format=json"
+EXAMPLES = 20
+
+
+def operations() -> list:
+    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def operation_label(operation) -> str:
+    return f"{operation.method.upper()} {operation.path}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", operations(), ids=operation_label)
+def test_no_input_gives_a_server_error_and_responses_match_the_schema(operation):
+    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+
+    check()
+
+
+def write_operations() -> list:
+    return [op for op in operations() if op.method.upper() in ("POST", "PUT", "PATCH", "DELETE")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", write_operations(), ids=operation_label)
+def test_organizer_writes_with_generated_payloads_never_give_a_server_error(operation):
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from program.organizers import GROUP_NAME
+
+    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    organizer = User.objects.create_user("chair", password="x", is_staff=True)
+    organizer.groups.add(Group.objects.get(name=GROUP_NAME))
+    headers = {"Authorization": f"Token {Token.objects.create(user=organizer).key}"}
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        case.call_and_validate(
+            headers=headers, checks=[not_a_server_error, response_schema_conformance]
+        )
+
+    check()
