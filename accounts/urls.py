@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", views.account, name="account"),
     path("accounts/feed-token/", views.regenerate_feed, name="regenerate-feed"),
     path("accounts/delete/", views.delete_account, name="delete"),
+    path("accounts/api-token/", views.api_token, name="api-token"),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda/save/", views.save_item, name="agenda-save"),
     path("agenda/resume/", views.resume_save, name="agenda-resume"),

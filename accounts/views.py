@@ -15,6 +15,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.authtoken.models import Token
 
 from accounts import services
 from accounts.agenda import build_agenda
@@ -62,8 +63,10 @@ def account(request):
         return redirect("accounts:account")
     feed_path = reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token})
     https_url = request.build_absolute_uri(feed_path)
+    token = Token.objects.filter(user=request.user).first()
     context = {
         "form": form,
+        "api_token": token.key if token else None,
         "feed_https": https_url,
         "feed_webcal": "webcal://" + https_url.split("://", 1)[1],
     }
@@ -76,6 +79,19 @@ def regenerate_feed(request):
     services.regenerate_feed_token(user=request.user)
     messages.success(request, "Your calendar feed has a new address; the old one no longer works.")
     return redirect("accounts:account")
+
+
+@login_required
+@require_POST
+def api_token(request):
+    """Make (or replace) the API token, or revoke it."""
+    Token.objects.filter(user=request.user).delete()
+    if request.POST.get("action") == "revoke":
+        messages.success(request, "Your API token is revoked.")
+    else:
+        Token.objects.create(user=request.user)
+        messages.success(request, "Your new API token is below; the old one no longer works.")
+    return redirect(reverse("accounts:account") + "#api-title")
 
 
 @login_required

@@ -148,3 +148,18 @@ def test_attendees_never_see_the_admin(client):
     client.force_login(make_user())
     assert client.get("/admin/").status_code == 302
     assert "Organizers" not in client.get("/accounts/").content.decode()
+
+
+def test_the_account_page_makes_shows_and_revokes_the_api_token(client):
+    from rest_framework.authtoken.models import Token
+
+    user = make_user()
+    client.force_login(user)
+    client.post("/accounts/api-token/", {"action": "create"})
+    token = Token.objects.get(user=user).key
+    assert token in client.get("/accounts/").content.decode()
+    assert client.get("/api/v1/agenda/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    client.post("/accounts/api-token/", {"action": "revoke"})
+    assert not Token.objects.filter(user=user).exists()
+    client.logout()
+    assert client.get("/api/v1/agenda/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
