@@ -40,27 +40,33 @@ def session_ics(request, conference, pk: int):
     )
 
 
-def poster_ics(request, conference, pk: int):
+def _item_ics(request, conference, pk: int, *, queryset, build, kind: str):
     conference = get_conference(request, conference)
-    poster = get_object_or_404(
-        Poster.objects.filter(session__conference=conference).with_authors(), pk=pk
-    )
-    if not calendar.has_known_time(poster):
-        raise Http404("This poster has no time yet.")
+    item = get_object_or_404(queryset.filter(session__conference=conference), pk=pk)
+    if not calendar.has_known_time(item):
+        raise Http404(f"This {kind} has no time yet.")
     return ics_response(
-        calendar.poster_calendar(poster, url_for=absolute(request)),
-        f"{conference.slug}-poster-{poster.pk}.ics",
+        build(item, url_for=absolute(request)), f"{conference.slug}-{kind}-{item.pk}.ics"
+    )
+
+
+def poster_ics(request, conference, pk: int):
+    return _item_ics(
+        request,
+        conference,
+        pk,
+        queryset=Poster.objects.with_authors(),
+        build=calendar.poster_calendar,
+        kind="poster",
     )
 
 
 def talk_ics(request, conference, pk: int):
-    conference = get_conference(request, conference)
-    talk = get_object_or_404(
-        Talk.objects.filter(session__conference=conference).with_speakers(), pk=pk
-    )
-    if not calendar.has_known_time(talk):
-        raise Http404("This talk has no time yet.")
-    return ics_response(
-        calendar.talk_calendar(talk, url_for=absolute(request)),
-        f"{conference.slug}-talk-{talk.pk}.ics",
+    return _item_ics(
+        request,
+        conference,
+        pk,
+        queryset=Talk.objects.with_speakers(),
+        build=calendar.talk_calendar,
+        kind="talk",
     )

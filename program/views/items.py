@@ -18,38 +18,44 @@ def neighbours(items: list, current) -> tuple:
     return previous, following
 
 
-def poster_detail(request, conference, pk: int):
+def _item_detail(request, conference, pk: int, *, queryset, related: str, template: str):
+    """A poster's or talk's page; ``related`` names its siblings in the session."""
     conference = get_conference(request, conference)
 
     def build():
-        poster = get_object_or_404(
-            Poster.objects.filter(session__conference=conference).with_authors(), pk=pk
+        item = get_object_or_404(queryset.filter(session__conference=conference), pk=pk)
+        siblings = list(
+            getattr(item.session, related).only("pk", "title", "position", "session_id")
         )
-        siblings = list(poster.session.posters.only("pk", "title", "position", "session_id"))
-        previous, following = neighbours(siblings, poster)
+        previous, following = neighbours(siblings, item)
         context = page_context(
-            request, conference, item=poster, previous=previous, following=following
+            request, conference, item=item, previous=previous, following=following
         )
-        return render(request, "program/poster_detail.html", context)
+        return render(request, template, context)
 
     return conditional(request, conference, build)
+
+
+def poster_detail(request, conference, pk: int):
+    return _item_detail(
+        request,
+        conference,
+        pk,
+        queryset=Poster.objects.with_authors(),
+        related="posters",
+        template="program/poster_detail.html",
+    )
 
 
 def talk_detail(request, conference, pk: int):
-    conference = get_conference(request, conference)
-
-    def build():
-        talk = get_object_or_404(
-            Talk.objects.filter(session__conference=conference).with_speakers(), pk=pk
-        )
-        siblings = list(talk.session.talks.only("pk", "title", "position", "session_id"))
-        previous, following = neighbours(siblings, talk)
-        context = page_context(
-            request, conference, item=talk, previous=previous, following=following
-        )
-        return render(request, "program/talk_detail.html", context)
-
-    return conditional(request, conference, build)
+    return _item_detail(
+        request,
+        conference,
+        pk,
+        queryset=Talk.objects.with_speakers(),
+        related="talks",
+        template="program/talk_detail.html",
+    )
 
 
 def person_detail(request, conference, slug: str):
