@@ -9,6 +9,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -18,6 +20,18 @@ from conference.wsgi import application
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
 EXAMPLES = 20
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Requests go straight to the WSGI app, which closes the database connection after each
+    one; inside a test's transaction that would end the test's connection (as Django's own
+    test client avoids in the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def operations() -> list:
