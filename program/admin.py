@@ -1,19 +1,23 @@
 """The organizers' admin: every program model, with inlines, search, filters and autocomplete.
 
 Changelists annotate their counts and select their foreign keys, so a page of 100 rows costs the
-same few queries as a page of one.
+same few queries as a page of one. Change forms show and read times in the conference's own zone.
 """
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html_join
-from django.utils.timezone import localtime
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
+from program.forms import (
+    OrderedPeopleForm,
+    OrderedPeopleFormSet,
+    RoomForm,
+    SessionItemInlineForm,
+)
 from program.models import (
     Authorship,
     Conference,
@@ -24,80 +28,68 @@ from program.models import (
     Speakership,
     Talk,
 )
+from program.search import fold
 from program.templatetags.program_tags import TBA
+
+# How many people a poster or talk row names before it counts the rest.
+PEOPLE_SHOWN = 3
 
 
 def conference_time(moment, conference: Conference) -> str:
     """A time as organizers read it: in the conference's own zone, labelled ("08:30 PDT")."""
     if moment is None:
         return TBA
-    return localtime(moment, conference.zone).strftime("%a %d %b %H:%M %Z")
+    return timezone.localtime(moment, conference.zone).strftime("%H:%M %Z")
 
 
-class OrderedInlineForm(forms.ModelForm):
-    """A row of an ordered inline: its position is checked against the other rows by the
-    formset, not against the database one row at a time (which would refuse every swap)."""
+class FoldedSearch:
+    """Search fields use the ``folded`` lookup, so the term is folded too: "Böther" and
+    "bother" both find Maximilian Böther (program/search.py)."""
 
-    def _get_validation_exclusions(self):
-        exclude = super()._get_validation_exclusions()
-        exclude.add("position")
-        return exclude
-
-    def clean_position(self):
-        # The model's own rules for the field (authors start at 1) still apply.
-        position = self.cleaned_data.get("position")
-        if position is not None:
-            for validate in self._meta.model._meta.get_field("position").validators:
-                validate(position)
-        return position
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, fold(search_term))
 
 
-class OrderedInlineFormSet(BaseInlineFormSet):
-    """Saves reordered rows without tripping the unique (parent, position) constraint.
+class InConferenceZone:
+    """The change form shows and reads dates and times in the conference's own zone.
 
-    Swapping authors 1 and 2 updates row by row, and the database checks uniqueness after each
-    statement; so rows whose position changes (and rows about to be deleted) first move to free
-    positions past the end, then take their new ones. The admin runs all of it in one
-    transaction.
+    A session at 08:30 in Santa Clara is typed as 08:30, not as its UTC time. The zone is that of
+    the object's conference; an object being added takes it from the conference or session
+    chosen in the form (the empty add form shows no times to convert).
     """
 
-    def clean(self):
-        super().clean()
-        seen: dict[int, int] = {}
-        for index, form in enumerate(self.forms):
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
-                continue
-            position = form.cleaned_data.get("position")
-            if position is None:
-                continue
-            if position in seen:
-                form.add_error(
-                    "position", f"Row {seen[position] + 1} already has position {position}."
-                )
-            else:
-                seen[position] = index
+    conference_lookup = ""  # from Conference to this model: "sessions", "sessions__posters"
+    conference_field = ""  # the form field that names the conference or the session
 
-    def save_existing_objects(self, commit=True):
-        if commit:
-            moving = [
-                form.instance.pk
-                for form in self.initial_forms
-                if form.instance.pk
-                and ("position" in form.changed_data or self._should_delete_form(form))
-            ]
-            if moving:
-                manager = self.model._default_manager
-                siblings = manager.filter(**{self.fk.name: self.instance})
-                highest = siblings.aggregate(models.Max("position"))["position__max"] or 0
-                for offset, pk in enumerate(moving, start=1):
-                    manager.filter(pk=pk).update(position=highest + offset)
-        return super().save_existing_objects(commit)
+    def form_conference(self, request, object_id) -> Conference | None:
+        conferences = Conference.objects.all()
+        if object_id:
+            return conferences.filter(**{self.conference_lookup: object_id}).first()
+        chosen = request.POST.get(self.conference_field) or request.GET.get(self.conference_field)
+        if not chosen:
+            return None
+        if self.conference_field == "conference":
+            return conferences.filter(pk=chosen).first()
+        return conferences.filter(sessions=chosen).first()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            conference = self.form_conference(request, object_id)
+        except (ValueError, TypeError, ValidationError):  # an id that is not one
+            conference = None
+        zone = conference.zone if conference else timezone.get_current_timezone()
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()  # while the zone is active: it formats the times
+        return response
 
 
 class AuthorshipInline(admin.TabularInline):
-    form = OrderedInlineForm
     model = Authorship
-    formset = OrderedInlineFormSet
+    form = OrderedPeopleForm
+    formset = OrderedPeopleFormSet
+    fields = ["position", "person"]
     autocomplete_fields = ["person"]
     ordering = ["position"]
     extra = 0
@@ -106,9 +98,10 @@ class AuthorshipInline(admin.TabularInline):
 
 
 class SpeakershipInline(admin.TabularInline):
-    form = OrderedInlineForm
     model = Speakership
-    formset = OrderedInlineFormSet
+    form = OrderedPeopleForm
+    formset = OrderedPeopleFormSet
+    fields = ["position", "person"]
     autocomplete_fields = ["person"]
     ordering = ["position"]
     extra = 0
@@ -117,23 +110,21 @@ class SpeakershipInline(admin.TabularInline):
 
 
 class PosterInline(admin.TabularInline):
-    form = OrderedInlineForm
     model = Poster
-    formset = OrderedInlineFormSet
+    form = SessionItemInlineForm
     fields = ["position", "title", "room", "starts_at", "ends_at"]
     autocomplete_fields = ["room"]
-    ordering = ["position"]
+    ordering = ["position", "pk"]
     show_change_link = True
     extra = 0
 
 
 class TalkInline(admin.TabularInline):
-    form = OrderedInlineForm
     model = Talk
-    formset = OrderedInlineFormSet
+    form = SessionItemInlineForm
     fields = ["position", "title", "room", "starts_at", "ends_at"]
     autocomplete_fields = ["room"]
-    ordering = ["position"]
+    ordering = ["position", "pk"]
     show_change_link = True
     extra = 0
 
@@ -152,7 +143,7 @@ class ConferenceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_published"]
     search_fields = ["name", "full_name", "slug", "city", "venue"]
-    ordering = ["-start_date"]
+    ordering = ["-start_date", "name"]
     actions = ["publish", "unpublish"]
 
     def get_queryset(self, request):
@@ -162,23 +153,26 @@ class ConferenceAdmin(admin.ModelAdmin):
     def session_count(self, conference):
         return conference.session_count
 
-    @admin.action(description="Publish the selected conferences", permissions=["change"])
+    @admin.action(description="Publish selected conferences", permissions=["change"])
     def publish(self, request, queryset):
-        for conference in queryset:
-            conference.is_published = True
-            conference.save()
-        self.message_user(request, f"Published {len(queryset)} conference(s).", messages.SUCCESS)
+        self.set_published(request, queryset, True)
 
-    @admin.action(description="Unpublish the selected conferences", permissions=["change"])
+    @admin.action(description="Unpublish selected conferences", permissions=["change"])
     def unpublish(self, request, queryset):
+        self.set_published(request, queryset, False)
+
+    def set_published(self, request, queryset, is_published: bool) -> None:
+        # One save per conference, so that each one's program_changed_at moves forward.
         for conference in queryset:
-            conference.is_published = False
+            conference.is_published = is_published
             conference.save()
-        self.message_user(request, f"Unpublished {len(queryset)} conference(s).", messages.SUCCESS)
+        verb = "Published" if is_published else "Unpublished"
+        self.message_user(request, f"{verb} {len(queryset)} conference(s).", messages.SUCCESS)
 
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
+    form = RoomForm
     list_display = ["name", "conference", "session_count"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -194,44 +188,36 @@ class RoomAdmin(admin.ModelAdmin):
         return room.session_count
 
 
-class ItemCountsMixin:
-    """Poster and talk counts as annotated columns: no query per row."""
-
-    poster_relation = "posters"
-    talk_relation = "talks"
+@admin.register(Person)
+class PersonAdmin(FoldedSearch, admin.ModelAdmin):
+    list_display = ["name", "affiliation", "slug", "poster_count", "talk_count"]
+    search_fields = ["name__folded", "affiliation__folded", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name", "slug"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .annotate(
-                poster_count=Count(self.poster_relation, distinct=True),
-                talk_count=Count(self.talk_relation, distinct=True),
+                poster_count=Count("authorships", distinct=True),
+                talk_count=Count("speakerships", distinct=True),
             )
         )
 
     @admin.display(description="posters", ordering="poster_count")
-    def poster_count(self, obj):
-        return obj.poster_count
+    def poster_count(self, person):
+        return person.poster_count
 
     @admin.display(description="talks", ordering="talk_count")
-    def talk_count(self, obj):
-        return obj.talk_count
-
-
-@admin.register(Person)
-class PersonAdmin(ItemCountsMixin, admin.ModelAdmin):
-    list_display = ["name", "affiliation", "slug", "poster_count", "talk_count"]
-    # "bother" finds "Böther": the folded lookup ignores case and accents (program/search.py).
-    search_fields = ["name__folded", "affiliation__folded", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    ordering = ["name"]
-    poster_relation = "authorships"
-    talk_relation = "speakerships"
+    def talk_count(self, person):
+        return person.talk_count
 
 
 @admin.register(Session)
-class SessionAdmin(ItemCountsMixin, admin.ModelAdmin):
+class SessionAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
+    conference_lookup = "sessions"
+    conference_field = "conference"
     list_display = [
         "heading",
         "kind",
@@ -243,12 +229,17 @@ class SessionAdmin(ItemCountsMixin, admin.ModelAdmin):
         "poster_count",
         "talk_count",
     ]
-    list_filter = ["conference", "day", "kind", "room"]
+    list_filter = ["conference", ("day", admin.AllValuesFieldListFilter), "kind", "room"]
     list_select_related = ["conference", "room"]
-    search_fields = ["title", "description", "posters__title", "talks__title"]
+    search_fields = [
+        "title__folded",
+        "description__folded",
+        "posters__title__folded",
+        "talks__title__folded",
+    ]
     autocomplete_fields = ["conference", "room"]
     date_hierarchy = "day"
-    ordering = ["conference", "day", "position"]
+    ordering = ["conference", "day", "position", "starts_at"]
     inlines = [PosterInline, TalkInline]
     fieldsets = [
         (None, {"fields": ["conference", "kind", "title", "description"]}),
@@ -256,12 +247,22 @@ class SessionAdmin(ItemCountsMixin, admin.ModelAdmin):
             "When and where",
             {
                 "fields": ["day", "position", "starts_at", "ends_at", "room"],
-                "description": "Times are entered in the site's zone (UTC) and shown on the"
-                " public pages in the conference's zone. Leave the start empty when the time"
-                " is not known; the position keeps the session's place in its day.",
+                "description": "Times are in the conference's own time zone. Leave the start"
+                " empty when the time is not known yet; the position keeps the session's place"
+                " in its day.",
             },
         ),
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                poster_count=Count("posters", distinct=True),
+                talk_count=Count("talks", distinct=True),
+            )
+        )
 
     @admin.display(description="session", ordering="title")
     def heading(self, session):
@@ -271,16 +272,29 @@ class SessionAdmin(ItemCountsMixin, admin.ModelAdmin):
     def start(self, session):
         return conference_time(session.starts_at, session.conference)
 
+    @admin.display(description="posters", ordering="poster_count")
+    def poster_count(self, session):
+        return session.poster_count
 
-class SessionItemAdmin(admin.ModelAdmin):
+    @admin.display(description="talks", ordering="talk_count")
+    def talk_count(self, session):
+        return session.talk_count
+
+
+class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
     """What posters and talks share: their session, time, room, and ordered people."""
 
-    people_relation = ""
+    conference_field = "session"
+    people_relation = ""  # "authorships" or "speakerships"
     list_display = ["title", "people", "session", "day", "position"]
-    list_filter = ["session__conference", "session__day", "session__kind"]
-    list_select_related = ["session__conference", "session__room", "room"]
+    list_filter = [
+        "session__conference",
+        ("session__day", admin.AllValuesFieldListFilter),
+        "session__kind",
+    ]
+    list_select_related = ["session"]
     autocomplete_fields = ["session", "room"]
-    ordering = ["session__conference", "session__day", "session__position", "position"]
+    ordering = ["session__conference", "session__day", "session__position", "position", "pk"]
     fields = [
         "session",
         "position",
@@ -306,10 +320,11 @@ class SessionItemAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="people")
-    def people(self, item):
-        return format_html_join(
-            " · ", "{}", ((link.person.name,) for link in getattr(item, self.people_relation).all())
-        )
+    def people(self, item) -> str:
+        links = getattr(item, self.people_relation).all()  # prefetched in order
+        names = " · ".join(link.person.name for link in links[:PEOPLE_SHOWN])
+        rest = len(links) - PEOPLE_SHOWN
+        return f"{names} + {rest} more" if rest > 0 else names
 
     @admin.display(description="day", ordering="session__day")
     def day(self, item):
@@ -318,6 +333,7 @@ class SessionItemAdmin(admin.ModelAdmin):
 
 @admin.register(Poster)
 class PosterAdmin(SessionItemAdmin):
+    conference_lookup = "sessions__posters"
     people_relation = "authorships"
     search_fields = ["title__folded", "abstract__folded", "authorships__person__name__folded"]
     inlines = [AuthorshipInline]
@@ -325,6 +341,7 @@ class PosterAdmin(SessionItemAdmin):
 
 @admin.register(Talk)
 class TalkAdmin(SessionItemAdmin):
+    conference_lookup = "sessions__talks"
     people_relation = "speakerships"
     search_fields = ["title__folded", "abstract__folded", "speakerships__person__name__folded"]
     inlines = [SpeakershipInline]

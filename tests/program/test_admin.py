@@ -7,9 +7,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from program.models import Authorship, Poster, Session
-from program.organizers import GROUP_NAME
+from program.models import (
+    Authorship,
+    Person,
+    Poster,
+    Room,
+    Session,
+    SessionKind,
+    Speakership,
+    Talk,
+)
 from tests.factories import (
     PACIFIC,
     ConferenceFactory,
@@ -28,7 +37,7 @@ PROGRAM_MODELS = ["conference", "room", "person", "session", "poster", "talk"]
 @pytest.fixture
 def organizer(client):
     user = get_user_model().objects.create_user("chair", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAME))
+    user.groups.add(Group.objects.get(name="Organizers"))
     client.force_login(user)
     return user
 
@@ -41,7 +50,7 @@ def program():
     poster = make_poster(session, authors=["Maximilian Böther", "Ana Klimovic"], title="Subsets")
     talk = make_talk(
         SessionFactory(conference=conference, title="Ling Liu", starts_at=None, position=2),
-        speakers=["Ling Liu"],
+        speakers=["Ling Liu", "Tianqi Chen"],
     )
     return {
         "conference": conference,
@@ -52,33 +61,31 @@ def program():
     }
 
 
-def form_data(response) -> dict:
-    """The POST a browser would send for an admin change form, as it was rendered."""
+def form_data(response, zone=PACIFIC) -> dict:
+    """The POST a browser would send for an admin change form, as it was rendered.
+
+    Times are read in ``zone``, the conference's, as the admin shows them.
+    """
     data = {}
     forms = [response.context["adminform"].form]
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name, _field in management.fields.items():
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
             data[management.add_prefix(name)] = management[name].value()
-        forms += formset.formset.forms
-    for form in forms:
-        for name, _field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                if value:
+        forms += inline.formset.forms
+    with timezone.override(zone):
+        for form in forms:
+            for name in form.fields:
+                value, key = form[name].value(), form.add_prefix(name)
+                if value is None or value is False:
+                    continue
+                if value is True:
                     data[key] = "on"
-            elif isinstance(value, list):
-                data[key] = value
-            elif isinstance(value, datetime.datetime):
-                data[key + "_0"], data[key + "_1"] = (
-                    value.strftime("%Y-%m-%d"),
-                    value.strftime("%H:%M:%S"),
-                )
-            else:
-                data[key] = value
+                elif isinstance(value, datetime.datetime):
+                    data[f"{key}_0"] = value.strftime("%Y-%m-%d")
+                    data[f"{key}_1"] = value.strftime("%H:%M:%S")
+                else:
+                    data[key] = value
     return data
 
 
@@ -86,174 +93,460 @@ def change_url(obj) -> str:
     return f"/admin/program/{obj._meta.model_name}/{obj.pk}/change/"
 
 
-def test_organizer_opens_every_program_changelist_add_and_change_form(client, organizer, program):
-    objects = {
-        "conference": program["conference"],
-        "room": program["room"],
-        "person": program["poster"].authors.first(),
-        "session": program["session"],
-        "poster": program["poster"],
-        "talk": program["talk"],
-    }
-    for model in PROGRAM_MODELS:
-        assert client.get(f"/admin/program/{model}/").status_code == 200, model
-        assert client.get(f"/admin/program/{model}/add/").status_code == 200, model
-        assert client.get(change_url(objects[model])).status_code == 200, model
+def program_urls(program) -> list[str]:
+    objects = [
+        program["conference"],
+        program["room"],
+        program["poster"].authors.first(),
+        program["session"],
+        program["poster"],
+        program["talk"],
+    ]
+    return [
+        url
+        for obj in objects
+        for url in (
+            f"/admin/program/{obj._meta.model_name}/",
+            f"/admin/program/{obj._meta.model_name}/add/",
+            change_url(obj),
+        )
+    ]
 
 
-def test_organizer_cannot_reach_accounts_or_groups(client, organizer):
+def save(client, obj, data) -> None:
+    """Posts the change form and fails with the form's errors when it does not save."""
+    response = client.post(change_url(obj), data)
+    assert response.status_code == 302, response.context and [
+        response.context["errors"],
+        [formset.errors for formset in response.context["inline_admin_formsets"]],
+    ]
+
+
+def refused(client, url, data) -> str:
+    """Posts a form that must come back with errors (never a 500) and returns the page."""
+    response = client.post(url, data)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def names_in_order(item) -> list[str]:
+    links = item.authorships if isinstance(item, Poster) else item.speakerships
+    return [link.person.name for link in links.order_by("position")]
+
+
+# Who gets in
+
+
+def test_organizer_opens_every_program_changelist_add_form_and_change_form(
+    client, organizer, program
+):
+    for url in program_urls(program):
+        assert client.get(url).status_code == 200, url
+
+
+def test_organizer_cannot_reach_users_or_groups(client, organizer):
     assert client.get("/admin/accounts/user/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
 
 
-@pytest.mark.parametrize("user_kind", ["anonymous", "attendee"])
-def test_visitors_and_attendees_are_sent_to_the_admin_login(client, program, user_kind):
-    if user_kind == "attendee":
+@pytest.mark.parametrize("visitor", ["anonymous", "attendee"])
+def test_visitors_and_attendees_are_sent_to_the_admin_login(client, program, visitor):
+    if visitor == "attendee":
         client.force_login(get_user_model().objects.create_user("attendee", password="pw"))
-    for model in PROGRAM_MODELS:
-        response = client.get(f"/admin/program/{model}/")
-        assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/")
+    for url in program_urls(program):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/"), url
+
+
+# Edits
 
 
 def test_organizer_edits_a_poster_title(client, organizer, program):
     poster = program["poster"]
     data = form_data(client.get(change_url(poster)))
-    data["title"] = "On Distributed Larger-Than-Memory Subset Selection"
-    response = client.post(change_url(poster), data)
-    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    save(client, poster, {**data, "title": "On Distributed Larger-Than-Memory Subset Selection"})
     poster.refresh_from_db()
     assert poster.title == "On Distributed Larger-Than-Memory Subset Selection"
 
 
-def test_organizer_swaps_two_authors(client, organizer, program):
+@pytest.mark.parametrize(("item", "prefix"), [("poster", "authorships"), ("talk", "speakerships")])
+def test_organizer_swaps_the_first_two_people_by_their_positions(
+    client, organizer, program, item, prefix
+):
+    item = program[item]
+    before = names_in_order(item)
+    data = form_data(client.get(change_url(item)))
+    save(client, item, {**data, f"{prefix}-0-position": "2", f"{prefix}-1-position": "1"})
+    assert names_in_order(item) == before[::-1]
+
+
+def test_organizer_swaps_two_authors_by_choosing_the_people_again(client, organizer, program):
     poster = program["poster"]
     data = form_data(client.get(change_url(poster)))
-    data["authorships-0-position"], data["authorships-1-position"] = "2", "1"
-    response = client.post(change_url(poster), data)
-    assert response.status_code == 302
-    names = [a.person.name for a in poster.authorships.order_by("position")]
-    assert names == ["Ana Klimovic", "Maximilian Böther"]
+    first, second = data["authorships-0-person"], data["authorships-1-person"]
+    save(client, poster, {**data, "authorships-0-person": second, "authorships-1-person": first})
+    assert names_in_order(poster) == ["Ana Klimovic", "Maximilian Böther"]
+
+
+def test_organizer_puts_a_new_first_author_before_the_others(client, organizer, program):
+    poster, newcomer = program["poster"], PersonFactory(name="Tim Kraska")
+    data = form_data(client.get(change_url(poster)))
+    data.update(
+        {
+            "authorships-TOTAL_FORMS": "3",
+            "authorships-0-position": "2",
+            "authorships-1-position": "3",
+            "authorships-2-person": newcomer.pk,
+            "authorships-2-position": "1",
+        }
+    )
+    save(client, poster, data)
+    assert names_in_order(poster) == ["Tim Kraska", "Maximilian Böther", "Ana Klimovic"]
 
 
 def test_organizer_removes_an_author_and_moves_the_next_one_up(client, organizer, program):
     poster = program["poster"]
     data = form_data(client.get(change_url(poster)))
-    data["authorships-0-DELETE"] = "on"
-    data["authorships-1-position"] = "1"
-    assert client.post(change_url(poster), data).status_code == 302
+    save(client, poster, {**data, "authorships-0-DELETE": "on", "authorships-1-position": "1"})
     assert [(a.position, a.person.name) for a in poster.authorships.all()] == [(1, "Ana Klimovic")]
 
 
-def test_duplicate_positions_and_duplicate_authors_are_form_errors(client, organizer, program):
-    poster = program["poster"]
-    base = form_data(client.get(change_url(poster)))
-
-    same_position = {**base, "authorships-1-position": "1"}
-    response = client.post(change_url(poster), same_position)
-    assert response.status_code == 200
-    assert "Row 1 already has position 1." in response.content.decode()
-
-    same_person = {**base, "authorships-1-person": base["authorships-0-person"]}
-    response = client.post(change_url(poster), same_person)
-    assert response.status_code == 200
-    assert "This person is already an author of this poster." in response.content.decode()
-
-    zero = {**base, "authorships-0-position": "0"}
-    assert client.post(change_url(poster), zero).status_code == 200
-    assert [a.position for a in poster.authorships.all()] == [1, 2]
+def test_organizer_adds_a_late_poster_to_a_session(client, organizer, program):
+    session = program["session"]
+    data = form_data(client.get(change_url(session)))
+    data.update(
+        {
+            "posters-TOTAL_FORMS": "2",
+            "posters-1-position": "9",
+            "posters-1-title": "A late poster",
+        }
+    )
+    save(client, session, data)
+    assert sorted(session.posters.values_list("title", flat=True)) == ["A late poster", "Subsets"]
+    assert session.posters.get(title="A late poster").position == 9
 
 
-def test_organizer_adds_a_late_poster_with_authors(client, organizer, program):
+def test_organizer_adds_a_poster_with_its_authors(client, organizer, program):
     session, person = program["session"], PersonFactory(name="Late Author")
     data = {
         "session": session.pk,
         "position": "9",
         "title": "A late poster",
-        "abstract": "",
         "authorships-TOTAL_FORMS": "1",
         "authorships-INITIAL_FORMS": "0",
         "authorships-0-person": person.pk,
         "authorships-0-position": "1",
     }
-    response = client.post("/admin/program/poster/add/", data)
-    assert response.status_code == 302
+    assert client.post("/admin/program/poster/add/", data).status_code == 302
     poster = Poster.objects.get(title="A late poster")
     assert poster.session == session
-    assert [a.person for a in poster.authorships.all()] == [person]
+    assert names_in_order(poster) == ["Late Author"]
 
 
-def test_organizer_moves_a_session_to_another_room_and_time(client, organizer, program):
-    session = program["session"]
+def test_session_form_shows_and_reads_times_in_the_conference_zone(client, organizer, program):
+    session = program["session"]  # 08:30 in Santa Clara
+    page = client.get(change_url(session)).content.decode()
+    assert 'name="starts_at_1" value="08:30:00"' in page
+
     hall = RoomFactory(conference=program["conference"], name="Hall B")
     data = form_data(client.get(change_url(session)))
-    data.update(room=hall.pk, starts_at_0="2025-05-15", starts_at_1="17:00:00")
-    response = client.post(change_url(session), data)
-    assert response.status_code == 302
+    save(client, session, {**data, "room": hall.pk, "starts_at_1": "17:00"})
     session.refresh_from_db()
     assert session.room == hall
-    assert session.starts_at == datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC)
+    assert session.starts_at == datetime.datetime(2025, 5, 15, 17, 0, tzinfo=PACIFIC)
 
 
-def test_validation_errors_are_shown_and_nothing_is_saved(client, organizer, program):
+def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(client, organizer, program):
+    data = {
+        "conference": program["conference"].pk,
+        "kind": SessionKind.BREAK,
+        "title": "Coffee",
+        "day": "2025-05-13",
+        "position": "3",
+        "starts_at_0": "2025-05-13",
+        "starts_at_1": "10:00",
+        "posters-TOTAL_FORMS": "0",
+        "posters-INITIAL_FORMS": "0",
+        "talks-TOTAL_FORMS": "0",
+        "talks-INITIAL_FORMS": "0",
+    }
+    assert client.post("/admin/program/session/add/", data).status_code == 302
+    coffee = Session.objects.get(title="Coffee")
+    assert coffee.starts_at == datetime.datetime(2025, 5, 13, 10, 0, tzinfo=PACIFIC)
+
+
+def test_organizer_publishes_and_unpublishes_conferences(client, organizer, program):
+    conference = program["conference"]
+    for action, published in [("unpublish", False), ("publish", True)]:
+        response = client.post(
+            "/admin/program/conference/",
+            {"action": action, "_selected_action": [conference.pk]},
+        )
+        assert response.status_code == 302
+        conference.refresh_from_db()
+        assert conference.is_published is published
+
+
+# Validation: messages in the form, nothing saved, never a 500
+
+
+def test_a_session_ending_before_it_starts_is_refused_with_a_message(client, organizer, program):
     session = program["session"]
     data = form_data(client.get(change_url(session)))
-    before = Session.objects.get(pk=session.pk).starts_at
-
-    early_end = {**data, "ends_at_0": "2025-05-15", "ends_at_1": "15:00:00"}
-    page = client.post(change_url(session), early_end).content.decode()
+    page = refused(
+        client, change_url(session), {**data, "ends_at_0": "2025-05-15", "ends_at_1": "08:00"}
+    )
     assert "The end time must be after the start time." in page
+    session.refresh_from_db()
+    assert session.ends_at is None
 
-    foreign_room = RoomFactory(name="Elsewhere")
-    page = client.post(change_url(session), {**data, "room": foreign_room.pk}).content.decode()
+
+def test_a_session_in_a_room_of_another_conference_is_refused(client, organizer, program):
+    session, elsewhere = program["session"], RoomFactory(name="Elsewhere")
+    data = form_data(client.get(change_url(session)))
+    page = refused(client, change_url(session), {**data, "room": elsewhere.pk})
+    assert f"This room belongs to {elsewhere.conference}, not to MLSys 2025." in page
+    session.refresh_from_db()
+    assert session.room == program["room"]
+
+
+def test_a_session_on_a_day_outside_its_conference_is_refused(client, organizer, program):
+    session = program["session"]
+    data = form_data(client.get(change_url(session)))
+    page = refused(client, change_url(session), {**data, "day": "2025-06-01"})
+    assert "this day is outside it" in page
+    session.refresh_from_db()
+    assert session.day == datetime.date(2025, 5, 15)
+
+
+def test_a_poster_in_a_room_of_another_conference_is_refused(client, organizer, program):
+    poster, elsewhere = program["poster"], RoomFactory(name="Elsewhere")
+    data = form_data(client.get(change_url(poster)))
+    page = refused(client, change_url(poster), {**data, "room": elsewhere.pk})
     assert "This room belongs to" in page
+    poster.refresh_from_db()
+    assert poster.room is None
 
-    wrong_day = {**data, "day": "2025-06-01"}
-    assert "this day is outside it" in client.post(change_url(session), wrong_day).content.decode()
-    assert Session.objects.get(pk=session.pk).starts_at == before
-    assert Session.objects.get(pk=session.pk).room == program["room"]
+
+def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
+    client, organizer, program
+):
+    elsewhere = RoomFactory(name="Elsewhere")
+    data = {
+        "conference": program["conference"].pk,
+        "kind": SessionKind.POSTER_SESSION,
+        "title": "Session 10",
+        "day": "2025-05-14",
+        "position": "5",
+        "posters-TOTAL_FORMS": "1",
+        "posters-INITIAL_FORMS": "0",
+        "posters-0-position": "1",
+        "posters-0-title": "Lost",
+        "posters-0-room": elsewhere.pk,
+        "talks-TOTAL_FORMS": "0",
+        "talks-INITIAL_FORMS": "0",
+    }
+    page = refused(client, "/admin/program/session/add/", data)
+    assert f"This room belongs to {elsewhere.conference}, not to MLSys 2025." in page
+    assert not Session.objects.filter(title="Session 10").exists()
+
+
+def test_a_room_in_use_cannot_move_to_another_conference(client, organizer, program):
+    room, other = program["room"], ConferenceFactory(name="Other")
+    data = form_data(client.get(change_url(room)))
+    page = refused(client, change_url(room), {**data, "conference": other.pk})
+    assert "give them another room before moving it to Other" in page
+    room.refresh_from_db()
+    assert room.conference == program["conference"]
+
+
+def test_a_conference_ending_before_it_starts_is_refused_with_a_message(client, organizer, program):
+    conference = program["conference"]
+    data = form_data(client.get(change_url(conference)))
+    page = refused(client, change_url(conference), {**data, "end_date": "2025-05-01"})
+    assert "The conference cannot end before it starts." in page
+    conference.refresh_from_db()
+    assert conference.end_date == datetime.date(2025, 5, 15)
+
+
+def test_two_authors_at_one_position_are_refused_and_nothing_changes(client, organizer, program):
+    poster = program["poster"]
+    data = form_data(client.get(change_url(poster)))
+    page = refused(client, change_url(poster), {**data, "authorships-1-position": "1"})
+    assert "Two authors cannot share a position on one poster." in page
+    assert [(a.position, a.person.name) for a in poster.authorships.all()] == [
+        (1, "Maximilian Böther"),
+        (2, "Ana Klimovic"),
+    ]
+
+
+def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
+    client, organizer, program
+):
+    poster = program["poster"]
+    data = form_data(client.get(change_url(poster)))
+    first = data["authorships-0-person"]
+    page = refused(client, change_url(poster), {**data, "authorships-1-person": first})
+    assert "This person is already an author of this poster." in page
+    assert names_in_order(poster) == ["Maximilian Böther", "Ana Klimovic"]
+
+    twice = PersonFactory(name="Twice")
+    newcomer_twice = {
+        **data,
+        "authorships-TOTAL_FORMS": "4",
+        "authorships-2-person": twice.pk,
+        "authorships-2-position": "3",
+        "authorships-3-person": twice.pk,
+        "authorships-3-position": "4",
+    }
+    page = refused(client, change_url(poster), newcomer_twice)
+    assert "This person is already an author of this poster." in page
+    assert poster.authorships.count() == 2
+
+
+def test_author_positions_start_at_one(client, organizer, program):
+    poster = program["poster"]
+    data = form_data(client.get(change_url(poster)))
+    page = refused(client, change_url(poster), {**data, "authorships-0-position": "0"})
+    assert "Ensure this value is greater than or equal to 1." in page
+    assert [a.position for a in poster.authorships.all()] == [1, 2]
+
+
+# Lists, search and autocomplete
+
+
+def test_session_list_shows_start_times_in_the_conference_zone(client, organizer, program):
+    page = client.get("/admin/program/session/").content.decode()
+    assert "08:30 PDT" in page
+    assert "time to be announced" in page
+
+
+def test_poster_list_names_the_first_authors_and_counts_the_rest(client, organizer, program):
+    make_poster(program["session"], authors=["A One", "B Two", "C Three", "D Four", "E Five"])
+    page = client.get("/admin/program/poster/").content.decode()
+    assert "A One · B Two · C Three + 2 more" in page
+    assert "Maximilian Böther · Ana Klimovic" in page
+
+
+def test_lists_filter_by_conference_day_and_kind(client, organizer, program):
+    other_day = SessionFactory(conference=program["conference"], day=datetime.date(2025, 5, 13))
+    make_poster(other_day, title="On Tuesday")
+    response = client.get("/admin/program/session/", {"day": "2025-05-13"})
+    assert list(response.context["cl"].result_list) == [other_day]
+    assert "2025-05-13" in response.content.decode()  # the day filter lists the days
+
+    response = client.get(
+        "/admin/program/poster/",
+        {
+            "session__conference__id__exact": program["conference"].pk,
+            "session__day": "2025-05-15",
+            "session__kind__exact": SessionKind.POSTER_SESSION,
+        },
+    )
+    assert [poster.title for poster in response.context["cl"].result_list] == ["Subsets"]
 
 
 def test_searching_posters_by_an_author_finds_each_poster_once(client, organizer, program):
-    response = client.get("/admin/program/poster/", {"q": "Klimovic"})
-    assert list(response.context["cl"].result_list) == [program["poster"]]
+    make_poster(program["session"], authors=["Ana Smith", "Ana Klimovic"], title="Twice Ana")
+    for term in ["Ana", "Klimovic", "böther", "BOTHER"]:
+        response = client.get("/admin/program/poster/", {"q": term})
+        titles = [poster.title for poster in response.context["cl"].result_list]
+        assert len(titles) == len(set(titles)), term
+    response = client.get("/admin/program/poster/", {"q": "ana"})
+    assert sorted(p.title for p in response.context["cl"].result_list) == ["Subsets", "Twice Ana"]
+
+
+def test_searching_sessions_by_poster_titles_lists_each_session_once(client, organizer, program):
+    make_poster(program["session"], title="Subsets again")
+    response = client.get("/admin/program/session/", {"q": "subsets"})
+    sessions = list(response.context["cl"].result_list)
+    assert sessions == [program["session"]]
+    assert sessions[0].poster_count == 2
 
 
 def test_person_autocomplete_answers_organizers(client, organizer, program):
-    response = client.get(
-        "/admin/autocomplete/",
-        {"app_label": "program", "model_name": "authorship", "field_name": "person", "term": "bot"},
+    for term in ["bot", "Böther"]:
+        response = client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "program",
+                "model_name": "authorship",
+                "field_name": "person",
+                "term": term,
+            },
+        )
+        assert response.status_code == 200
+        assert [r["text"] for r in response.json()["results"]] == ["Maximilian Böther"]
+
+
+# Cost: a fixed number of queries, however large the program
+
+
+def build_program(slug: str, *, posters: int, talks: int, people: int, other: int) -> None:
+    """A conference whose posters sit 30 to a session, with three authors each, talks with two
+    speakers each in one session, and ``other`` sessions (breaks) besides."""
+    conference = ConferenceFactory(slug=slug)
+    rooms = Room.objects.bulk_create(
+        Room(conference=conference, name=f"Room {n}") for n in range(3)
     )
-    assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["Maximilian Böther"]
-
-
-def build(conference, sessions: int, posters: int, authors: int) -> None:
-    people = PersonFactory.create_batch(authors * 3)
-    for s in range(sessions):
-        session = SessionFactory(
-            conference=conference, position=s, room=RoomFactory(conference=conference)
+    persons = Person.objects.bulk_create(
+        Person(name=f"{slug} person {n}", slug=f"{slug}-person-{n}") for n in range(people)
+    )
+    poster_sessions = -(-posters // 30)
+    kinds = [SessionKind.POSTER_SESSION] * poster_sessions + [SessionKind.ORAL_SESSION]
+    kinds += [SessionKind.BREAK] * other
+    sessions = Session.objects.bulk_create(
+        Session(
+            conference=conference,
+            kind=kind,
+            title=f"Session {n}",
+            day=conference.start_date,
+            position=n,
+            starts_at=datetime.datetime(2025, 5, 12, 8, n % 60, tzinfo=PACIFIC),
+            room=rooms[n % 3],
         )
-        created = Poster.objects.bulk_create(
-            [Poster(session=session, title=f"P{s}-{p}", position=p) for p in range(posters)]
-        )
-        Authorship.objects.bulk_create(
-            Authorship(poster=poster, person=people[(p + a) % len(people)], position=a + 1)
-            for p, poster in enumerate(created)
-            for a in range(authors)
-        )
-    make_talk(SessionFactory(conference=conference, position=sessions), speakers=["Ling Liu"])
+        for n, kind in enumerate(kinds)
+    )
+    created = Poster.objects.bulk_create(
+        Poster(session=sessions[n // 30], title=f"Poster {n}", position=n % 30)
+        for n in range(posters)
+    )
+    Authorship.objects.bulk_create(
+        Authorship(poster=poster, person=persons[(3 * n + a) % people], position=a + 1)
+        for n, poster in enumerate(created)
+        for a in range(3)
+    )
+    created = Talk.objects.bulk_create(
+        Talk(session=sessions[poster_sessions], title=f"Talk {n}", position=n) for n in range(talks)
+    )
+    Speakership.objects.bulk_create(
+        Speakership(talk=talk, person=persons[(2 * n + s) % people], position=s + 1)
+        for n, talk in enumerate(created)
+        for s in range(2)
+    )
 
 
-def changelist_queries(client, model: str) -> int:
+def changelist_queries(client, model: str, page: int = 1) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(f"/admin/program/{model}/").status_code == 200
+        response = client.get(f"/admin/program/{model}/", {"p": page})
+        assert response.status_code == 200
     return len(queries)
 
 
 def test_changelists_cost_the_same_queries_for_three_posters_and_three_hundred(client, organizer):
-    build(ConferenceFactory(slug="small"), sessions=1, posters=3, authors=3)
+    build_program("small", posters=3, talks=1, people=3, other=0)
     small = {model: changelist_queries(client, model) for model in PROGRAM_MODELS}
-    build(ConferenceFactory(slug="large"), sessions=10, posters=30, authors=3)
+
+    # 300 posters, 150 talks, 450 people and 122 sessions: lists of several pages.
+    build_program("large", posters=300, talks=150, people=450, other=110)
+    assert Session.objects.count() > 100
     large = {model: changelist_queries(client, model) for model in PROGRAM_MODELS}
-    assert small == large
+    later_pages = {
+        model: changelist_queries(client, model, page=2)
+        for model in ["person", "session", "poster", "talk"]
+    }
+
+    assert large == small
+    assert later_pages == {model: small[model] for model in later_pages}
+    print("changelist queries:", small)  # shown with pytest -s
