@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
+from django_filters.fields import IsoDateTimeField
 
 from program.filters import MAX_QUERY_LENGTH
 from program.models import Authorship, Conference, Person, Poster, Room, Session, SessionKind, Talk
 
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
 
 def visible_conferences(request):
     return Conference.objects.visible_to(getattr(request, "user", None))
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with any real UTC offset, turned into UTC before it reaches the database
+    (PostgreSQL refuses offsets past ±15:59, and nobody lives past ±14:00)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError("Give a UTC offset between -14:00 and +14:00.")
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as error:
+            raise forms.ValidationError("This time is out of range.") from error
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -48,10 +75,10 @@ class SessionFilter(SearchFilterSet):
     day = django_filters.DateFilter(help_text="YYYY-MM-DD, in the conference's own zone.")
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
     room = django_filters.ModelChoiceFilter(queryset=Room.objects.all(), help_text="A room id.")
-    starts_after = django_filters.IsoDateTimeFilter(
+    starts_after = UtcIsoDateTimeFilter(
         field_name="starts_at", lookup_expr="gte", help_text="ISO 8601 with offset; inclusive."
     )
-    starts_before = django_filters.IsoDateTimeFilter(
+    starts_before = UtcIsoDateTimeFilter(
         field_name="starts_at", lookup_expr="lt", help_text="ISO 8601 with offset; exclusive."
     )
 

@@ -325,3 +325,21 @@ def test_time_is_iso_with_the_offset_of_the_conferences_own_zone(client):
     )
     (session,) = client.get(f"{API}/sessions/", {"conference": "berlin"}).json()["results"]
     assert session["starts_at"] == "2025-05-15T09:00:00+02:00"
+
+
+@pytest.mark.parametrize(
+    "value", ["0273-02-15T18:02:34+18:03", "2025-05-15T08:00:00-23:00", "0001-01-01T00:00:00+01:00"]
+)
+def test_times_with_impossible_offsets_are_400_not_500(client, seed, value):
+    response = client.get(f"{API}/sessions/", {"starts_before": value})
+    assert response.status_code == 400
+    assert "starts_before" in response.json()
+
+
+def test_times_with_real_offsets_filter_in_utc(client, seed):
+    body = client.get(
+        f"{API}/sessions/", {"starts_after": "2025-05-16T07:30:00+14:00"}
+    ).json()  # 17:30 UTC on the 15th = 10:30 PDT
+    assert (
+        next(s["title"] for s in body["results"]) == "Session 10: LLM and Diffusion Model Serving"
+    )
