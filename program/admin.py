@@ -188,34 +188,43 @@ class RoomAdmin(admin.ModelAdmin):
         return room.session_count
 
 
-@admin.register(Person)
-class PersonAdmin(FoldedSearch, admin.ModelAdmin):
-    list_display = ["name", "affiliation", "slug", "poster_count", "talk_count"]
-    search_fields = ["name__folded", "affiliation__folded", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    ordering = ["name", "slug"]
+class ItemCountsMixin:
+    """Poster and talk counts as annotated columns: no query per row."""
+
+    poster_relation = "posters"
+    talk_relation = "talks"
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .annotate(
-                poster_count=Count("authorships", distinct=True),
-                talk_count=Count("speakerships", distinct=True),
+                poster_count=Count(self.poster_relation, distinct=True),
+                talk_count=Count(self.talk_relation, distinct=True),
             )
         )
 
     @admin.display(description="posters", ordering="poster_count")
-    def poster_count(self, person):
-        return person.poster_count
+    def poster_count(self, obj):
+        return obj.poster_count
 
     @admin.display(description="talks", ordering="talk_count")
-    def talk_count(self, person):
-        return person.talk_count
+    def talk_count(self, obj):
+        return obj.talk_count
+
+
+@admin.register(Person)
+class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
+    list_display = ["name", "affiliation", "slug", "poster_count", "talk_count"]
+    search_fields = ["name__folded", "affiliation__folded", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name", "slug"]
+    poster_relation = "authorships"
+    talk_relation = "speakerships"
 
 
 @admin.register(Session)
-class SessionAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
+class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin):
     conference_lookup = "sessions"
     conference_field = "conference"
     list_display = [
@@ -254,16 +263,6 @@ class SessionAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                poster_count=Count("posters", distinct=True),
-                talk_count=Count("talks", distinct=True),
-            )
-        )
-
     @admin.display(description="session", ordering="title")
     def heading(self, session):
         return session.heading
@@ -271,14 +270,6 @@ class SessionAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
     @admin.display(description="starts", ordering="starts_at")
     def start(self, session):
         return conference_time(session.starts_at, session.conference)
-
-    @admin.display(description="posters", ordering="poster_count")
-    def poster_count(self, session):
-        return session.poster_count
-
-    @admin.display(description="talks", ordering="talk_count")
-    def talk_count(self, session):
-        return session.talk_count
 
 
 class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):

@@ -63,3 +63,13 @@ def test_pages_pass_the_accessibility_scan_and_fit_a_phone(
     page.goto(live_server.url + path)
     assert axe_violations(page, axe_source) == []
     assert no_horizontal_overflow(page)
+
+
+def test_a_printed_day_keeps_the_program_and_drops_the_navigation(live_server, seeded, page):
+    page.goto(live_server.url + "/mlsys2025/2025-05-15/")
+    page.emulate_media(media="print")
+    assert not page.locator(".day-tabs").is_visible()
+    assert not page.locator(".search-box").is_visible()
+    assert not page.locator(".agenda-form").first.is_visible()
+    assert page.locator(".session-heading").nth(1).is_visible()
+    assert page.locator(".poster .abstract").first.is_visible()
