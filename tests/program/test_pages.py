@@ -5,7 +5,10 @@ import re
 import zoneinfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -426,3 +429,23 @@ def test_overview_shows_what_is_happening_now_and_up_next(client):
     now_part = page[page.index("Happening now") : page.index("Up next")]
     assert "Running Session" in now_part and "Later Session" not in now_part
     assert "Later Session" in page[page.index("Up next") :]
+
+
+def test_on_the_seed_day_the_overview_says_what_is_on_and_what_comes_next(client):
+    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    # Thursday 15 May 2025, 10:00 in Santa Clara.
+    with time_machine.travel(datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC), tick=False):
+        page = text_of(client.get("/mlsys2025/"))
+    now_part = page[page.index("Happening now") : page.index("Up next")]
+    next_part = page[page.index("Up next") : page.index("Monday 12 May")]
+    assert "Poster: Session 9: Parallel and Distributed Systems" in now_part
+    assert "Registration" not in now_part  # it ended when Session 9 began
+    assert "Poster: Session 10: LLM and Diffusion Model Serving" in next_part
+    assert "Invited Talk" not in now_part + next_part  # its time is not known
+
+
+def test_before_the_conference_the_overview_shows_no_live_section(client):
+    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    with time_machine.travel(datetime.datetime(2025, 5, 1, 10, 0, tzinfo=PACIFIC), tick=False):
+        page = text_of(client.get("/mlsys2025/"))
+    assert "Happening now" not in page
