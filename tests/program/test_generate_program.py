@@ -1,89 +1,254 @@
-"""The generated program: the size asked for, reproducible, and valid by the model's own rules."""
+"""The generated program: the size asked for, reproducible, realistic, valid by the models."""
 
+import collections
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from program.generation import generate_program
-from program.models import Authorship, Conference, Person, Poster, Session, SessionKind, Talk
+from program.models import (
+    Authorship,
+    Conference,
+    Person,
+    Poster,
+    Room,
+    Session,
+    SessionKind,
+    Speakership,
+    Talk,
+)
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {"posters": 60, "sessions": 9, "days": 3, "people": 200, "rooms": 3, "talks": 6}
+SMALL = {"posters": 60, "sessions": 8, "days": 3, "people": 200, "rooms": 3}
+MEDIUM = {"posters": 200, "sessions": 30, "days": 3, "people": 600, "rooms": 4}
 
 
-def snapshot(slug: str) -> list:
-    return [
-        (
-            poster.title,
-            poster.abstract,
-            poster.session.title,
-            poster.session.starts_at,
-            [a.person.name for a in poster.authorships.all()],
-        )
-        for poster in Poster.objects.filter(session__conference__slug=slug)
-        .with_authors()
-        .order_by("uid")
-    ]
+def run(**options) -> str:
+    out = io.StringIO()
+    call_command("generate_program", stdout=out, **options)
+    return out.getvalue()
+
+
+def canonical(slug: str) -> dict:
+    """Everything a fixture of the conference would hold, without database ids."""
+    sessions = Session.objects.filter(conference__slug=slug).select_related("room", "conference")
+    posters = Poster.objects.filter(session__conference__slug=slug).with_authors().order_by("uid")
+    talks = Talk.objects.filter(session__conference__slug=slug).with_speakers().order_by("uid")
+    conference = Conference.objects.get(slug=slug)
+    return {
+        "conference": (conference.name, conference.timezone, conference.start_date),
+        "rooms": list(Room.objects.filter(conference=conference).values_list("name", flat=True)),
+        "sessions": [
+            (s.uid, s.kind, s.title, s.day, s.position, s.starts_at, s.ends_at, str(s.room))
+            for s in sessions.order_by("uid")
+        ],
+        "posters": [
+            (
+                p.uid,
+                p.session.uid,
+                p.position,
+                p.title,
+                p.abstract,
+                [(a.person.slug, a.person.name, a.person.affiliation) for a in p.authorships.all()],
+            )
+            for p in posters
+        ],
+        "talks": [
+            (
+                t.uid,
+                t.title,
+                t.starts_at,
+                [(s.person.slug, s.person.bio) for s in t.speakerships.all()],
+            )
+            for t in talks
+        ],
+    }
 
 
 def test_it_makes_the_program_size_asked_for():
-    summary = generate_program(slug="gen", **SMALL)
+    summary = generate_program(slug="gen", talks=7, **SMALL)
     conference = summary.conference
-    assert Session.objects.filter(conference=conference).count() == 9
-    assert Poster.objects.filter(session__conference=conference).count() == 60
-    assert Talk.objects.filter(session__conference=conference).count() == 6
-    assert Person.objects.count() == 200
-    assert conference.rooms.count() == 3
-    assert len(conference.days) == 3
+    assert Session.objects.filter(conference=conference).count() == summary.sessions == 8
+    assert Poster.objects.filter(session__conference=conference).count() == summary.posters == 60
+    assert Talk.objects.filter(session__conference=conference).count() == summary.talks == 7
+    assert Person.objects.count() == summary.people == 200
+    assert conference.rooms.count() == summary.rooms == 3
+    assert len(conference.days) == 3 and conference.start_date == datetime.date(2026, 7, 13)
+    assert conference.is_published and conference.timezone == "Europe/Berlin"
+    assert Authorship.objects.count() == summary.authorships
+    assert Speakership.objects.count() == summary.speakerships == 7
+    # Everyone generated is on the program.
+    assert not Person.objects.filter(authorships__isnull=True, speakerships__isnull=True).exists()
 
 
-def test_the_same_seed_gives_the_same_program_and_another_seed_another():
-    generate_program(slug="gen", **SMALL)
-    first = snapshot("gen")
-    call_command("generate_program", slug="gen", replace=True, stdout=io.StringIO(), **SMALL)
-    assert snapshot("gen") == first
-    Conference.objects.filter(slug="gen").delete()
-    generate_program(slug="gen", seed=2, **SMALL)
-    assert snapshot("gen") != first
+def test_the_same_arguments_give_the_same_program_and_another_seed_another():
+    run(slug="gen", **SMALL)
+    first = canonical("gen")
+    output = run(slug="gen", replace=True, **SMALL)
+    assert "Deleted the earlier gen." in output
+    assert canonical("gen") == first
+    assert Person.objects.count() == SMALL["people"]  # the replaced program's people went with it
+    run(slug="gen", replace=True, seed=2, **SMALL)
+    second = canonical("gen")
+    assert second["sessions"] != first["sessions"]
+    assert second["posters"] != first["posters"]
+
+
+def test_sessions_fall_on_their_day_between_nine_and_six_in_the_conference_zone():
+    summary = generate_program(slug="gen", timezone="America/Los_Angeles", **MEDIUM)
+    conference = summary.conference
+    zone = conference.zone
+    sessions = list(Session.objects.filter(conference=conference).order_by("day", "position"))
+    assert {s.day for s in sessions} == set(conference.days)
+    for session in sessions:
+        if session.starts_at is None:
+            assert session.ends_at is None
+            continue
+        starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        assert starts.date() == ends.date() == session.day
+        assert datetime.time(9) <= starts.time() < ends.time() <= datetime.time(18)
+    assert 1 <= summary.untimed_sessions == sum(s.starts_at is None for s in sessions) < 5
+    by_day = collections.defaultdict(list)
+    for session in sessions:
+        by_day[session.day].append(session.kind)
+    assert all(kinds[0] == SessionKind.REGISTRATION for kinds in by_day.values())
+    assert SessionKind.OPENING_REMARKS in by_day[conference.start_date]
+    assert SessionKind.CLOSING_REMARKS in by_day[conference.end_date]
+    kinds = collections.Counter(s.kind for s in sessions)
+    assert {SessionKind.POSTER_SESSION, SessionKind.ORAL_SESSION, SessionKind.KEYNOTE} <= set(kinds)
+    assert {SessionKind.INVITED_TALK, SessionKind.BREAK} <= set(kinds)
+    assert Poster.objects.exclude(session__kind=SessionKind.POSTER_SESSION).count() == 0
 
 
 def test_everything_generated_passes_the_models_validation():
-    summary = generate_program(slug="gen", timezone="Asia/Tokyo", **SMALL)
-    for session in Session.objects.filter(conference=summary.conference):
+    summary = generate_program(slug="gen", timezone="Asia/Tokyo", **MEDIUM)
+    conference = summary.conference
+    conference.full_clean()
+    for room in conference.rooms.all():
+        room.full_clean()
+    for session in Session.objects.filter(conference=conference).select_related("conference"):
         session.full_clean()
-    for poster in Poster.objects.filter(session__conference=summary.conference)[:30]:
+    for talk in Talk.objects.filter(session__conference=conference).select_related("session"):
+        talk.full_clean()
+    for poster in Poster.objects.filter(session__conference=conference)[:40]:
         poster.full_clean()
-    for person in Person.objects.all()[:50]:
+    for person in Person.objects.order_by("?")[:60]:
         person.full_clean()
+    for authorship in Authorship.objects.order_by("?")[:40]:
+        authorship.full_clean()
 
 
-def test_it_exercises_unknown_times_shared_authors_accents_and_capitals():
-    generate_program(slug="gen", **{**SMALL, "sessions": 30, "posters": 200})
-    assert Session.objects.filter(starts_at__isnull=True).exists()
-    assert Session.objects.filter(kind=SessionKind.REGISTRATION).count() == 3
-    names = set(Person.objects.values_list("name", flat=True))
-    assert any(name != name.encode("ascii", "ignore").decode() for name in names)
-    assert any(name.isupper() for name in names)
-    prolific = max(Person.objects.all(), key=lambda p: p.authorships.count())
-    assert prolific.authorships.count() >= 3
-    assert Authorship.objects.values("poster").distinct().count() == 200
+def test_posters_take_time_and_room_from_their_session_and_talks_keep_within_theirs():
+    generate_program(slug="gen", **MEDIUM)
+    assert not Poster.objects.filter(starts_at__isnull=False).exists()
+    assert not Poster.objects.filter(room__isnull=False).exists()
+    assert Poster.objects.filter(session__room__isnull=False).count() == 200
+    for talk in Talk.objects.filter(starts_at__isnull=False).select_related("session"):
+        assert talk.session.starts_at <= talk.starts_at < talk.ends_at <= talk.session.ends_at
 
 
-def test_two_generated_conferences_share_a_database():
+def test_authors_are_mostly_three_to_eight_and_some_people_are_on_many_papers():
+    generate_program(slug="gen", **MEDIUM)
+    counts = list(Poster.objects.annotate(n=Count("authorships")).values_list("n", flat=True))
+    assert min(counts) >= 1 and max(counts) <= 15
+    assert sum(3 <= n <= 8 for n in counts) > len(counts) * 0.6
+    for poster in Poster.objects.prefetch_related("authorships"):
+        positions = [a.position for a in poster.authorships.all()]
+        assert sorted(positions) == list(range(1, len(positions) + 1))
+    papers = sorted(
+        Person.objects.annotate(n=Count("authorships")).values_list("n", flat=True), reverse=True
+    )
+    assert papers[0] >= 8  # a few people are on many papers ...
+    assert papers[len(papers) // 2] <= 2  # ... most on one or two
+    assert Person.objects.exclude(affiliation="").count() > 0.8 * len(papers)
+
+
+def test_names_include_accents_and_capitals_and_namesakes_get_distinct_slugs():
+    generate_program(slug="gen", **MEDIUM)
+    names = list(Person.objects.values_list("name", flat=True))
+    assert any(not name.isascii() for name in names)
+    assert any(any(len(w) > 1 and w.isupper() for w in name.split()) for name in names)
+    assert any(character in "".join(names) for character in "öñøü")
+    namesakes = [name for name, n in collections.Counter(names).items() if n > 1]
+    assert namesakes
+    slugs = Person.objects.filter(name=namesakes[0]).values_list("slug", flat=True)
+    base = Person.slug_base(namesakes[0])
+    assert base in slugs and f"{base}-2" in slugs
+
+
+def test_keynotes_and_invited_talks_have_one_speaker_with_a_bio():
+    generate_program(slug="gen", **MEDIUM)
+    plenaries = Talk.objects.filter(
+        session__kind__in=[SessionKind.KEYNOTE, SessionKind.INVITED_TALK]
+    ).with_speakers()
+    assert plenaries
+    for talk in plenaries:
+        (speakership,) = talk.speakerships.all()
+        assert speakership.person.name in speakership.person.bio
+        assert speakership.person.affiliation
+        assert talk.session.title == talk.title
+
+
+def test_abstracts_have_100_to_250_words_with_a_little_tex_emphasis_links_and_cut_off_ends():
+    generate_program(slug="gen", **MEDIUM)
+    abstracts = list(Poster.objects.values_list("abstract", flat=True))
+    abstracts += Talk.objects.values_list("abstract", flat=True)
+    assert all(100 <= len(abstract.split()) <= 250 for abstract in abstracts)
+    assert 0.1 < sum("$" in abstract for abstract in abstracts) / len(abstracts) < 0.9
+    assert any("*" in abstract for abstract in abstracts)
+    assert any("https://" in abstract for abstract in abstracts)
+    assert any(abstract.endswith("…") for abstract in abstracts)
+
+
+def test_two_generated_conferences_share_a_database_and_replacing_one_keeps_the_other():
     generate_program(slug="one", **SMALL)
     generate_program(slug="two", **SMALL)
-    assert Person.objects.count() == 400
+    assert Person.objects.count() == 2 * SMALL["people"]
+    two = canonical("two")
+    # Same seed, same names: the second conference's people carry its slug.
+    first_authors = [authors[0] for *_, authors in two["posters"]]
+    assert all(slug.endswith("-two") for slug, _, _ in first_authors)
+    run(slug="one", replace=True, **SMALL)
+    assert canonical("two") == two
+    assert Person.objects.count() == 2 * SMALL["people"]
 
 
-def test_bad_arguments_are_refused_and_nothing_is_written():
-    for bad in ({"posters": -1}, {"days": 0}, {"timezone": "Mars/Base"}, {"sessions": 2}):
-        with pytest.raises(CommandError):
-            call_command("generate_program", slug="bad", stdout=io.StringIO(), **{**SMALL, **bad})
-    with pytest.raises(CommandError, match="reserved"):
-        call_command("generate_program", slug="admin", stdout=io.StringIO(), **SMALL)
-    generate_program(slug="taken", **SMALL)
-    with pytest.raises(CommandError, match="--replace"):
-        call_command("generate_program", slug="taken", stdout=io.StringIO(), **SMALL)
-    assert list(Conference.objects.values_list("slug", flat=True)) == ["taken"]
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"posters": -1}, "--posters must be at least 0"),
+        ({"days": 0}, "--days must be at least 1"),
+        ({"timezone": "Mars/Base"}, "Mars/Base is not a known time zone"),
+        ({"sessions": 4}, "--sessions 4 is too few"),
+        ({"sessions": 500}, "--sessions 500 is more than fit"),
+        ({"people": 5000}, "--people 5000 is more than the program can name"),
+        ({"slug": "admin"}, "reserved"),
+        ({"slug": "no spaces"}, "slug"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_clear_message_and_nothing_is_written(bad, message):
+    run(slug="kept", **SMALL)
+    before = canonical("kept"), Person.objects.count()
+    with pytest.raises(CommandError, match=message):
+        run(**{"slug": "bad", **SMALL, **bad})
+    assert list(Conference.objects.values_list("slug", flat=True)) == ["kept"]
+    assert (canonical("kept"), Person.objects.count()) == before
+
+
+def test_an_existing_slug_without_replace_is_refused_and_left_as_it_was():
+    run(slug="taken", **SMALL)
+    before = canonical("taken"), Person.objects.count()
+    with pytest.raises(CommandError, match="pass --replace"):
+        run(slug="taken", seed=3, **SMALL)
+    assert (canonical("taken"), Person.objects.count()) == before
+
+
+def test_the_command_says_what_it_made_and_how_long_it_took():
+    output = run(slug="gen", **SMALL)
+    assert "Generated GEN (gen), 2026-07-13 to 2026-07-15 in Europe/Berlin, in " in output
+    assert "3 rooms, 8 sessions (1 without a known time), 60 posters, 5 talks" in output
+    assert "200 people" in output
