@@ -8,8 +8,10 @@ time zone live in ``clean()`` so that the admin and the API share them.
 from __future__ import annotations
 
 import datetime
+import itertools
 import uuid
 import zoneinfo
+from collections.abc import Container
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
@@ -232,6 +234,22 @@ class Person(ProgramPart):
     def slug_base(name: str) -> str:
         # "Maximilian Böther" -> "maximilian-bother"; a name of symbols only still gets a slug.
         return slugify(name) or "person"
+
+    @classmethod
+    def free_slug(cls, name: str, taken: Container[str]) -> str:
+        """The one rule for person slugs: the name's slug, else with -2, -3 ... until free.
+
+        The admin, the API, the seed fixture and the generated programs all call it; they differ
+        only in what counts as taken (the database, or the people made so far).
+        """
+        base = cls.slug_base(name)
+        if base not in taken:
+            return base
+        return next(
+            candidate
+            for number in itertools.count(2)
+            if (candidate := f"{base}-{number}") not in taken
+        )
 
 
 class SessionKind(models.TextChoices):

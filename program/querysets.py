@@ -49,6 +49,12 @@ class PersonQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
 
+    def unique_slug(self, name: str) -> str:
+        """A slug for a new person called ``name`` that nobody in the database holds yet."""
+        base = self.model.slug_base(name)
+        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        return self.model.free_slug(name, taken)
+
     def search(self, query: str) -> PersonQuerySet:
         return self.filter(
             each_word_matches(

@@ -10,17 +10,6 @@ from django.db import transaction
 from program.models import Authorship, Person, Poster, Speakership, Talk
 
 
-def unique_person_slug(name: str) -> str:
-    base = Person.slug_base(name)
-    taken = set(Person.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def people_by_name(names: Sequence[str]) -> list[Person]:
     """The people with these exact names, created where nobody has the name yet."""
     cleaned = [name.strip() for name in names]
@@ -34,7 +23,7 @@ def people_by_name(names: Sequence[str]) -> list[Person]:
     people = []
     for name in cleaned:
         if name not in existing:
-            existing[name] = Person.objects.create(name=name, slug=unique_person_slug(name))
+            existing[name] = Person.objects.create(name=name, slug=Person.objects.unique_slug(name))
         people.append(existing[name])
     return people
 

@@ -331,7 +331,7 @@ class PersonSerializer(ModelRulesMixin, serializers.ModelSerializer):
         return absolute(self.context.get("request"), path)
 
     def create(self, validated_data):
-        validated_data.setdefault("slug", services.unique_person_slug(validated_data["name"]))
+        validated_data.setdefault("slug", Person.objects.unique_slug(validated_data["name"]))
         return super().create(validated_data)
 
     def clean_exclude(self) -> list[str]:

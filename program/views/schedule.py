@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
-from program import schedule
+from program import timing
 from program.models import Room, Session
 from program.views.common import conditional, get_conference, page_context, visible_conferences
 
@@ -20,7 +20,7 @@ FULL_DAY_POSTER_LIMIT = 100
 
 def home(request):
     conferences = list(visible_conferences(request))
-    current = schedule.current_conference(conferences, now())
+    current = timing.current_conference(conferences, now())
     if current is None:
         return render(request, "program/no_conference.html", status=404)
     return redirect("program:overview", conference=current.slug)
@@ -47,14 +47,14 @@ def overview(request, conference):
             {"date": day, "sessions": [s for s in sessions if s.day == day]}
             for day in sorted({*conference.days, *(s.day for s in sessions)})
         ]
-        running = schedule.is_running(conference, moment)
+        running = timing.is_running(conference, moment)
         context = page_context(
             request,
             conference,
             days=days,
             running=running,
-            happening_now=schedule.happening_now(sessions, moment) if running else [],
-            up_next=schedule.up_next(sessions, moment) if running else [],
+            happening_now=timing.happening_now(sessions, moment) if running else [],
+            up_next=timing.up_next(sessions, moment) if running else [],
         )
         return render(request, "program/overview.html", context)
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.organizers import GROUP_NAME
 from program.models import Poster, Session
-from program.organizers import GROUP_NAME
 from tests.factories import ConferenceFactory, SessionFactory, make_poster
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +299,7 @@ def test_schema_and_docs_are_served_from_our_own_static_files(client):
 
 @pytest.mark.parametrize("endpoint", ["sessions", "posters", "talks", "people"])
 def test_lists_run_the_same_queries_for_a_page_of_5_and_of_500(client, endpoint):
-    from program.generation import generate_program
+    from program.devdata.generation import generate_program
 
     generate_program(slug="api", posters=500, sessions=12, days=2, people=800, rooms=3, talks=30)
     counts = []

@@ -73,7 +73,7 @@ def test_organizer_writes_with_generated_payloads_never_give_a_server_error(oper
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
-    from program.organizers import GROUP_NAME
+    from accounts.organizers import GROUP_NAME
 
     call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
     organizer = User.objects.create_user("chair", password="x", is_staff=True)

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from accounts.organizers import GROUP_NAME
 from program.models import Conference, Poster, Session
-from program.organizers import GROUP_NAME
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The MLSys 2025 fixture holds exactly the captured day, and fixtures move programs safely.
 
 The expected program is read here from the seed text with a parser of its own (regular
-expressions over the whole text), independent of program/seed.py which built the fixture.
+expressions over the whole text), independent of program/devdata/seed.py which built the fixture.
 """
 
 import datetime

@@ -336,7 +336,7 @@ QUERY_BOUNDS = [2, 6, 5, 4, 4, 5, 15, 6]
 
 
 def test_generated_programs_of_two_sizes_stay_within_the_same_query_bounds(client):
-    from program.generation import generate_program
+    from program.devdata.generation import generate_program
 
     generate_program(slug="gsmall", posters=12, sessions=10, days=2, people=40, rooms=2, talks=4)
     generate_program(slug="glarge", posters=400, sessions=24, days=3, people=900, rooms=5)
@@ -349,7 +349,7 @@ def test_generated_programs_of_two_sizes_stay_within_the_same_query_bounds(clien
 
 
 def test_a_day_with_hundreds_of_posters_leaves_abstracts_to_the_detail_pages(client):
-    from program.generation import generate_program
+    from program.devdata.generation import generate_program
 
     summary = generate_program(slug="busy", posters=400, sessions=6, days=1, people=500, talks=2)
     page = text_of(client.get(f"/busy/{summary.conference.start_date}/"))

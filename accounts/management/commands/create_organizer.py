@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from program.organizers import create_organizer, generate_password
+from accounts.organizers import create_organizer, generate_password
 
 
 class Command(BaseCommand):

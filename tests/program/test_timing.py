@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from program import schedule
+from program import timing
 from program.models import SessionKind
 from tests.factories import PACIFIC, ConferenceFactory, SessionFactory
 
@@ -28,10 +28,10 @@ def test_the_running_conference_is_current_then_the_next_then_the_latest():
     running = conference("running", datetime.date(2025, 5, 12), datetime.date(2025, 5, 15))
     future = conference("future", datetime.date(2026, 5, 1), datetime.date(2026, 5, 3))
     every = [past, running, future]
-    assert schedule.current_conference(every, at(14, 9)) == running
-    assert schedule.current_conference(every, at(20, 9)) == future
-    assert schedule.current_conference([past, running], at(20, 9)) == running
-    assert schedule.current_conference([], at(20, 9)) is None
+    assert timing.current_conference(every, at(14, 9)) == running
+    assert timing.current_conference(every, at(20, 9)) == future
+    assert timing.current_conference([past, running], at(20, 9)) == running
+    assert timing.current_conference([], at(20, 9)) is None
 
 
 def test_running_is_decided_in_the_conferences_own_zone():
@@ -40,11 +40,11 @@ def test_running_is_decided_in_the_conferences_own_zone():
     moment = datetime.datetime(
         2025, 5, 16, 2, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
     )
-    assert schedule.is_running(santa_clara, moment)
+    assert timing.is_running(santa_clara, moment)
     tokyo = conference(
         "tokyo", datetime.date(2025, 5, 12), datetime.date(2025, 5, 15), timezone="Asia/Tokyo"
     )
-    assert not schedule.is_running(tokyo, moment)
+    assert not timing.is_running(tokyo, moment)
 
 
 def sessions_of_the_seed_day():
@@ -65,21 +65,21 @@ def sessions_of_the_seed_day():
 
 def test_a_session_with_a_known_end_is_happening_between_its_start_and_end():
     sessions = sessions_of_the_seed_day()
-    assert schedule.happening_now(sessions, at(15, 13, 30)) == [sessions[3]]
-    assert sessions[3] not in schedule.happening_now(sessions, at(15, 14, 45))
+    assert timing.happening_now(sessions, at(15, 13, 30)) == [sessions[3]]
+    assert sessions[3] not in timing.happening_now(sessions, at(15, 14, 45))
 
 
 def test_a_session_without_an_end_runs_until_the_next_one_starts():
     sessions = sessions_of_the_seed_day()
-    assert schedule.happening_now(sessions, at(15, 8, 10)) == [sessions[0]]
-    assert schedule.happening_now(sessions, at(15, 12, 0)) == [sessions[1]]
-    assert schedule.happening_now(sessions, at(15, 19, 0)) == [sessions[6]]
-    assert schedule.happening_now(sessions, at(15, 7, 0)) == []
-    assert schedule.happening_now(sessions, at(16, 9, 0)) == []
+    assert timing.happening_now(sessions, at(15, 8, 10)) == [sessions[0]]
+    assert timing.happening_now(sessions, at(15, 12, 0)) == [sessions[1]]
+    assert timing.happening_now(sessions, at(15, 19, 0)) == [sessions[6]]
+    assert timing.happening_now(sessions, at(15, 7, 0)) == []
+    assert timing.happening_now(sessions, at(16, 9, 0)) == []
 
 
 def test_up_next_is_the_earliest_future_start_and_skips_unknown_times():
     sessions = sessions_of_the_seed_day()
-    assert schedule.up_next(sessions, at(15, 8, 10)) == [sessions[1]]
-    assert schedule.up_next(sessions, at(15, 9, 0)) == [sessions[3]]
-    assert schedule.up_next(sessions, at(15, 18, 30)) == []
+    assert timing.up_next(sessions, at(15, 8, 10)) == [sessions[1]]
+    assert timing.up_next(sessions, at(15, 9, 0)) == [sessions[3]]
+    assert timing.up_next(sessions, at(15, 18, 30)) == []

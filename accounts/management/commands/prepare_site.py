@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.organizers import create_organizer, generate_password, has_organizer
 from program.models import Conference
-from program.organizers import create_organizer, generate_password, has_organizer
 
 
 class Command(BaseCommand):

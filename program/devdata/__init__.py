@@ -1,0 +1,1 @@
+"""Test and demo data: the seed fixture builder and the large-program generator."""
