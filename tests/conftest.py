@@ -1,6 +1,13 @@
-"""Settings every test shares."""
+"""What every test shares: its settings, and the one way to make each kind of test data.
+
+- ``seed``: the MLSys 2025 conference as committed (settings.PROGRAM_FIXTURE).
+"""
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from program.models import Conference
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +33,17 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# The seed conference
+
+
+@pytest.fixture
+def seed(db) -> Conference:
+    """The committed MLSys 2025 program: Thursday 15 May with 7 sessions and 20 posters.
+
+    Tests that also use ``live_server`` (the browser tests) get a transactional database from
+    pytest-django, so the server's thread sees what was loaded.
+    """
+    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    return Conference.objects.get(slug="mlsys2025")

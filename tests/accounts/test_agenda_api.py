@@ -1,8 +1,6 @@
 """The agenda through the API: a client with a token manages its own agenda and no one else's."""
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from accounts.models import AgendaItem, User
 from program.models import Poster, Session, Talk
@@ -10,11 +8,6 @@ from program.models import Poster, Session, Talk
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def seed():
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
 
 
 def token_for(client, username) -> dict:

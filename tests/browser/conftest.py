@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are
 # still plain synchronous calls.
@@ -63,11 +62,6 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
 
 
 @pytest.fixture

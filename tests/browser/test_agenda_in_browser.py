@@ -24,7 +24,7 @@ def sign_up(page, base, username):
 
 
 def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
-    live_server, seeded, page, browser, axe_source
+    live_server, seed, page, browser, axe_source
 ):
     base = live_server.url
     sign_up(page, base, "ada")

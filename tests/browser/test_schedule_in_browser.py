@@ -7,7 +7,7 @@ from tests.browser.conftest import axe_violations, no_horizontal_overflow
 pytestmark = pytest.mark.browser
 
 
-def test_visitor_browses_from_home_to_a_poster_and_its_author(live_server, seeded, page):
+def test_visitor_browses_from_home_to_a_poster_and_its_author(live_server, seed, page):
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text().startswith("Conference on Machine Learning")
     page.get_by_role("navigation", name="Days").get_by_role("link", name="Thu 15 May").click()
@@ -21,7 +21,7 @@ def test_visitor_browses_from_home_to_a_poster_and_its_author(live_server, seede
     assert no_horizontal_overflow(page)
 
 
-def test_visitor_searches_without_accents_and_finds_the_poster(live_server, seeded, page):
+def test_visitor_searches_without_accents_and_finds_the_poster(live_server, seed, page):
     page.goto(live_server.url + "/mlsys2025/")
     page.get_by_label("Search the program").fill("bother")
     page.get_by_role("button", name="Search").first.click()
@@ -36,7 +36,7 @@ def test_visitor_searches_without_accents_and_finds_the_poster(live_server, seed
     )
 
 
-def test_visitor_switches_the_time_zone_and_keeps_it(live_server, seeded, page):
+def test_visitor_switches_the_time_zone_and_keeps_it(live_server, seed, page):
     page.goto(live_server.url + "/mlsys2025/2025-05-15/")
     assert "Thu 15 May 08:30 a.m." in page.locator("main").inner_text()
     page.get_by_label("Show times in").select_option("Europe/Berlin")
@@ -58,14 +58,14 @@ def test_visitor_switches_the_time_zone_and_keeps_it(live_server, seeded, page):
     ],
 )
 def test_pages_pass_the_accessibility_scan_and_fit_a_phone(
-    live_server, seeded, page, axe_source, path
+    live_server, seed, page, axe_source, path
 ):
     page.goto(live_server.url + path)
     assert axe_violations(page, axe_source) == []
     assert no_horizontal_overflow(page)
 
 
-def test_a_printed_day_keeps_the_program_and_drops_the_navigation(live_server, seeded, page):
+def test_a_printed_day_keeps_the_program_and_drops_the_navigation(live_server, seed, page):
     page.goto(live_server.url + "/mlsys2025/2025-05-15/")
     page.emulate_media(media="print")
     assert not page.locator(".day-tabs").is_visible()

@@ -3,9 +3,7 @@
 import datetime
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -18,11 +16,6 @@ from tests.factories import ConferenceFactory, SessionFactory, make_poster
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def seed():
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
 
 
 @pytest.fixture

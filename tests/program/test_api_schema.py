@@ -7,8 +7,6 @@ parametrized test that asks schemathesis for its request strategy.
 
 import pytest
 import schemathesis
-from django.conf import settings
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
@@ -45,9 +43,7 @@ def operation_label(operation) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", operations(), ids=operation_label)
-def test_no_input_gives_a_server_error_and_responses_match_the_schema(operation):
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
-
+def test_no_input_gives_a_server_error_and_responses_match_the_schema(seed, operation):
     @given(case=operation.as_strategy())
     @hypothesis_settings(
         max_examples=EXAMPLES,
@@ -68,14 +64,13 @@ def write_operations() -> list:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", write_operations(), ids=operation_label)
-def test_organizer_writes_with_generated_payloads_never_give_a_server_error(operation):
+def test_organizer_writes_with_generated_payloads_never_give_a_server_error(seed, operation):
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from accounts.organizers import GROUP_NAME
 
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
     organizer = User.objects.create_user("chair", password="x", is_staff=True)
     organizer.groups.add(Group.objects.get(name=GROUP_NAME))
     headers = {"Authorization": f"Token {Token.objects.create(user=organizer).key}"}

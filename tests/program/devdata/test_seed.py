@@ -84,12 +84,9 @@ def expected_program() -> list[dict]:
 
 
 @pytest.fixture
-def seed_day():
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
-    conference = Conference.objects.get(slug="mlsys2025")
-    return conference, list(
-        Session.objects.for_day(conference, DAY).in_program_order().with_program()
-    )
+def seed_day(seed):
+    """The seed conference and its Thursday's sessions in program order, with their posters."""
+    return seed, list(Session.objects.for_day(seed, DAY).in_program_order().with_program())
 
 
 def test_the_independent_reading_of_the_seed_finds_seven_items_and_twenty_posters():

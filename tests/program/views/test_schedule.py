@@ -6,9 +6,7 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -431,8 +429,7 @@ def test_overview_shows_what_is_happening_now_and_up_next(client):
     assert "Later Session" in page[page.index("Up next") :]
 
 
-def test_on_the_seed_day_the_overview_says_what_is_on_and_what_comes_next(client):
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+def test_on_the_seed_day_the_overview_says_what_is_on_and_what_comes_next(client, seed):
     # Thursday 15 May 2025, 10:00 in Santa Clara.
     with time_machine.travel(datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC), tick=False):
         page = text_of(client.get("/mlsys2025/"))
@@ -444,8 +441,7 @@ def test_on_the_seed_day_the_overview_says_what_is_on_and_what_comes_next(client
     assert "Invited Talk" not in now_part + next_part  # its time is not known
 
 
-def test_before_the_conference_the_overview_shows_no_live_section(client):
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+def test_before_the_conference_the_overview_shows_no_live_section(client, seed):
     with time_machine.travel(datetime.datetime(2025, 5, 1, 10, 0, tzinfo=PACIFIC), tick=False):
         page = text_of(client.get("/mlsys2025/"))
     assert "Happening now" not in page
