@@ -1,13 +1,20 @@
 """What every test shares: its settings, and the one way to make each kind of test data.
 
 - ``seed``: the MLSys 2025 conference as committed (settings.PROGRAM_FIXTURE).
+- ``organizer`` / ``organizer_client``: a staff user in the Organizers group; the second is
+  ``client`` logged in as them.
+- ``attendee`` / ``attendee_client``: a plain user (username "ada", password factories.PASSWORD);
+  the second is ``client`` logged in as them.
 """
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from accounts.organizers import GROUP_NAME
 from program.models import Conference
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +54,34 @@ def seed(db) -> Conference:
     """
     call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
     return Conference.objects.get(slug="mlsys2025")
+
+
+# People
+
+
+@pytest.fixture
+def organizer(db):
+    """A staff user in the Organizers group, as create_organizer makes them; not logged in."""
+    user = UserFactory(username="chair", is_staff=True)
+    user.groups.add(Group.objects.get(name=GROUP_NAME))
+    return user
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    """``client``, logged in as ``organizer``."""
+    client.force_login(organizer)
+    return client
+
+
+@pytest.fixture
+def attendee(db):
+    """A plain user, "ada", with no staff rights; not logged in."""
+    return UserFactory(username="ada")
+
+
+@pytest.fixture
+def attendee_client(client, attendee):
+    """``client``, logged in as ``attendee``."""
+    client.force_login(attendee)
+    return client

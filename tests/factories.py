@@ -1,10 +1,15 @@
-"""Small factories for program data; tests build exactly what they need."""
+"""Small factories for program data and users; tests build exactly what they need.
+
+The fixtures that several modules share (a small program, the seed conference, an organizer, an
+attendee) are in tests/conftest.py, built from these.
+"""
 
 import datetime
 import zoneinfo
 
 import factory
 
+from accounts.models import User
 from program.models import (
     Authorship,
     Conference,
@@ -18,6 +23,7 @@ from program.models import (
 )
 
 PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
+PASSWORD = "Agenda-Passphrase-2025"  # every UserFactory user's password
 
 
 class ConferenceFactory(factory.django.DjangoModelFactory):
@@ -84,6 +90,17 @@ class TalkFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Talk {n}")
     abstract = "A talk."
     position = factory.Sequence(lambda n: n)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A plain account (no staff rights) whose password is PASSWORD."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password(PASSWORD)
 
 
 def make_poster(session=None, authors=(), **fields) -> Poster:

@@ -7,14 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AgendaItem, User
+from accounts.models import AgendaItem
 from accounts.services import save_to_agenda
 from program.models import SessionKind
 from tests.factories import (
     PACIFIC,
+    PASSWORD,
     ConferenceFactory,
     RoomFactory,
     SessionFactory,
+    UserFactory,
     make_poster,
     make_talk,
 )
@@ -65,13 +67,6 @@ def program():
     }
 
 
-@pytest.fixture
-def ada(client):
-    user = User.objects.create_user("ada", password="pw-Agenda-2025")
-    client.force_login(user)
-    return user
-
-
 def save(client, item_type, item, **extra):
     return client.post(
         "/agenda/save/",
@@ -80,31 +75,31 @@ def save(client, item_type, item, **extra):
     )
 
 
-def test_saving_returns_to_the_page_and_twice_is_harmless(client, ada, program):
-    response = save(client, "poster", program["poster"])
+def test_saving_returns_to_the_page_and_twice_is_harmless(attendee_client, attendee, program):
+    response = save(attendee_client, "poster", program["poster"])
     assert response.status_code == 302
     assert response["Location"] == "/mlsys2025/2025-05-15/"
-    save(client, "poster", program["poster"])
-    assert AgendaItem.objects.filter(user=ada).count() == 1
+    save(attendee_client, "poster", program["poster"])
+    assert AgendaItem.objects.filter(user=attendee).count() == 1
 
 
-def test_the_button_shows_the_current_state(client, ada, program):
-    page = client.get("/mlsys2025/2025-05-15/").content.decode()
+def test_the_button_shows_the_current_state(attendee_client, program):
+    page = attendee_client.get("/mlsys2025/2025-05-15/").content.decode()
     assert page.count("Save to my agenda") >= 4
-    save(client, "poster", program["poster"])
-    page = client.get("/mlsys2025/2025-05-15/").content.decode()
+    save(attendee_client, "poster", program["poster"])
+    page = attendee_client.get("/mlsys2025/2025-05-15/").content.decode()
     assert "Saved ✓ · remove" in page
     assert f'value="/mlsys2025/2025-05-15/#poster-{program["poster"].pk}"' in page
 
 
-def test_the_script_gets_json_and_can_remove(client, ada, program):
-    response = client.post(
+def test_the_script_gets_json_and_can_remove(attendee_client, program):
+    response = attendee_client.post(
         "/agenda/save/",
         {"item_type": "talk", "item_id": program["talk"].pk},
         HTTP_ACCEPT="application/json",
     )
     assert response.json()["saved"] is True
-    response = client.post(
+    response = attendee_client.post(
         "/agenda/save/",
         {"item_type": "talk", "item_id": program["talk"].pk, "action": "remove"},
         HTTP_ACCEPT="application/json",
@@ -117,9 +112,9 @@ def test_the_script_gets_json_and_can_remove(client, ada, program):
     "item_type, item_id", [("banquet", 1), ("poster", "abc"), ("poster", 999999), ("poster", "")]
 )
 def test_unknown_items_are_refused_with_a_message_and_nothing_saved(
-    client, ada, item_type, item_id
+    attendee_client, item_type, item_id
 ):
-    response = client.post(
+    response = attendee_client.post(
         "/agenda/save/",
         {"item_type": item_type, "item_id": item_id, "next": "/agenda/"},
         follow=True,
@@ -129,31 +124,33 @@ def test_unknown_items_are_refused_with_a_message_and_nothing_saved(
     assert not AgendaItem.objects.exists()
 
 
-def test_items_of_a_draft_conference_cannot_be_saved(client, ada, program):
+def test_items_of_a_draft_conference_cannot_be_saved(attendee_client, program):
     program["conference"].is_published = False
     program["conference"].save()
-    save(client, "poster", program["poster"])
+    save(attendee_client, "poster", program["poster"])
     assert not AgendaItem.objects.exists()
 
 
 def test_a_visitor_logs_in_and_comes_back_with_the_item_saved(client, program):
-    User.objects.create_user("bob", password="pw-Agenda-2025")
+    UserFactory(username="bob")
     response = save(client, "poster", program["poster"])
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/agenda/resume/"
     response = client.post(
         "/accounts/login/?next=/agenda/resume/",
-        {"username": "bob", "password": "pw-Agenda-2025", "next": "/agenda/resume/"},
+        {"username": "bob", "password": PASSWORD, "next": "/agenda/resume/"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/mlsys2025/2025-05-15/"
     assert AgendaItem.objects.get().poster == program["poster"]
 
 
-def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(client, ada, program):
+def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(
+    attendee_client, attendee, program
+):
     for item in (program["overlapping"], program["morning"], program["poster"], program["talk"]):
-        save_to_agenda(user=ada, item=item)
-    page = client.get("/agenda/").content.decode()
+        save_to_agenda(user=attendee, item=item)
+    page = attendee_client.get("/agenda/").content.decode()
     thursday = page.index("Thursday 15 May 2025")
     tba = page.index("Time to be announced")
     morning = page.index("Poster: Session 9")
@@ -164,7 +161,7 @@ def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(client, ada, pr
     assert page.count("<strong>Clash</strong>") == 3
     entries = {
         (e.agenda_item.item_type, e.agenda_item.item.pk): e
-        for day in client.get("/agenda/").context["days"]
+        for day in attendee_client.get("/agenda/").context["days"]
         for e in day.entries
     }
     morning_clashes = [c.item for c in entries["session", program["morning"].pk].clashes_with]
@@ -172,55 +169,56 @@ def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(client, ada, pr
     assert "Changed" not in page
 
 
-def test_moved_items_are_marked_changed_and_deleted_ones_disappear(client, ada, program):
-    save_to_agenda(user=ada, item=program["morning"])
-    save_to_agenda(user=ada, item=program["poster"])
-    save_to_agenda(user=ada, item=program["overlapping"])
+def test_moved_items_are_marked_changed_and_deleted_ones_disappear(
+    attendee_client, attendee, program
+):
+    save_to_agenda(user=attendee, item=program["morning"])
+    save_to_agenda(user=attendee, item=program["poster"])
+    save_to_agenda(user=attendee, item=program["overlapping"])
     morning = program["morning"]
     morning.starts_at, morning.ends_at = pacific(7, 0), pacific(8, 0)
     morning.save()
     program["overlapping"].delete()
-    page = client.get("/agenda/").content.decode()
+    page = attendee_client.get("/agenda/").content.decode()
     assert page.count("<strong>Changed</strong>") == 2  # the session and its poster moved
     assert "Orals" not in page
 
 
-def test_unpublished_conferences_leave_agendas_quietly(client, ada, program):
-    save_to_agenda(user=ada, item=program["poster"])
+def test_unpublished_conferences_leave_agendas_quietly(attendee_client, attendee, program):
+    save_to_agenda(user=attendee, item=program["poster"])
     program["conference"].is_published = False
     program["conference"].save()
-    response = client.get("/agenda/")
+    response = attendee_client.get("/agenda/")
     assert response.status_code == 200
     assert "Subsets" not in response.content.decode()
 
 
-def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(client, ada, program):
-    save_to_agenda(user=ada, item=program["poster"])
+def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(attendee_client, attendee, program):
+    save_to_agenda(user=attendee, item=program["poster"])
     with CaptureQueriesContext(connection) as one:
-        client.get("/agenda/")
+        attendee_client.get("/agenda/")
     for number in range(40):
-        save_to_agenda(user=ada, item=make_poster(program["morning"], authors=[f"P{number}"]))
+        save_to_agenda(user=attendee, item=make_poster(program["morning"], authors=[f"P{number}"]))
     with CaptureQueriesContext(connection) as many:
-        response = client.get("/agenda/")
+        response = attendee_client.get("/agenda/")
     assert response.content.decode().count("agenda-entry") >= 41
     assert len(one) == len(many)
 
 
 def test_another_users_agenda_items_are_404(client, program):
-    owner = User.objects.create_user("owner", password="x")
+    owner = UserFactory(username="owner")
     item, _ = save_to_agenda(user=owner, item=program["poster"])
-    intruder = User.objects.create_user("intruder", password="x")
-    client.force_login(intruder)
+    client.force_login(UserFactory(username="intruder"))
     assert client.post(f"/agenda/{item.pk}/remove/").status_code == 404
     assert AgendaItem.objects.filter(pk=item.pk).exists()
     assert "Subsets" not in client.get("/agenda/").content.decode()
 
 
 def test_the_feed_holds_the_agenda_and_nothing_else(client, program):
-    owner = User.objects.create_user("owner", password="x")
+    owner = UserFactory(username="owner")
     save_to_agenda(user=owner, item=program["morning"])
     save_to_agenda(user=owner, item=program["talk"])  # no time: left out
-    other = User.objects.create_user("other", password="x")
+    other = UserFactory(username="other")
     save_to_agenda(user=other, item=program["overlapping"])
     response = client.get(f"/agenda/{owner.feed_token}.ics")
     assert response.status_code == 200
@@ -230,11 +228,13 @@ def test_the_feed_holds_the_agenda_and_nothing_else(client, program):
     assert client.get("/agenda/not-a-token.ics").status_code == 404
 
 
-def test_the_feed_answers_304_until_the_program_moves_and_then_updates(client, ada, program):
-    save_to_agenda(user=ada, item=program["morning"])
-    url = f"/agenda/{ada.feed_token}.ics"
-    first = client.get(url)
-    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+def test_the_feed_answers_304_until_the_program_moves_and_then_updates(
+    attendee_client, attendee, program
+):
+    save_to_agenda(user=attendee, item=program["morning"])
+    url = f"/agenda/{attendee.feed_token}.ics"
+    first = attendee_client.get(url)
+    assert attendee_client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     sequence = icalendar.Calendar.from_ical(first.content).walk("VEVENT")[0]["sequence"]
     morning = program["morning"]
     morning.starts_at = pacific(9, 0)
@@ -244,30 +244,30 @@ def test_the_feed_answers_304_until_the_program_moves_and_then_updates(client, a
     type(conference).objects.filter(pk=conference.pk).update(
         program_changed_at=conference.program_changed_at + datetime.timedelta(minutes=5)
     )
-    moved = client.get(url, headers={"if-none-match": first["ETag"]})
+    moved = attendee_client.get(url, headers={"if-none-match": first["ETag"]})
     assert moved.status_code == 200
     event = icalendar.Calendar.from_ical(moved.content).walk("VEVENT")[0]
     assert event["dtstart"].dt == pacific(9, 0)
     assert event["sequence"] > sequence
 
 
-def test_a_new_feed_token_retires_the_old_address_at_once(client, ada, program):
-    old = ada.feed_token
-    client.post("/accounts/feed-token/")
-    ada.refresh_from_db()
-    assert ada.feed_token != old
-    assert client.get(f"/agenda/{old}.ics").status_code == 404
-    assert client.get(f"/agenda/{ada.feed_token}.ics").status_code == 200
+def test_a_new_feed_token_retires_the_old_address_at_once(attendee_client, attendee, program):
+    old = attendee.feed_token
+    attendee_client.post("/accounts/feed-token/")
+    attendee.refresh_from_db()
+    assert attendee.feed_token != old
+    assert attendee_client.get(f"/agenda/{old}.ics").status_code == 404
+    assert attendee_client.get(f"/agenda/{attendee.feed_token}.ics").status_code == 200
 
 
-def test_the_feed_runs_the_same_queries_for_one_item_and_forty(client, ada, program):
-    save_to_agenda(user=ada, item=program["morning"])
-    save_to_agenda(user=ada, item=program["poster"])
-    url = f"/agenda/{ada.feed_token}.ics"
+def test_the_feed_runs_the_same_queries_for_one_item_and_forty(attendee_client, attendee, program):
+    save_to_agenda(user=attendee, item=program["morning"])
+    save_to_agenda(user=attendee, item=program["poster"])
+    url = f"/agenda/{attendee.feed_token}.ics"
     with CaptureQueriesContext(connection) as one:
-        client.get(url)
+        attendee_client.get(url)
     for number in range(40):
-        save_to_agenda(user=ada, item=make_poster(program["morning"], authors=[f"P{number}"]))
+        save_to_agenda(user=attendee, item=make_poster(program["morning"], authors=[f"P{number}"]))
     with CaptureQueriesContext(connection) as many:
-        client.get(url)
+        attendee_client.get(url)
     assert len(one) == len(many)

@@ -2,24 +2,24 @@
 
 import pytest
 
-from accounts.models import AgendaItem, User
+from accounts.models import AgendaItem
 from program.models import Poster, Session, Talk
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 
 
-def token_for(client, username) -> dict:
-    User.objects.create_user(username, password="pw-Agenda-2025")
+def token_for(client, user) -> dict:
     token = client.post(
-        f"{API}/auth/token/", {"username": username, "password": "pw-Agenda-2025"}
+        f"{API}/auth/token/", {"username": user.username, "password": PASSWORD}
     ).json()["token"]
     return {"HTTP_AUTHORIZATION": f"Token {token}"}
 
 
-def test_a_token_client_saves_lists_and_deletes_agenda_items(client, seed):
-    auth = token_for(client, "ada")
+def test_a_token_client_saves_lists_and_deletes_agenda_items(client, attendee, seed):
+    auth = token_for(client, attendee)
     poster = Poster.objects.get(title__startswith="Marconi")
     first = client.post(f"{API}/agenda/", {"item_type": "poster", "item_id": poster.pk}, **auth)
     assert first.status_code == 201
@@ -43,8 +43,8 @@ def test_a_token_client_saves_lists_and_deletes_agenda_items(client, seed):
     assert client.get(f"{API}/agenda/", **auth).json()["count"] == 2
 
 
-def test_clashing_items_name_each_other(client, seed):
-    auth = token_for(client, "ada")
+def test_clashing_items_name_each_other(client, attendee, seed):
+    auth = token_for(client, attendee)
     ten = Session.objects.get(title__startswith="Session 10")
     eleven = Session.objects.get(title__startswith="Session 11")
     eleven.starts_at = ten.starts_at
@@ -65,17 +65,17 @@ def test_clashing_items_name_each_other(client, seed):
         ({"item_type": "poster"}, "item_id"),
     ],
 )
-def test_unknown_items_are_400_and_nothing_is_saved(client, seed, payload, field):
-    auth = token_for(client, "ada")
+def test_unknown_items_are_400_and_nothing_is_saved(client, attendee, seed, payload, field):
+    auth = token_for(client, attendee)
     response = client.post(f"{API}/agenda/", payload, content_type="application/json", **auth)
     assert response.status_code == 400
     assert field in response.json()
     assert not AgendaItem.objects.exists()
 
 
-def test_another_users_agenda_is_invisible_and_their_ids_are_404(client, seed):
-    ada = token_for(client, "ada")
-    eve = token_for(client, "eve")
+def test_another_users_agenda_is_invisible_and_their_ids_are_404(client, attendee, seed):
+    ada = token_for(client, attendee)
+    eve = token_for(client, UserFactory(username="eve"))
     poster = Poster.objects.first()
     saved = client.post(f"{API}/agenda/", {"item_type": "poster", "item_id": poster.pk}, **ada)
     item_id = saved.json()["id"]

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -32,14 +30,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PROGRAM_MODELS = ["conference", "room", "person", "session", "poster", "talk"]
-
-
-@pytest.fixture
-def organizer(client):
-    user = get_user_model().objects.create_user("chair", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organizers"))
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -138,21 +128,21 @@ def names_in_order(item) -> list[str]:
 
 
 def test_organizer_opens_every_program_changelist_add_form_and_change_form(
-    client, organizer, program
+    organizer_client, program
 ):
     for url in program_urls(program):
-        assert client.get(url).status_code == 200, url
+        assert organizer_client.get(url).status_code == 200, url
 
 
-def test_organizer_cannot_reach_users_or_groups(client, organizer):
-    assert client.get("/admin/accounts/user/").status_code == 403
-    assert client.get("/admin/auth/group/").status_code == 403
+def test_organizer_cannot_reach_users_or_groups(organizer_client):
+    assert organizer_client.get("/admin/accounts/user/").status_code == 403
+    assert organizer_client.get("/admin/auth/group/").status_code == 403
 
 
 @pytest.mark.parametrize("visitor", ["anonymous", "attendee"])
-def test_visitors_and_attendees_are_sent_to_the_admin_login(client, program, visitor):
+def test_visitors_and_attendees_are_sent_to_the_admin_login(client, attendee, program, visitor):
     if visitor == "attendee":
-        client.force_login(get_user_model().objects.create_user("attendee", password="pw"))
+        client.force_login(attendee)
     for url in program_urls(program):
         response = client.get(url)
         assert response.status_code == 302, url
@@ -162,36 +152,44 @@ def test_visitors_and_attendees_are_sent_to_the_admin_login(client, program, vis
 # Edits
 
 
-def test_organizer_edits_a_poster_title(client, organizer, program):
+def test_organizer_edits_a_poster_title(organizer_client, program):
     poster = program["poster"]
-    data = form_data(client.get(change_url(poster)))
-    save(client, poster, {**data, "title": "On Distributed Larger-Than-Memory Subset Selection"})
+    data = form_data(organizer_client.get(change_url(poster)))
+    save(
+        organizer_client,
+        poster,
+        {**data, "title": "On Distributed Larger-Than-Memory Subset Selection"},
+    )
     poster.refresh_from_db()
     assert poster.title == "On Distributed Larger-Than-Memory Subset Selection"
 
 
 @pytest.mark.parametrize(("item", "prefix"), [("poster", "authorships"), ("talk", "speakerships")])
 def test_organizer_swaps_the_first_two_people_by_their_positions(
-    client, organizer, program, item, prefix
+    organizer_client, program, item, prefix
 ):
     item = program[item]
     before = names_in_order(item)
-    data = form_data(client.get(change_url(item)))
-    save(client, item, {**data, f"{prefix}-0-position": "2", f"{prefix}-1-position": "1"})
+    data = form_data(organizer_client.get(change_url(item)))
+    save(organizer_client, item, {**data, f"{prefix}-0-position": "2", f"{prefix}-1-position": "1"})
     assert names_in_order(item) == before[::-1]
 
 
-def test_organizer_swaps_two_authors_by_choosing_the_people_again(client, organizer, program):
+def test_organizer_swaps_two_authors_by_choosing_the_people_again(organizer_client, program):
     poster = program["poster"]
-    data = form_data(client.get(change_url(poster)))
+    data = form_data(organizer_client.get(change_url(poster)))
     first, second = data["authorships-0-person"], data["authorships-1-person"]
-    save(client, poster, {**data, "authorships-0-person": second, "authorships-1-person": first})
+    save(
+        organizer_client,
+        poster,
+        {**data, "authorships-0-person": second, "authorships-1-person": first},
+    )
     assert names_in_order(poster) == ["Ana Klimovic", "Maximilian Böther"]
 
 
-def test_organizer_puts_a_new_first_author_before_the_others(client, organizer, program):
+def test_organizer_puts_a_new_first_author_before_the_others(organizer_client, program):
     poster, newcomer = program["poster"], PersonFactory(name="Tim Kraska")
-    data = form_data(client.get(change_url(poster)))
+    data = form_data(organizer_client.get(change_url(poster)))
     data.update(
         {
             "authorships-TOTAL_FORMS": "3",
@@ -201,20 +199,24 @@ def test_organizer_puts_a_new_first_author_before_the_others(client, organizer, 
             "authorships-2-position": "1",
         }
     )
-    save(client, poster, data)
+    save(organizer_client, poster, data)
     assert names_in_order(poster) == ["Tim Kraska", "Maximilian Böther", "Ana Klimovic"]
 
 
-def test_organizer_removes_an_author_and_moves_the_next_one_up(client, organizer, program):
+def test_organizer_removes_an_author_and_moves_the_next_one_up(organizer_client, program):
     poster = program["poster"]
-    data = form_data(client.get(change_url(poster)))
-    save(client, poster, {**data, "authorships-0-DELETE": "on", "authorships-1-position": "1"})
+    data = form_data(organizer_client.get(change_url(poster)))
+    save(
+        organizer_client,
+        poster,
+        {**data, "authorships-0-DELETE": "on", "authorships-1-position": "1"},
+    )
     assert [(a.position, a.person.name) for a in poster.authorships.all()] == [(1, "Ana Klimovic")]
 
 
-def test_organizer_adds_a_late_poster_to_a_session(client, organizer, program):
+def test_organizer_adds_a_late_poster_to_a_session(organizer_client, program):
     session = program["session"]
-    data = form_data(client.get(change_url(session)))
+    data = form_data(organizer_client.get(change_url(session)))
     data.update(
         {
             "posters-TOTAL_FORMS": "2",
@@ -222,12 +224,12 @@ def test_organizer_adds_a_late_poster_to_a_session(client, organizer, program):
             "posters-1-title": "A late poster",
         }
     )
-    save(client, session, data)
+    save(organizer_client, session, data)
     assert sorted(session.posters.values_list("title", flat=True)) == ["A late poster", "Subsets"]
     assert session.posters.get(title="A late poster").position == 9
 
 
-def test_organizer_adds_a_poster_with_its_authors(client, organizer, program):
+def test_organizer_adds_a_poster_with_its_authors(organizer_client, program):
     session, person = program["session"], PersonFactory(name="Late Author")
     data = {
         "session": session.pk,
@@ -238,26 +240,26 @@ def test_organizer_adds_a_poster_with_its_authors(client, organizer, program):
         "authorships-0-person": person.pk,
         "authorships-0-position": "1",
     }
-    assert client.post("/admin/program/poster/add/", data).status_code == 302
+    assert organizer_client.post("/admin/program/poster/add/", data).status_code == 302
     poster = Poster.objects.get(title="A late poster")
     assert poster.session == session
     assert names_in_order(poster) == ["Late Author"]
 
 
-def test_session_form_shows_and_reads_times_in_the_conference_zone(client, organizer, program):
+def test_session_form_shows_and_reads_times_in_the_conference_zone(organizer_client, program):
     session = program["session"]  # 08:30 in Santa Clara
-    page = client.get(change_url(session)).content.decode()
+    page = organizer_client.get(change_url(session)).content.decode()
     assert 'name="starts_at_1" value="08:30:00"' in page
 
     hall = RoomFactory(conference=program["conference"], name="Hall B")
-    data = form_data(client.get(change_url(session)))
-    save(client, session, {**data, "room": hall.pk, "starts_at_1": "17:00"})
+    data = form_data(organizer_client.get(change_url(session)))
+    save(organizer_client, session, {**data, "room": hall.pk, "starts_at_1": "17:00"})
     session.refresh_from_db()
     assert session.room == hall
     assert session.starts_at == datetime.datetime(2025, 5, 15, 17, 0, tzinfo=PACIFIC)
 
 
-def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(client, organizer, program):
+def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(organizer_client, program):
     data = {
         "conference": program["conference"].pk,
         "kind": SessionKind.BREAK,
@@ -271,15 +273,15 @@ def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(client, org
         "talks-TOTAL_FORMS": "0",
         "talks-INITIAL_FORMS": "0",
     }
-    assert client.post("/admin/program/session/add/", data).status_code == 302
+    assert organizer_client.post("/admin/program/session/add/", data).status_code == 302
     coffee = Session.objects.get(title="Coffee")
     assert coffee.starts_at == datetime.datetime(2025, 5, 13, 10, 0, tzinfo=PACIFIC)
 
 
-def test_organizer_publishes_and_unpublishes_conferences(client, organizer, program):
+def test_organizer_publishes_and_unpublishes_conferences(organizer_client, program):
     conference = program["conference"]
     for action, published in [("unpublish", False), ("publish", True)]:
-        response = client.post(
+        response = organizer_client.post(
             "/admin/program/conference/",
             {"action": action, "_selected_action": [conference.pk]},
         )
@@ -291,46 +293,48 @@ def test_organizer_publishes_and_unpublishes_conferences(client, organizer, prog
 # Validation: messages in the form, nothing saved, never a 500
 
 
-def test_a_session_ending_before_it_starts_is_refused_with_a_message(client, organizer, program):
+def test_a_session_ending_before_it_starts_is_refused_with_a_message(organizer_client, program):
     session = program["session"]
-    data = form_data(client.get(change_url(session)))
+    data = form_data(organizer_client.get(change_url(session)))
     page = refused(
-        client, change_url(session), {**data, "ends_at_0": "2025-05-15", "ends_at_1": "08:00"}
+        organizer_client,
+        change_url(session),
+        {**data, "ends_at_0": "2025-05-15", "ends_at_1": "08:00"},
     )
     assert "The end time must be after the start time." in page
     session.refresh_from_db()
     assert session.ends_at is None
 
 
-def test_a_session_in_a_room_of_another_conference_is_refused(client, organizer, program):
+def test_a_session_in_a_room_of_another_conference_is_refused(organizer_client, program):
     session, elsewhere = program["session"], RoomFactory(name="Elsewhere")
-    data = form_data(client.get(change_url(session)))
-    page = refused(client, change_url(session), {**data, "room": elsewhere.pk})
+    data = form_data(organizer_client.get(change_url(session)))
+    page = refused(organizer_client, change_url(session), {**data, "room": elsewhere.pk})
     assert f"This room belongs to {elsewhere.conference}, not to MLSys 2025." in page
     session.refresh_from_db()
     assert session.room == program["room"]
 
 
-def test_a_session_on_a_day_outside_its_conference_is_refused(client, organizer, program):
+def test_a_session_on_a_day_outside_its_conference_is_refused(organizer_client, program):
     session = program["session"]
-    data = form_data(client.get(change_url(session)))
-    page = refused(client, change_url(session), {**data, "day": "2025-06-01"})
+    data = form_data(organizer_client.get(change_url(session)))
+    page = refused(organizer_client, change_url(session), {**data, "day": "2025-06-01"})
     assert "this day is outside it" in page
     session.refresh_from_db()
     assert session.day == datetime.date(2025, 5, 15)
 
 
-def test_a_poster_in_a_room_of_another_conference_is_refused(client, organizer, program):
+def test_a_poster_in_a_room_of_another_conference_is_refused(organizer_client, program):
     poster, elsewhere = program["poster"], RoomFactory(name="Elsewhere")
-    data = form_data(client.get(change_url(poster)))
-    page = refused(client, change_url(poster), {**data, "room": elsewhere.pk})
+    data = form_data(organizer_client.get(change_url(poster)))
+    page = refused(organizer_client, change_url(poster), {**data, "room": elsewhere.pk})
     assert "This room belongs to" in page
     poster.refresh_from_db()
     assert poster.room is None
 
 
 def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
-    client, organizer, program
+    organizer_client, program
 ):
     elsewhere = RoomFactory(name="Elsewhere")
     data = {
@@ -347,33 +351,33 @@ def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
         "talks-TOTAL_FORMS": "0",
         "talks-INITIAL_FORMS": "0",
     }
-    page = refused(client, "/admin/program/session/add/", data)
+    page = refused(organizer_client, "/admin/program/session/add/", data)
     assert f"This room belongs to {elsewhere.conference}, not to MLSys 2025." in page
     assert not Session.objects.filter(title="Session 10").exists()
 
 
-def test_a_room_in_use_cannot_move_to_another_conference(client, organizer, program):
+def test_a_room_in_use_cannot_move_to_another_conference(organizer_client, program):
     room, other = program["room"], ConferenceFactory(name="Other")
-    data = form_data(client.get(change_url(room)))
-    page = refused(client, change_url(room), {**data, "conference": other.pk})
+    data = form_data(organizer_client.get(change_url(room)))
+    page = refused(organizer_client, change_url(room), {**data, "conference": other.pk})
     assert "give them another room before moving it to Other" in page
     room.refresh_from_db()
     assert room.conference == program["conference"]
 
 
-def test_a_conference_ending_before_it_starts_is_refused_with_a_message(client, organizer, program):
+def test_a_conference_ending_before_it_starts_is_refused_with_a_message(organizer_client, program):
     conference = program["conference"]
-    data = form_data(client.get(change_url(conference)))
-    page = refused(client, change_url(conference), {**data, "end_date": "2025-05-01"})
+    data = form_data(organizer_client.get(change_url(conference)))
+    page = refused(organizer_client, change_url(conference), {**data, "end_date": "2025-05-01"})
     assert "The conference cannot end before it starts." in page
     conference.refresh_from_db()
     assert conference.end_date == datetime.date(2025, 5, 15)
 
 
-def test_two_authors_at_one_position_are_refused_and_nothing_changes(client, organizer, program):
+def test_two_authors_at_one_position_are_refused_and_nothing_changes(organizer_client, program):
     poster = program["poster"]
-    data = form_data(client.get(change_url(poster)))
-    page = refused(client, change_url(poster), {**data, "authorships-1-position": "1"})
+    data = form_data(organizer_client.get(change_url(poster)))
+    page = refused(organizer_client, change_url(poster), {**data, "authorships-1-position": "1"})
     assert "Two authors cannot share a position on one poster." in page
     assert [(a.position, a.person.name) for a in poster.authorships.all()] == [
         (1, "Maximilian Böther"),
@@ -382,12 +386,12 @@ def test_two_authors_at_one_position_are_refused_and_nothing_changes(client, org
 
 
 def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
-    client, organizer, program
+    organizer_client, program
 ):
     poster = program["poster"]
-    data = form_data(client.get(change_url(poster)))
+    data = form_data(organizer_client.get(change_url(poster)))
     first = data["authorships-0-person"]
-    page = refused(client, change_url(poster), {**data, "authorships-1-person": first})
+    page = refused(organizer_client, change_url(poster), {**data, "authorships-1-person": first})
     assert "This person is already an author of this poster." in page
     assert names_in_order(poster) == ["Maximilian Böther", "Ana Klimovic"]
 
@@ -400,15 +404,15 @@ def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
         "authorships-3-person": twice.pk,
         "authorships-3-position": "4",
     }
-    page = refused(client, change_url(poster), newcomer_twice)
+    page = refused(organizer_client, change_url(poster), newcomer_twice)
     assert "This person is already an author of this poster." in page
     assert poster.authorships.count() == 2
 
 
-def test_author_positions_start_at_one(client, organizer, program):
+def test_author_positions_start_at_one(organizer_client, program):
     poster = program["poster"]
-    data = form_data(client.get(change_url(poster)))
-    page = refused(client, change_url(poster), {**data, "authorships-0-position": "0"})
+    data = form_data(organizer_client.get(change_url(poster)))
+    page = refused(organizer_client, change_url(poster), {**data, "authorships-0-position": "0"})
     assert "Ensure this value is greater than or equal to 1." in page
     assert [a.position for a in poster.authorships.all()] == [1, 2]
 
@@ -416,27 +420,27 @@ def test_author_positions_start_at_one(client, organizer, program):
 # Lists, search and autocomplete
 
 
-def test_session_list_shows_start_times_in_the_conference_zone(client, organizer, program):
-    page = client.get("/admin/program/session/").content.decode()
+def test_session_list_shows_start_times_in_the_conference_zone(organizer_client, program):
+    page = organizer_client.get("/admin/program/session/").content.decode()
     assert "08:30 PDT" in page
     assert "time to be announced" in page
 
 
-def test_poster_list_names_the_first_authors_and_counts_the_rest(client, organizer, program):
+def test_poster_list_names_the_first_authors_and_counts_the_rest(organizer_client, program):
     make_poster(program["session"], authors=["A One", "B Two", "C Three", "D Four", "E Five"])
-    page = client.get("/admin/program/poster/").content.decode()
+    page = organizer_client.get("/admin/program/poster/").content.decode()
     assert "A One · B Two · C Three + 2 more" in page
     assert "Maximilian Böther · Ana Klimovic" in page
 
 
-def test_lists_filter_by_conference_day_and_kind(client, organizer, program):
+def test_lists_filter_by_conference_day_and_kind(organizer_client, program):
     other_day = SessionFactory(conference=program["conference"], day=datetime.date(2025, 5, 13))
     make_poster(other_day, title="On Tuesday")
-    response = client.get("/admin/program/session/", {"day": "2025-05-13"})
+    response = organizer_client.get("/admin/program/session/", {"day": "2025-05-13"})
     assert list(response.context["cl"].result_list) == [other_day]
     assert "2025-05-13" in response.content.decode()  # the day filter lists the days
 
-    response = client.get(
+    response = organizer_client.get(
         "/admin/program/poster/",
         {
             "session__conference__id__exact": program["conference"].pk,
@@ -447,27 +451,27 @@ def test_lists_filter_by_conference_day_and_kind(client, organizer, program):
     assert [poster.title for poster in response.context["cl"].result_list] == ["Subsets"]
 
 
-def test_searching_posters_by_an_author_finds_each_poster_once(client, organizer, program):
+def test_searching_posters_by_an_author_finds_each_poster_once(organizer_client, program):
     make_poster(program["session"], authors=["Ana Smith", "Ana Klimovic"], title="Twice Ana")
     for term in ["Ana", "Klimovic", "böther", "BOTHER"]:
-        response = client.get("/admin/program/poster/", {"q": term})
+        response = organizer_client.get("/admin/program/poster/", {"q": term})
         titles = [poster.title for poster in response.context["cl"].result_list]
         assert len(titles) == len(set(titles)), term
-    response = client.get("/admin/program/poster/", {"q": "ana"})
+    response = organizer_client.get("/admin/program/poster/", {"q": "ana"})
     assert sorted(p.title for p in response.context["cl"].result_list) == ["Subsets", "Twice Ana"]
 
 
-def test_searching_sessions_by_poster_titles_lists_each_session_once(client, organizer, program):
+def test_searching_sessions_by_poster_titles_lists_each_session_once(organizer_client, program):
     make_poster(program["session"], title="Subsets again")
-    response = client.get("/admin/program/session/", {"q": "subsets"})
+    response = organizer_client.get("/admin/program/session/", {"q": "subsets"})
     sessions = list(response.context["cl"].result_list)
     assert sessions == [program["session"]]
     assert sessions[0].poster_count == 2
 
 
-def test_person_autocomplete_answers_organizers(client, organizer, program):
+def test_person_autocomplete_answers_organizers(organizer_client, program):
     for term in ["bot", "Böther"]:
-        response = client.get(
+        response = organizer_client.get(
             "/admin/autocomplete/",
             {
                 "app_label": "program",
@@ -534,16 +538,16 @@ def changelist_queries(client, model: str, page: int = 1) -> int:
     return len(queries)
 
 
-def test_changelists_cost_the_same_queries_for_three_posters_and_three_hundred(client, organizer):
+def test_changelists_cost_the_same_queries_for_three_posters_and_three_hundred(organizer_client):
     build_program("small", posters=3, talks=1, people=3, other=0)
-    small = {model: changelist_queries(client, model) for model in PROGRAM_MODELS}
+    small = {model: changelist_queries(organizer_client, model) for model in PROGRAM_MODELS}
 
     # 300 posters, 150 talks, 450 people and 122 sessions: lists of several pages.
     build_program("large", posters=300, talks=150, people=450, other=110)
     assert Session.objects.count() > 100
-    large = {model: changelist_queries(client, model) for model in PROGRAM_MODELS}
+    large = {model: changelist_queries(organizer_client, model) for model in PROGRAM_MODELS}
     later_pages = {
-        model: changelist_queries(client, model, page=2)
+        model: changelist_queries(organizer_client, model, page=2)
         for model in ["person", "session", "poster", "talk"]
     }
 

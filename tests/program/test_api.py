@@ -3,27 +3,16 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
-from accounts.organizers import GROUP_NAME
 from program.models import Poster, Session
-from tests.factories import ConferenceFactory, SessionFactory, make_poster
+from tests.factories import PASSWORD, ConferenceFactory, SessionFactory, UserFactory, make_poster
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def organizer_client(client):
-    user = User.objects.create_user("chair", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAME))
-    client.force_login(user)
-    return client
 
 
 def test_a_client_reads_the_whole_seed_day_with_times_in_pacific_time(client, seed):
@@ -127,15 +116,13 @@ def test_pagination_has_count_next_previous_and_results(client, seed):
     assert client.get(f"{API}/posters/", {"page": 99}).status_code == 404
 
 
-def test_drafts_are_invisible_to_everyone_but_staff(client, organizer_client, seed):
+def test_drafts_are_invisible_to_everyone_but_staff(client, seed):
     draft = ConferenceFactory(slug="draft", is_published=False)
     poster = make_poster(SessionFactory(conference=draft), authors=["Secret Person"])
-    organizer_client.logout()
     assert client.get(f"{API}/conferences/draft/").status_code == 404
     assert client.get(f"{API}/posters/{poster.pk}/").status_code == 404
     assert client.get(f"{API}/people/", {"q": "secret"}).json()["results"][0]["posters"] == []
-    staff = User.objects.create_user("staff", password="x", is_staff=True)
-    client.force_login(staff)
+    client.force_login(UserFactory(username="staff", is_staff=True))
     assert client.get(f"{API}/posters/{poster.pk}/").status_code == 200
 
 
@@ -145,9 +132,8 @@ def test_anonymous_writes_get_401_with_www_authenticate(client, seed):
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_a_signed_in_attendee_without_permission_gets_403(client, seed):
-    client.force_login(User.objects.create_user("attendee", password="x"))
-    response = client.post(
+def test_a_signed_in_attendee_without_permission_gets_403(attendee_client, seed):
+    response = attendee_client.post(
         f"{API}/rooms/",
         {"name": "Hall", "conference": "mlsys2025"},
         content_type="application/json",
@@ -155,13 +141,11 @@ def test_a_signed_in_attendee_without_permission_gets_403(client, seed):
     assert response.status_code == 403
 
 
-def test_session_auth_writes_need_the_csrf_token(seed):
+def test_session_auth_writes_need_the_csrf_token(organizer, seed):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    user = User.objects.create_user("chair2", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAME))
-    strict.force_login(user)
+    strict.force_login(organizer)
     response = strict.post(
         f"{API}/rooms/",
         {"name": "Hall", "conference": "mlsys2025"},
@@ -171,12 +155,11 @@ def test_session_auth_writes_need_the_csrf_token(seed):
     assert "CSRF" in response.json()["detail"]
 
 
-def test_token_auth_gives_a_token_for_username_and_password(client, seed):
-    User.objects.create_user("ada", password="pw-Token-2025")
-    response = client.post(f"{API}/auth/token/", {"username": "ada", "password": "pw-Token-2025"})
+def test_token_auth_gives_a_token_for_username_and_password(client, attendee, seed):
+    response = client.post(f"{API}/auth/token/", {"username": "ada", "password": PASSWORD})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user__username="ada").key == token
+    assert Token.objects.get(user=attendee).key == token
     bad = client.post(f"{API}/auth/token/", {"username": "ada", "password": "wrong"})
     assert bad.status_code == 400
 

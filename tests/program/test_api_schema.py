@@ -64,15 +64,11 @@ def write_operations() -> list:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", write_operations(), ids=operation_label)
-def test_organizer_writes_with_generated_payloads_never_give_a_server_error(seed, operation):
-    from django.contrib.auth.models import Group
+def test_organizer_writes_with_generated_payloads_never_give_a_server_error(
+    seed, organizer, operation
+):
     from rest_framework.authtoken.models import Token
 
-    from accounts.models import User
-    from accounts.organizers import GROUP_NAME
-
-    organizer = User.objects.create_user("chair", password="x", is_staff=True)
-    organizer.groups.add(Group.objects.get(name=GROUP_NAME))
     headers = {"Authorization": f"Token {Token.objects.create(user=organizer).key}"}
 
     @given(case=operation.as_strategy())

@@ -6,7 +6,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,6 +16,7 @@ from tests.factories import (
     PersonFactory,
     RoomFactory,
     SessionFactory,
+    UserFactory,
     make_poster,
     make_talk,
 )
@@ -190,8 +190,7 @@ def test_draft_conferences_are_hidden_from_visitors_and_shown_to_organizers(clie
         f"/mlsys2025/posters/{program['first'].pk}/",
     ):
         assert client.get(path).status_code == 404
-    staff = get_user_model().objects.create_user("chair", password="x", is_staff=True)
-    client.force_login(staff)
+    client.force_login(UserFactory(username="chair", is_staff=True))
     response = client.get("/mlsys2025/2025-05-15/")
     assert response.status_code == 200
     assert "Draft:" in text_of(response)
