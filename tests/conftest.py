@@ -1,11 +1,17 @@
 """What every test shares: its settings, and the one way to make each kind of test data.
 
 - ``seed``: the MLSys 2025 conference as committed (settings.PROGRAM_FIXTURE).
+- ``program``, ``admin_program``, ``agenda_program``: small programs built with the factories,
+  each shaped for what its tests look at (public pages, the admin's forms, agendas and clashes).
+- ``berlin``: a small program whose days cross the end of summer time.
 - ``organizer`` / ``organizer_client``: a staff user in the Organizers group; the second is
   ``client`` logged in as them.
 - ``attendee`` / ``attendee_client``: a plain user (username "ada", password factories.PASSWORD);
   the second is ``client`` logged in as them.
 """
+
+import datetime
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -13,8 +19,17 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accounts.organizers import GROUP_NAME
-from program.models import Conference
-from tests.factories import UserFactory
+from program.models import Conference, SessionKind
+from tests.factories import (
+    ConferenceFactory,
+    PersonFactory,
+    RoomFactory,
+    SessionFactory,
+    UserFactory,
+    make_poster,
+    make_talk,
+    pacific,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +69,162 @@ def seed(db) -> Conference:
     """
     call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
     return Conference.objects.get(slug="mlsys2025")
+
+
+# Small programs
+
+
+def mlsys2025():
+    """The conference and room the small programs share, named as on the seed day."""
+    conference = ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
+    return conference, RoomFactory(conference=conference, name="Mission City Ballroom")
+
+
+@pytest.fixture
+def program(db) -> dict:
+    """A small day as the public pages show it: a timed poster session with two posters that
+    share Ana Klimovic, then an untimed invited talk."""
+    conference, room = mlsys2025()
+    posters = SessionFactory(
+        conference=conference,
+        title="Session 9: Parallel and Distributed Systems",
+        position=1,
+        room=room,
+        starts_at=pacific(8, 30),
+    )
+    ana = PersonFactory(name="Ana Klimovic", slug="ana-klimovic")
+    first = make_poster(
+        posters,
+        authors=["Maximilian Böther", ana],
+        title="On Distributed Larger-Than-Memory Subset Selection",
+        abstract="We find subsets with $1.16\\times$ speed and *care*, and scale to a dataset …",
+        position=1,
+    )
+    second = make_poster(
+        posters, authors=["Yixin Dong", ana], title="XGrammar: Structured Generation", position=2
+    )
+    invited = SessionFactory(
+        conference=conference,
+        kind=SessionKind.INVITED_TALK,
+        title="Ling Liu",
+        position=2,
+        starts_at=None,
+    )
+    ling = PersonFactory(name="Ling Liu", slug="ling-liu", bio="Ling Liu is a Professor.")
+    talk = make_talk(invited, speakers=[ling], title="Responsible Finetuning of LLMs", position=1)
+    return {
+        "conference": conference,
+        "room": room,
+        "posters": posters,
+        "invited": invited,
+        "first": first,
+        "second": second,
+        "talk": talk,
+        "ana": ana,
+    }
+
+
+@pytest.fixture
+def admin_program(db) -> dict:
+    """What the admin tests edit: a poster session at 08:30 with no end and one poster by two
+    authors ("Subsets"), and an untimed session with one talk by two speakers."""
+    conference, room = mlsys2025()
+    session = SessionFactory(conference=conference, room=room, title="Session 9", position=1)
+    poster = make_poster(session, authors=["Maximilian Böther", "Ana Klimovic"], title="Subsets")
+    talk = make_talk(
+        SessionFactory(conference=conference, title="Ling Liu", starts_at=None, position=2),
+        speakers=["Ling Liu", "Tianqi Chen"],
+    )
+    return {
+        "conference": conference,
+        "room": room,
+        "session": session,
+        "poster": poster,
+        "talk": talk,
+    }
+
+
+@pytest.fixture
+def agenda_program(db) -> dict:
+    """What an attendee saves: a morning poster session (08:30 to 10:00) with one poster, an oral
+    session overlapping it (09:30 to 11:00), and an untimed invited talk."""
+    conference, room = mlsys2025()
+    morning = SessionFactory(
+        conference=conference,
+        title="Session 9",
+        room=room,
+        starts_at=pacific(8, 30),
+        ends_at=pacific(10, 0),
+        position=1,
+    )
+    poster = make_poster(morning, authors=["Ana Klimovic"], title="Subsets", position=1)
+    overlapping = SessionFactory(
+        conference=conference,
+        kind=SessionKind.ORAL_SESSION,
+        title="Orals",
+        starts_at=pacific(9, 30),
+        ends_at=pacific(11, 0),
+        position=2,
+    )
+    invited = SessionFactory(
+        conference=conference,
+        kind=SessionKind.INVITED_TALK,
+        title="Ling Liu",
+        starts_at=None,
+        position=3,
+    )
+    talk = make_talk(invited, speakers=["Ling Liu"], title="Responsible Finetuning")
+    return {
+        "conference": conference,
+        "morning": morning,
+        "poster": poster,
+        "overlapping": overlapping,
+        "invited": invited,
+        "talk": talk,
+    }
+
+
+@pytest.fixture
+def berlin(db):
+    """A conference whose days cross the end of summer time (26 October 2025): a session before
+    it with a poster, one after it, and an untimed invited talk. Returns
+    (conference, before, after, untimed)."""
+    conference = ConferenceFactory(
+        slug="berlin",
+        name="Berlin Systems 2025",
+        timezone="Europe/Berlin",
+        city="Berlin",
+        start_date=datetime.date(2025, 10, 25),
+        end_date=datetime.date(2025, 10, 26),
+    )
+    zone = zoneinfo.ZoneInfo("Europe/Berlin")
+    room = RoomFactory(conference=conference, name="Saal 1")
+    before = SessionFactory(
+        conference=conference,
+        room=room,
+        day=datetime.date(2025, 10, 25),
+        starts_at=datetime.datetime(2025, 10, 25, 9, 0, tzinfo=zone),
+        ends_at=datetime.datetime(2025, 10, 25, 10, 30, tzinfo=zone),
+        position=1,
+    )
+    after = SessionFactory(
+        conference=conference,
+        room=room,
+        day=datetime.date(2025, 10, 26),
+        starts_at=datetime.datetime(2025, 10, 26, 9, 0, tzinfo=zone),
+        position=2,
+    )
+    make_poster(before, authors=["Maximilian Böther", "Ana Klimovic"], title="Subsets")
+    untimed = SessionFactory(
+        conference=conference,
+        kind=SessionKind.INVITED_TALK,
+        day=datetime.date(2025, 10, 26),
+        starts_at=None,
+        title="Ling Liu",
+        position=3,
+    )
+    make_talk(untimed, speakers=["Ling Liu"], title="Responsible Finetuning")
+    return conference, before, after, untimed
 
 
 # People

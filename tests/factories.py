@@ -26,6 +26,11 @@ PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
 PASSWORD = "Agenda-Passphrase-2025"  # every UserFactory user's password
 
 
+def pacific(hour: int, minute: int = 0, day: int = 15) -> datetime.datetime:
+    """A time in May 2025 in Santa Clara, the factories' conference zone."""
+    return datetime.datetime(2025, 5, day, hour, minute, tzinfo=PACIFIC)
+
+
 class ConferenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Conference

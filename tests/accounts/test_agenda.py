@@ -9,62 +9,14 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AgendaItem
 from accounts.services import save_to_agenda
-from program.models import SessionKind
 from tests.factories import (
-    PACIFIC,
     PASSWORD,
-    ConferenceFactory,
-    RoomFactory,
-    SessionFactory,
     UserFactory,
     make_poster,
-    make_talk,
+    pacific,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def pacific(hour, minute=0, day=15):
-    return datetime.datetime(2025, 5, day, hour, minute, tzinfo=PACIFIC)
-
-
-@pytest.fixture
-def program():
-    conference = ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
-    room = RoomFactory(conference=conference, name="Mission City Ballroom")
-    morning = SessionFactory(
-        conference=conference,
-        title="Session 9",
-        room=room,
-        starts_at=pacific(8, 30),
-        ends_at=pacific(10, 0),
-        position=1,
-    )
-    poster = make_poster(morning, authors=["Ana Klimovic"], title="Subsets", position=1)
-    overlapping = SessionFactory(
-        conference=conference,
-        kind=SessionKind.ORAL_SESSION,
-        title="Orals",
-        starts_at=pacific(9, 30),
-        ends_at=pacific(11, 0),
-        position=2,
-    )
-    invited = SessionFactory(
-        conference=conference,
-        kind=SessionKind.INVITED_TALK,
-        title="Ling Liu",
-        starts_at=None,
-        position=3,
-    )
-    talk = make_talk(invited, speakers=["Ling Liu"], title="Responsible Finetuning")
-    return {
-        "conference": conference,
-        "morning": morning,
-        "poster": poster,
-        "overlapping": overlapping,
-        "invited": invited,
-        "talk": talk,
-    }
 
 
 def save(client, item_type, item, **extra):
@@ -75,33 +27,35 @@ def save(client, item_type, item, **extra):
     )
 
 
-def test_saving_returns_to_the_page_and_twice_is_harmless(attendee_client, attendee, program):
-    response = save(attendee_client, "poster", program["poster"])
+def test_saving_returns_to_the_page_and_twice_is_harmless(
+    attendee_client, attendee, agenda_program
+):
+    response = save(attendee_client, "poster", agenda_program["poster"])
     assert response.status_code == 302
     assert response["Location"] == "/mlsys2025/2025-05-15/"
-    save(attendee_client, "poster", program["poster"])
+    save(attendee_client, "poster", agenda_program["poster"])
     assert AgendaItem.objects.filter(user=attendee).count() == 1
 
 
-def test_the_button_shows_the_current_state(attendee_client, program):
+def test_the_button_shows_the_current_state(attendee_client, agenda_program):
     page = attendee_client.get("/mlsys2025/2025-05-15/").content.decode()
     assert page.count("Save to my agenda") >= 4
-    save(attendee_client, "poster", program["poster"])
+    save(attendee_client, "poster", agenda_program["poster"])
     page = attendee_client.get("/mlsys2025/2025-05-15/").content.decode()
     assert "Saved ✓ · remove" in page
-    assert f'value="/mlsys2025/2025-05-15/#poster-{program["poster"].pk}"' in page
+    assert f'value="/mlsys2025/2025-05-15/#poster-{agenda_program["poster"].pk}"' in page
 
 
-def test_the_script_gets_json_and_can_remove(attendee_client, program):
+def test_the_script_gets_json_and_can_remove(attendee_client, agenda_program):
     response = attendee_client.post(
         "/agenda/save/",
-        {"item_type": "talk", "item_id": program["talk"].pk},
+        {"item_type": "talk", "item_id": agenda_program["talk"].pk},
         HTTP_ACCEPT="application/json",
     )
     assert response.json()["saved"] is True
     response = attendee_client.post(
         "/agenda/save/",
-        {"item_type": "talk", "item_id": program["talk"].pk, "action": "remove"},
+        {"item_type": "talk", "item_id": agenda_program["talk"].pk, "action": "remove"},
         HTTP_ACCEPT="application/json",
     )
     assert response.json()["saved"] is False
@@ -124,16 +78,16 @@ def test_unknown_items_are_refused_with_a_message_and_nothing_saved(
     assert not AgendaItem.objects.exists()
 
 
-def test_items_of_a_draft_conference_cannot_be_saved(attendee_client, program):
-    program["conference"].is_published = False
-    program["conference"].save()
-    save(attendee_client, "poster", program["poster"])
+def test_items_of_a_draft_conference_cannot_be_saved(attendee_client, agenda_program):
+    agenda_program["conference"].is_published = False
+    agenda_program["conference"].save()
+    save(attendee_client, "poster", agenda_program["poster"])
     assert not AgendaItem.objects.exists()
 
 
-def test_a_visitor_logs_in_and_comes_back_with_the_item_saved(client, program):
+def test_a_visitor_logs_in_and_comes_back_with_the_item_saved(client, agenda_program):
     UserFactory(username="bob")
-    response = save(client, "poster", program["poster"])
+    response = save(client, "poster", agenda_program["poster"])
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/agenda/resume/"
     response = client.post(
@@ -142,13 +96,18 @@ def test_a_visitor_logs_in_and_comes_back_with_the_item_saved(client, program):
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/mlsys2025/2025-05-15/"
-    assert AgendaItem.objects.get().poster == program["poster"]
+    assert AgendaItem.objects.get().poster == agenda_program["poster"]
 
 
 def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(
-    attendee_client, attendee, program
+    attendee_client, attendee, agenda_program
 ):
-    for item in (program["overlapping"], program["morning"], program["poster"], program["talk"]):
+    for item in (
+        agenda_program["overlapping"],
+        agenda_program["morning"],
+        agenda_program["poster"],
+        agenda_program["talk"],
+    ):
         save_to_agenda(user=attendee, item=item)
     page = attendee_client.get("/agenda/").content.decode()
     thursday = page.index("Thursday 15 May 2025")
@@ -164,62 +123,68 @@ def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(
         for day in attendee_client.get("/agenda/").context["days"]
         for e in day.entries
     }
-    morning_clashes = [c.item for c in entries["session", program["morning"].pk].clashes_with]
-    assert morning_clashes == [program["overlapping"]]
+    morning_clashes = [
+        c.item for c in entries["session", agenda_program["morning"].pk].clashes_with
+    ]
+    assert morning_clashes == [agenda_program["overlapping"]]
     assert "Changed" not in page
 
 
 def test_moved_items_are_marked_changed_and_deleted_ones_disappear(
-    attendee_client, attendee, program
+    attendee_client, attendee, agenda_program
 ):
-    save_to_agenda(user=attendee, item=program["morning"])
-    save_to_agenda(user=attendee, item=program["poster"])
-    save_to_agenda(user=attendee, item=program["overlapping"])
-    morning = program["morning"]
+    save_to_agenda(user=attendee, item=agenda_program["morning"])
+    save_to_agenda(user=attendee, item=agenda_program["poster"])
+    save_to_agenda(user=attendee, item=agenda_program["overlapping"])
+    morning = agenda_program["morning"]
     morning.starts_at, morning.ends_at = pacific(7, 0), pacific(8, 0)
     morning.save()
-    program["overlapping"].delete()
+    agenda_program["overlapping"].delete()
     page = attendee_client.get("/agenda/").content.decode()
     assert page.count("<strong>Changed</strong>") == 2  # the session and its poster moved
     assert "Orals" not in page
 
 
-def test_unpublished_conferences_leave_agendas_quietly(attendee_client, attendee, program):
-    save_to_agenda(user=attendee, item=program["poster"])
-    program["conference"].is_published = False
-    program["conference"].save()
+def test_unpublished_conferences_leave_agendas_quietly(attendee_client, attendee, agenda_program):
+    save_to_agenda(user=attendee, item=agenda_program["poster"])
+    agenda_program["conference"].is_published = False
+    agenda_program["conference"].save()
     response = attendee_client.get("/agenda/")
     assert response.status_code == 200
     assert "Subsets" not in response.content.decode()
 
 
-def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(attendee_client, attendee, program):
-    save_to_agenda(user=attendee, item=program["poster"])
+def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(
+    attendee_client, attendee, agenda_program
+):
+    save_to_agenda(user=attendee, item=agenda_program["poster"])
     with CaptureQueriesContext(connection) as one:
         attendee_client.get("/agenda/")
     for number in range(40):
-        save_to_agenda(user=attendee, item=make_poster(program["morning"], authors=[f"P{number}"]))
+        save_to_agenda(
+            user=attendee, item=make_poster(agenda_program["morning"], authors=[f"P{number}"])
+        )
     with CaptureQueriesContext(connection) as many:
         response = attendee_client.get("/agenda/")
     assert response.content.decode().count("agenda-entry") >= 41
     assert len(one) == len(many)
 
 
-def test_another_users_agenda_items_are_404(client, program):
+def test_another_users_agenda_items_are_404(client, agenda_program):
     owner = UserFactory(username="owner")
-    item, _ = save_to_agenda(user=owner, item=program["poster"])
+    item, _ = save_to_agenda(user=owner, item=agenda_program["poster"])
     client.force_login(UserFactory(username="intruder"))
     assert client.post(f"/agenda/{item.pk}/remove/").status_code == 404
     assert AgendaItem.objects.filter(pk=item.pk).exists()
     assert "Subsets" not in client.get("/agenda/").content.decode()
 
 
-def test_the_feed_holds_the_agenda_and_nothing_else(client, program):
+def test_the_feed_holds_the_agenda_and_nothing_else(client, agenda_program):
     owner = UserFactory(username="owner")
-    save_to_agenda(user=owner, item=program["morning"])
-    save_to_agenda(user=owner, item=program["talk"])  # no time: left out
+    save_to_agenda(user=owner, item=agenda_program["morning"])
+    save_to_agenda(user=owner, item=agenda_program["talk"])  # no time: left out
     other = UserFactory(username="other")
-    save_to_agenda(user=other, item=program["overlapping"])
+    save_to_agenda(user=other, item=agenda_program["overlapping"])
     response = client.get(f"/agenda/{owner.feed_token}.ics")
     assert response.status_code == 200
     events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
@@ -229,18 +194,18 @@ def test_the_feed_holds_the_agenda_and_nothing_else(client, program):
 
 
 def test_the_feed_answers_304_until_the_program_moves_and_then_updates(
-    attendee_client, attendee, program
+    attendee_client, attendee, agenda_program
 ):
-    save_to_agenda(user=attendee, item=program["morning"])
+    save_to_agenda(user=attendee, item=agenda_program["morning"])
     url = f"/agenda/{attendee.feed_token}.ics"
     first = attendee_client.get(url)
     assert attendee_client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     sequence = icalendar.Calendar.from_ical(first.content).walk("VEVENT")[0]["sequence"]
-    morning = program["morning"]
+    morning = agenda_program["morning"]
     morning.starts_at = pacific(9, 0)
     morning.save()
     # As if the organizers' edit came a while after the first download.
-    conference = program["conference"]
+    conference = agenda_program["conference"]
     type(conference).objects.filter(pk=conference.pk).update(
         program_changed_at=conference.program_changed_at + datetime.timedelta(minutes=5)
     )
@@ -251,7 +216,9 @@ def test_the_feed_answers_304_until_the_program_moves_and_then_updates(
     assert event["sequence"] > sequence
 
 
-def test_a_new_feed_token_retires_the_old_address_at_once(attendee_client, attendee, program):
+def test_a_new_feed_token_retires_the_old_address_at_once(
+    attendee_client, attendee, agenda_program
+):
     old = attendee.feed_token
     attendee_client.post("/accounts/feed-token/")
     attendee.refresh_from_db()
@@ -260,14 +227,18 @@ def test_a_new_feed_token_retires_the_old_address_at_once(attendee_client, atten
     assert attendee_client.get(f"/agenda/{attendee.feed_token}.ics").status_code == 200
 
 
-def test_the_feed_runs_the_same_queries_for_one_item_and_forty(attendee_client, attendee, program):
-    save_to_agenda(user=attendee, item=program["morning"])
-    save_to_agenda(user=attendee, item=program["poster"])
+def test_the_feed_runs_the_same_queries_for_one_item_and_forty(
+    attendee_client, attendee, agenda_program
+):
+    save_to_agenda(user=attendee, item=agenda_program["morning"])
+    save_to_agenda(user=attendee, item=agenda_program["poster"])
     url = f"/agenda/{attendee.feed_token}.ics"
     with CaptureQueriesContext(connection) as one:
         attendee_client.get(url)
     for number in range(40):
-        save_to_agenda(user=attendee, item=make_poster(program["morning"], authors=[f"P{number}"]))
+        save_to_agenda(
+            user=attendee, item=make_poster(agenda_program["morning"], authors=[f"P{number}"])
+        )
     with CaptureQueriesContext(connection) as many:
         attendee_client.get(url)
     assert len(one) == len(many)

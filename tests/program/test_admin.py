@@ -24,31 +24,11 @@ from tests.factories import (
     RoomFactory,
     SessionFactory,
     make_poster,
-    make_talk,
 )
 
 pytestmark = pytest.mark.django_db
 
 PROGRAM_MODELS = ["conference", "room", "person", "session", "poster", "talk"]
-
-
-@pytest.fixture
-def program():
-    conference = ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
-    room = RoomFactory(conference=conference, name="Mission City Ballroom")
-    session = SessionFactory(conference=conference, room=room, title="Session 9", position=1)
-    poster = make_poster(session, authors=["Maximilian Böther", "Ana Klimovic"], title="Subsets")
-    talk = make_talk(
-        SessionFactory(conference=conference, title="Ling Liu", starts_at=None, position=2),
-        speakers=["Ling Liu", "Tianqi Chen"],
-    )
-    return {
-        "conference": conference,
-        "room": room,
-        "session": session,
-        "poster": poster,
-        "talk": talk,
-    }
 
 
 def form_data(response, zone=PACIFIC) -> dict:
@@ -128,9 +108,9 @@ def names_in_order(item) -> list[str]:
 
 
 def test_organizer_opens_every_program_changelist_add_form_and_change_form(
-    organizer_client, program
+    organizer_client, admin_program
 ):
-    for url in program_urls(program):
+    for url in program_urls(admin_program):
         assert organizer_client.get(url).status_code == 200, url
 
 
@@ -140,10 +120,12 @@ def test_organizer_cannot_reach_users_or_groups(organizer_client):
 
 
 @pytest.mark.parametrize("visitor", ["anonymous", "attendee"])
-def test_visitors_and_attendees_are_sent_to_the_admin_login(client, attendee, program, visitor):
+def test_visitors_and_attendees_are_sent_to_the_admin_login(
+    client, attendee, admin_program, visitor
+):
     if visitor == "attendee":
         client.force_login(attendee)
-    for url in program_urls(program):
+    for url in program_urls(admin_program):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/admin/login/"), url
@@ -152,8 +134,8 @@ def test_visitors_and_attendees_are_sent_to_the_admin_login(client, attendee, pr
 # Edits
 
 
-def test_organizer_edits_a_poster_title(organizer_client, program):
-    poster = program["poster"]
+def test_organizer_edits_a_poster_title(organizer_client, admin_program):
+    poster = admin_program["poster"]
     data = form_data(organizer_client.get(change_url(poster)))
     save(
         organizer_client,
@@ -166,17 +148,17 @@ def test_organizer_edits_a_poster_title(organizer_client, program):
 
 @pytest.mark.parametrize(("item", "prefix"), [("poster", "authorships"), ("talk", "speakerships")])
 def test_organizer_swaps_the_first_two_people_by_their_positions(
-    organizer_client, program, item, prefix
+    organizer_client, admin_program, item, prefix
 ):
-    item = program[item]
+    item = admin_program[item]
     before = names_in_order(item)
     data = form_data(organizer_client.get(change_url(item)))
     save(organizer_client, item, {**data, f"{prefix}-0-position": "2", f"{prefix}-1-position": "1"})
     assert names_in_order(item) == before[::-1]
 
 
-def test_organizer_swaps_two_authors_by_choosing_the_people_again(organizer_client, program):
-    poster = program["poster"]
+def test_organizer_swaps_two_authors_by_choosing_the_people_again(organizer_client, admin_program):
+    poster = admin_program["poster"]
     data = form_data(organizer_client.get(change_url(poster)))
     first, second = data["authorships-0-person"], data["authorships-1-person"]
     save(
@@ -187,8 +169,8 @@ def test_organizer_swaps_two_authors_by_choosing_the_people_again(organizer_clie
     assert names_in_order(poster) == ["Ana Klimovic", "Maximilian Böther"]
 
 
-def test_organizer_puts_a_new_first_author_before_the_others(organizer_client, program):
-    poster, newcomer = program["poster"], PersonFactory(name="Tim Kraska")
+def test_organizer_puts_a_new_first_author_before_the_others(organizer_client, admin_program):
+    poster, newcomer = admin_program["poster"], PersonFactory(name="Tim Kraska")
     data = form_data(organizer_client.get(change_url(poster)))
     data.update(
         {
@@ -203,8 +185,8 @@ def test_organizer_puts_a_new_first_author_before_the_others(organizer_client, p
     assert names_in_order(poster) == ["Tim Kraska", "Maximilian Böther", "Ana Klimovic"]
 
 
-def test_organizer_removes_an_author_and_moves_the_next_one_up(organizer_client, program):
-    poster = program["poster"]
+def test_organizer_removes_an_author_and_moves_the_next_one_up(organizer_client, admin_program):
+    poster = admin_program["poster"]
     data = form_data(organizer_client.get(change_url(poster)))
     save(
         organizer_client,
@@ -214,8 +196,8 @@ def test_organizer_removes_an_author_and_moves_the_next_one_up(organizer_client,
     assert [(a.position, a.person.name) for a in poster.authorships.all()] == [(1, "Ana Klimovic")]
 
 
-def test_organizer_adds_a_late_poster_to_a_session(organizer_client, program):
-    session = program["session"]
+def test_organizer_adds_a_late_poster_to_a_session(organizer_client, admin_program):
+    session = admin_program["session"]
     data = form_data(organizer_client.get(change_url(session)))
     data.update(
         {
@@ -229,8 +211,8 @@ def test_organizer_adds_a_late_poster_to_a_session(organizer_client, program):
     assert session.posters.get(title="A late poster").position == 9
 
 
-def test_organizer_adds_a_poster_with_its_authors(organizer_client, program):
-    session, person = program["session"], PersonFactory(name="Late Author")
+def test_organizer_adds_a_poster_with_its_authors(organizer_client, admin_program):
+    session, person = admin_program["session"], PersonFactory(name="Late Author")
     data = {
         "session": session.pk,
         "position": "9",
@@ -246,12 +228,12 @@ def test_organizer_adds_a_poster_with_its_authors(organizer_client, program):
     assert names_in_order(poster) == ["Late Author"]
 
 
-def test_session_form_shows_and_reads_times_in_the_conference_zone(organizer_client, program):
-    session = program["session"]  # 08:30 in Santa Clara
+def test_session_form_shows_and_reads_times_in_the_conference_zone(organizer_client, admin_program):
+    session = admin_program["session"]  # 08:30 in Santa Clara
     page = organizer_client.get(change_url(session)).content.decode()
     assert 'name="starts_at_1" value="08:30:00"' in page
 
-    hall = RoomFactory(conference=program["conference"], name="Hall B")
+    hall = RoomFactory(conference=admin_program["conference"], name="Hall B")
     data = form_data(organizer_client.get(change_url(session)))
     save(organizer_client, session, {**data, "room": hall.pk, "starts_at_1": "17:00"})
     session.refresh_from_db()
@@ -259,9 +241,11 @@ def test_session_form_shows_and_reads_times_in_the_conference_zone(organizer_cli
     assert session.starts_at == datetime.datetime(2025, 5, 15, 17, 0, tzinfo=PACIFIC)
 
 
-def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(organizer_client, program):
+def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(
+    organizer_client, admin_program
+):
     data = {
-        "conference": program["conference"].pk,
+        "conference": admin_program["conference"].pk,
         "kind": SessionKind.BREAK,
         "title": "Coffee",
         "day": "2025-05-13",
@@ -278,8 +262,8 @@ def test_a_session_added_with_a_time_takes_it_in_its_conference_zone(organizer_c
     assert coffee.starts_at == datetime.datetime(2025, 5, 13, 10, 0, tzinfo=PACIFIC)
 
 
-def test_organizer_publishes_and_unpublishes_conferences(organizer_client, program):
-    conference = program["conference"]
+def test_organizer_publishes_and_unpublishes_conferences(organizer_client, admin_program):
+    conference = admin_program["conference"]
     for action, published in [("unpublish", False), ("publish", True)]:
         response = organizer_client.post(
             "/admin/program/conference/",
@@ -293,8 +277,10 @@ def test_organizer_publishes_and_unpublishes_conferences(organizer_client, progr
 # Validation: messages in the form, nothing saved, never a 500
 
 
-def test_a_session_ending_before_it_starts_is_refused_with_a_message(organizer_client, program):
-    session = program["session"]
+def test_a_session_ending_before_it_starts_is_refused_with_a_message(
+    organizer_client, admin_program
+):
+    session = admin_program["session"]
     data = form_data(organizer_client.get(change_url(session)))
     page = refused(
         organizer_client,
@@ -306,17 +292,17 @@ def test_a_session_ending_before_it_starts_is_refused_with_a_message(organizer_c
     assert session.ends_at is None
 
 
-def test_a_session_in_a_room_of_another_conference_is_refused(organizer_client, program):
-    session, elsewhere = program["session"], RoomFactory(name="Elsewhere")
+def test_a_session_in_a_room_of_another_conference_is_refused(organizer_client, admin_program):
+    session, elsewhere = admin_program["session"], RoomFactory(name="Elsewhere")
     data = form_data(organizer_client.get(change_url(session)))
     page = refused(organizer_client, change_url(session), {**data, "room": elsewhere.pk})
     assert f"This room belongs to {elsewhere.conference}, not to MLSys 2025." in page
     session.refresh_from_db()
-    assert session.room == program["room"]
+    assert session.room == admin_program["room"]
 
 
-def test_a_session_on_a_day_outside_its_conference_is_refused(organizer_client, program):
-    session = program["session"]
+def test_a_session_on_a_day_outside_its_conference_is_refused(organizer_client, admin_program):
+    session = admin_program["session"]
     data = form_data(organizer_client.get(change_url(session)))
     page = refused(organizer_client, change_url(session), {**data, "day": "2025-06-01"})
     assert "this day is outside it" in page
@@ -324,8 +310,8 @@ def test_a_session_on_a_day_outside_its_conference_is_refused(organizer_client, 
     assert session.day == datetime.date(2025, 5, 15)
 
 
-def test_a_poster_in_a_room_of_another_conference_is_refused(organizer_client, program):
-    poster, elsewhere = program["poster"], RoomFactory(name="Elsewhere")
+def test_a_poster_in_a_room_of_another_conference_is_refused(organizer_client, admin_program):
+    poster, elsewhere = admin_program["poster"], RoomFactory(name="Elsewhere")
     data = form_data(organizer_client.get(change_url(poster)))
     page = refused(organizer_client, change_url(poster), {**data, "room": elsewhere.pk})
     assert "This room belongs to" in page
@@ -334,11 +320,11 @@ def test_a_poster_in_a_room_of_another_conference_is_refused(organizer_client, p
 
 
 def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
-    organizer_client, program
+    organizer_client, admin_program
 ):
     elsewhere = RoomFactory(name="Elsewhere")
     data = {
-        "conference": program["conference"].pk,
+        "conference": admin_program["conference"].pk,
         "kind": SessionKind.POSTER_SESSION,
         "title": "Session 10",
         "day": "2025-05-14",
@@ -356,17 +342,19 @@ def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
     assert not Session.objects.filter(title="Session 10").exists()
 
 
-def test_a_room_in_use_cannot_move_to_another_conference(organizer_client, program):
-    room, other = program["room"], ConferenceFactory(name="Other")
+def test_a_room_in_use_cannot_move_to_another_conference(organizer_client, admin_program):
+    room, other = admin_program["room"], ConferenceFactory(name="Other")
     data = form_data(organizer_client.get(change_url(room)))
     page = refused(organizer_client, change_url(room), {**data, "conference": other.pk})
     assert "give them another room before moving it to Other" in page
     room.refresh_from_db()
-    assert room.conference == program["conference"]
+    assert room.conference == admin_program["conference"]
 
 
-def test_a_conference_ending_before_it_starts_is_refused_with_a_message(organizer_client, program):
-    conference = program["conference"]
+def test_a_conference_ending_before_it_starts_is_refused_with_a_message(
+    organizer_client, admin_program
+):
+    conference = admin_program["conference"]
     data = form_data(organizer_client.get(change_url(conference)))
     page = refused(organizer_client, change_url(conference), {**data, "end_date": "2025-05-01"})
     assert "The conference cannot end before it starts." in page
@@ -374,8 +362,10 @@ def test_a_conference_ending_before_it_starts_is_refused_with_a_message(organize
     assert conference.end_date == datetime.date(2025, 5, 15)
 
 
-def test_two_authors_at_one_position_are_refused_and_nothing_changes(organizer_client, program):
-    poster = program["poster"]
+def test_two_authors_at_one_position_are_refused_and_nothing_changes(
+    organizer_client, admin_program
+):
+    poster = admin_program["poster"]
     data = form_data(organizer_client.get(change_url(poster)))
     page = refused(organizer_client, change_url(poster), {**data, "authorships-1-position": "1"})
     assert "Two authors cannot share a position on one poster." in page
@@ -386,9 +376,9 @@ def test_two_authors_at_one_position_are_refused_and_nothing_changes(organizer_c
 
 
 def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
-    organizer_client, program
+    organizer_client, admin_program
 ):
-    poster = program["poster"]
+    poster = admin_program["poster"]
     data = form_data(organizer_client.get(change_url(poster)))
     first = data["authorships-0-person"]
     page = refused(organizer_client, change_url(poster), {**data, "authorships-1-person": first})
@@ -409,8 +399,8 @@ def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
     assert poster.authorships.count() == 2
 
 
-def test_author_positions_start_at_one(organizer_client, program):
-    poster = program["poster"]
+def test_author_positions_start_at_one(organizer_client, admin_program):
+    poster = admin_program["poster"]
     data = form_data(organizer_client.get(change_url(poster)))
     page = refused(organizer_client, change_url(poster), {**data, "authorships-0-position": "0"})
     assert "Ensure this value is greater than or equal to 1." in page
@@ -420,21 +410,23 @@ def test_author_positions_start_at_one(organizer_client, program):
 # Lists, search and autocomplete
 
 
-def test_session_list_shows_start_times_in_the_conference_zone(organizer_client, program):
+def test_session_list_shows_start_times_in_the_conference_zone(organizer_client, admin_program):
     page = organizer_client.get("/admin/program/session/").content.decode()
     assert "08:30 PDT" in page
     assert "time to be announced" in page
 
 
-def test_poster_list_names_the_first_authors_and_counts_the_rest(organizer_client, program):
-    make_poster(program["session"], authors=["A One", "B Two", "C Three", "D Four", "E Five"])
+def test_poster_list_names_the_first_authors_and_counts_the_rest(organizer_client, admin_program):
+    make_poster(admin_program["session"], authors=["A One", "B Two", "C Three", "D Four", "E Five"])
     page = organizer_client.get("/admin/program/poster/").content.decode()
     assert "A One · B Two · C Three + 2 more" in page
     assert "Maximilian Böther · Ana Klimovic" in page
 
 
-def test_lists_filter_by_conference_day_and_kind(organizer_client, program):
-    other_day = SessionFactory(conference=program["conference"], day=datetime.date(2025, 5, 13))
+def test_lists_filter_by_conference_day_and_kind(organizer_client, admin_program):
+    other_day = SessionFactory(
+        conference=admin_program["conference"], day=datetime.date(2025, 5, 13)
+    )
     make_poster(other_day, title="On Tuesday")
     response = organizer_client.get("/admin/program/session/", {"day": "2025-05-13"})
     assert list(response.context["cl"].result_list) == [other_day]
@@ -443,7 +435,7 @@ def test_lists_filter_by_conference_day_and_kind(organizer_client, program):
     response = organizer_client.get(
         "/admin/program/poster/",
         {
-            "session__conference__id__exact": program["conference"].pk,
+            "session__conference__id__exact": admin_program["conference"].pk,
             "session__day": "2025-05-15",
             "session__kind__exact": SessionKind.POSTER_SESSION,
         },
@@ -451,8 +443,8 @@ def test_lists_filter_by_conference_day_and_kind(organizer_client, program):
     assert [poster.title for poster in response.context["cl"].result_list] == ["Subsets"]
 
 
-def test_searching_posters_by_an_author_finds_each_poster_once(organizer_client, program):
-    make_poster(program["session"], authors=["Ana Smith", "Ana Klimovic"], title="Twice Ana")
+def test_searching_posters_by_an_author_finds_each_poster_once(organizer_client, admin_program):
+    make_poster(admin_program["session"], authors=["Ana Smith", "Ana Klimovic"], title="Twice Ana")
     for term in ["Ana", "Klimovic", "böther", "BOTHER"]:
         response = organizer_client.get("/admin/program/poster/", {"q": term})
         titles = [poster.title for poster in response.context["cl"].result_list]
@@ -461,15 +453,17 @@ def test_searching_posters_by_an_author_finds_each_poster_once(organizer_client,
     assert sorted(p.title for p in response.context["cl"].result_list) == ["Subsets", "Twice Ana"]
 
 
-def test_searching_sessions_by_poster_titles_lists_each_session_once(organizer_client, program):
-    make_poster(program["session"], title="Subsets again")
+def test_searching_sessions_by_poster_titles_lists_each_session_once(
+    organizer_client, admin_program
+):
+    make_poster(admin_program["session"], title="Subsets again")
     response = organizer_client.get("/admin/program/session/", {"q": "subsets"})
     sessions = list(response.context["cl"].result_list)
-    assert sessions == [program["session"]]
+    assert sessions == [admin_program["session"]]
     assert sessions[0].poster_count == 2
 
 
-def test_person_autocomplete_answers_organizers(organizer_client, program):
+def test_person_autocomplete_answers_organizers(organizer_client, admin_program):
     for term in ["bot", "Böther"]:
         response = organizer_client.get(
             "/admin/autocomplete/",

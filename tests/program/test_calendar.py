@@ -1,7 +1,6 @@
 """Calendar files parse back to the program: stable UIDs, times in the right zone, no guesses."""
 
 import datetime
-import zoneinfo
 
 import icalendar
 import pytest
@@ -9,14 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from program import calendar
-from program.models import Session, SessionKind
-from tests.factories import (
-    ConferenceFactory,
-    RoomFactory,
-    SessionFactory,
-    make_poster,
-    make_talk,
-)
+from program.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -27,47 +19,6 @@ def url_for(item) -> str:
 
 def events(data: bytes) -> list:
     return icalendar.Calendar.from_ical(data).walk("VEVENT")
-
-
-@pytest.fixture
-def berlin():
-    """A conference whose day crosses the end of summer time (26 October 2025)."""
-    conference = ConferenceFactory(
-        slug="berlin",
-        name="Berlin Systems 2025",
-        timezone="Europe/Berlin",
-        city="Berlin",
-        start_date=datetime.date(2025, 10, 25),
-        end_date=datetime.date(2025, 10, 26),
-    )
-    zone = zoneinfo.ZoneInfo("Europe/Berlin")
-    room = RoomFactory(conference=conference, name="Saal 1")
-    before = SessionFactory(
-        conference=conference,
-        room=room,
-        day=datetime.date(2025, 10, 25),
-        starts_at=datetime.datetime(2025, 10, 25, 9, 0, tzinfo=zone),
-        ends_at=datetime.datetime(2025, 10, 25, 10, 30, tzinfo=zone),
-        position=1,
-    )
-    after = SessionFactory(
-        conference=conference,
-        room=room,
-        day=datetime.date(2025, 10, 26),
-        starts_at=datetime.datetime(2025, 10, 26, 9, 0, tzinfo=zone),
-        position=2,
-    )
-    make_poster(before, authors=["Maximilian Böther", "Ana Klimovic"], title="Subsets")
-    untimed = SessionFactory(
-        conference=conference,
-        kind=SessionKind.INVITED_TALK,
-        day=datetime.date(2025, 10, 26),
-        starts_at=None,
-        title="Ling Liu",
-        position=3,
-    )
-    make_talk(untimed, speakers=["Ling Liu"], title="Responsible Finetuning")
-    return conference, before, after, untimed
 
 
 def test_program_calendar_has_each_timed_session_in_the_conference_zone(berlin):

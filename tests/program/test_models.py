@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 
 from program.models import Authorship, Conference, Person, Session, SessionKind, Speakership
 from tests.factories import (
-    PACIFIC,
     ConferenceFactory,
     PersonFactory,
     PosterFactory,
@@ -17,15 +16,12 @@ from tests.factories import (
     SessionFactory,
     make_poster,
     make_talk,
+    pacific,
 )
 
 pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
-
-
-def pacific(hour: int, minute: int = 0, day: int = 15) -> datetime.datetime:
-    return datetime.datetime(2025, 5, day, hour, minute, tzinfo=PACIFIC)
 
 
 def test_conference_accepts_an_iana_time_zone_and_refuses_others():

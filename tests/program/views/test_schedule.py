@@ -23,56 +23,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DAY = datetime.date(2025, 5, 15)
-
-
-def pacific(hour, minute=0):
-    return datetime.datetime(2025, 5, 15, hour, minute, tzinfo=PACIFIC)
-
-
-@pytest.fixture
-def program():
-    """A small day: a timed poster session with two posters, an untimed invited talk."""
-    conference = ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
-    room = RoomFactory(conference=conference, name="Mission City Ballroom")
-    posters = SessionFactory(
-        conference=conference,
-        title="Session 9: Parallel and Distributed Systems",
-        position=1,
-        room=room,
-        starts_at=pacific(8, 30),
-    )
-    ana = PersonFactory(name="Ana Klimovic", slug="ana-klimovic")
-    first = make_poster(
-        posters,
-        authors=["Maximilian Böther", ana],
-        title="On Distributed Larger-Than-Memory Subset Selection",
-        abstract="We find subsets with $1.16\\times$ speed and *care*, and scale to a dataset …",
-        position=1,
-    )
-    second = make_poster(
-        posters, authors=["Yixin Dong", ana], title="XGrammar: Structured Generation", position=2
-    )
-    invited = SessionFactory(
-        conference=conference,
-        kind=SessionKind.INVITED_TALK,
-        title="Ling Liu",
-        position=2,
-        starts_at=None,
-    )
-    ling = PersonFactory(name="Ling Liu", slug="ling-liu", bio="Ling Liu is a Professor.")
-    talk = make_talk(invited, speakers=[ling], title="Responsible Finetuning of LLMs", position=1)
-    return {
-        "conference": conference,
-        "room": room,
-        "posters": posters,
-        "invited": invited,
-        "first": first,
-        "second": second,
-        "talk": talk,
-        "ana": ana,
-    }
-
 
 def text_of(response) -> str:
     html = response.content.decode()
