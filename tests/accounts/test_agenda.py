@@ -155,7 +155,7 @@ def test_unpublished_conferences_leave_agendas_quietly(attendee_client, attendee
 
 
 def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(
-    attendee_client, attendee, agenda_program
+    attendee_client, attendee, agenda_program, django_assert_num_queries
 ):
     save_to_agenda(user=attendee, item=agenda_program["poster"])
     with CaptureQueriesContext(connection) as one:
@@ -164,10 +164,9 @@ def test_my_agenda_runs_the_same_queries_for_one_item_and_forty(
         save_to_agenda(
             user=attendee, item=make_poster(agenda_program["morning"], authors=[f"P{number}"])
         )
-    with CaptureQueriesContext(connection) as many:
+    with django_assert_num_queries(len(one)):
         response = attendee_client.get("/agenda/")
     assert response.content.decode().count("agenda-entry") >= 41
-    assert len(one) == len(many)
 
 
 def test_another_users_agenda_items_are_404(client, agenda_program):
@@ -228,7 +227,7 @@ def test_a_new_feed_token_retires_the_old_address_at_once(
 
 
 def test_the_feed_runs_the_same_queries_for_one_item_and_forty(
-    attendee_client, attendee, agenda_program
+    attendee_client, attendee, agenda_program, django_assert_num_queries
 ):
     save_to_agenda(user=attendee, item=agenda_program["morning"])
     save_to_agenda(user=attendee, item=agenda_program["poster"])
@@ -239,6 +238,5 @@ def test_the_feed_runs_the_same_queries_for_one_item_and_forty(
         save_to_agenda(
             user=attendee, item=make_poster(agenda_program["morning"], authors=[f"P{number}"])
         )
-    with CaptureQueriesContext(connection) as many:
+    with django_assert_num_queries(len(one)):
         attendee_client.get(url)
-    assert len(one) == len(many)

@@ -4,8 +4,6 @@ import datetime
 
 import icalendar
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from program import calendar
 from program.models import Session
@@ -73,12 +71,11 @@ def test_items_without_a_known_time_are_left_out(berlin):
     assert events(calendar.talk_calendar(untimed.talks.get(), url_for=url_for)) == []
 
 
-def test_the_calendar_costs_no_query_per_session(berlin):
+def test_the_calendar_costs_no_query_per_session(berlin, django_assert_num_queries):
     conference, *_ = berlin
     sessions = list(Session.objects.for_conference(conference).with_program())
-    with CaptureQueriesContext(connection) as queries:
+    with django_assert_num_queries(0):
         calendar.program_calendar(conference, sessions, url_for=url_for)
-    assert len(queries) == 0
 
 
 def test_calendar_files_are_served_and_untimed_items_are_404(client, berlin):
