@@ -93,4 +93,5 @@ def test_an_unused_room_and_an_empty_session_may_move(two_conferences):
     Session.objects.filter(pk=session.pk).update(conference=away)
     assert Session.objects.get(pk=session.pk).conference == away
     assert Room.objects.get(pk=spare.pk).conference == away
+    home_room.refresh_from_db()
     assert home_room.conference == home
