@@ -1,0 +1,49 @@
+"""Searching a conference's program (program/views/search.py): matching, filters, messages."""
+
+import pytest
+
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_ignores_case_and_accents_and_counts_results(client, program):
+    page = text_of(client.get("/mlsys2025/search/", {"q": "bother"}))
+    assert "0 sessions, 1 poster, 0 talks, 1 person." in page
+    assert "On Distributed Larger-Than-Memory Subset Selection" in page
+    page = text_of(client.get("/mlsys2025/search/", {"q": "xgrammar"}))
+    assert "XGrammar: Structured Generation" in page
+    page = text_of(client.get("/mlsys2025/search/", {"q": "KLIMOVIC subset"}))
+    assert "1 poster" in page and "XGrammar" not in page
+
+
+def test_search_filters_by_day_kind_and_room(client, program):
+    room = program["room"].pk
+    page = text_of(client.get("/mlsys2025/search/", {"day": "2025-05-15", "kind": "invited_talk"}))
+    assert "1 session, 0 posters, 1 talk" in page
+    page = text_of(client.get("/mlsys2025/search/", {"room": room}))
+    assert "1 session, 2 posters, 0 talks" in page
+
+
+def test_search_with_nothing_found_says_what_to_try(client, program):
+    page = text_of(client.get("/mlsys2025/search/", {"q": "quantum teleportation"}))
+    assert "Nothing matches." in page
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"day": "2025-13-45"}, "Day"),
+        ({"day": "2024-05-15"}, "Day"),
+        ({"kind": "banquet"}, "Kind"),
+        ({"room": "abc"}, "Room"),
+        ({"room": "999999"}, "Room"),
+        ({"q": "x" * 300}, "Search"),
+    ],
+)
+def test_invalid_filters_get_a_clear_message_not_an_error_page(client, program, params, field):
+    response = client.get("/mlsys2025/search/", params)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Please check the search:" in page
+    assert f"{field}:" in page
