@@ -76,16 +76,3 @@ def test_the_calendar_costs_no_query_per_session(berlin, django_assert_num_queri
     sessions = list(Session.objects.for_conference(conference).with_program())
     with django_assert_num_queries(0):
         calendar.program_calendar(conference, sessions, url_for=url_for)
-
-
-def test_calendar_files_are_served_and_untimed_items_are_404(client, berlin):
-    _, before, _, untimed = berlin
-    response = client.get(f"/berlin/sessions/{before.pk}.ics")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert len(events(response.content)) == 1
-    assert client.get(f"/berlin/sessions/{untimed.pk}.ics").status_code == 404
-    assert client.get(f"/berlin/talks/{untimed.talks.get().pk}.ics").status_code == 404
-    whole = client.get("/berlin/schedule.ics")
-    assert len(events(whole.content)) == 2
-    assert str(events(whole.content)[0]["url"]).startswith("http://testserver/berlin/sessions/")
