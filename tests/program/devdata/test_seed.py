@@ -1,4 +1,4 @@
-"""The MLSys 2025 fixture holds exactly the captured day, and fixtures move programs safely.
+"""The MLSys 2025 fixture holds exactly the captured day, as program/devdata/seed.py builds it.
 
 The expected program is read here from the seed text with a parser of its own (regular
 expressions over the whole text), independent of program/devdata/seed.py which built the fixture.
@@ -8,32 +8,20 @@ import datetime
 import io
 import json
 import re
-import zoneinfo
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.core.serializers.base import DeserializationError
-from django.db import IntegrityError
 
-from program.models import (
-    Authorship,
-    Conference,
-    Person,
-    Poster,
-    Room,
-    Session,
-    Speakership,
-    Talk,
-)
+from program.models import Authorship, Person, Poster, Room, Session, Speakership, Talk
+from tests.factories import PACIFIC
 
 pytestmark = pytest.mark.django_db
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "source"
 SEED = (SOURCES / "mlsys2025-thursday-seed.txt").read_text(encoding="utf-8")
 FACTS = json.loads((SOURCES / "mlsys2025-thursday-facts.json").read_text(encoding="utf-8"))
-PACIFIC = zoneinfo.ZoneInfo("America/Los_Angeles")
 DAY = datetime.date(2025, 5, 15)
 
 HEADING = re.compile(
@@ -206,120 +194,3 @@ def test_a_malformed_seed_is_refused_with_its_line_number(tmp_path):
     with pytest.raises(CommandError, match=r"line \d+: expected 'Abstract'"):
         call_command("build_program_fixture", seed=broken, output=tmp_path / "out.json")
     assert not (tmp_path / "out.json").exists()
-
-
-def test_loading_the_fixture_twice_changes_nothing(seed_day):
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
-    assert (Conference.objects.count(), Poster.objects.count(), Person.objects.count()) == (
-        1,
-        20,
-        132,
-    )
-    assert Authorship.objects.count() == 140
-
-
-def program_snapshot() -> list:
-    return [
-        (
-            str(poster.uid),
-            poster.title,
-            poster.session.title,
-            poster.session.starts_at,
-            [(a.position, a.person.slug, a.person.name) for a in poster.authorships.all()],
-        )
-        for poster in Poster.objects.with_authors().order_by("uid")
-    ]
-
-
-def test_an_edited_program_dumped_with_natural_keys_loads_into_an_empty_database(
-    seed_day, tmp_path
-):
-    _conference, sessions = seed_day
-    poster = sessions[1].posters.all()[0]
-    poster.title = "Scaling Deep Learning Training with MPMD Pipeline Parallelism (edited)"
-    poster.save()
-    moved = sessions[5]
-    moved.starts_at = datetime.datetime(2025, 5, 15, 17, 0, tzinfo=PACIFIC)
-    moved.save()
-    newcomer = Person.objects.create(name="Late Añadido", slug="late-anadido")
-    Authorship.objects.create(poster=poster, person=newcomer, position=5)
-    before = program_snapshot()
-
-    dump = tmp_path / "program.json"
-    call_command(
-        "dumpdata",
-        "program",
-        natural_foreign=True,
-        natural_primary=True,
-        output=str(dump),
-        verbosity=0,
-    )
-    assert '"pk"' not in dump.read_text()
-    Conference.objects.all().delete()
-    Person.objects.all().delete()
-    assert not Poster.objects.exists()
-
-    call_command("loaddata", str(dump), verbosity=0)
-    assert program_snapshot() == before
-
-
-def test_a_broken_fixture_leaves_the_database_unchanged_and_names_the_record(tmp_path):
-    fixture = tmp_path / "broken.json"
-    good = [
-        {
-            "model": "program.conference",
-            "fields": {
-                "slug": "half",
-                "name": "Half",
-                "timezone": "UTC",
-                "start_date": "2025-01-01",
-                "end_date": "2025-01-02",
-            },
-        },
-        {"model": "program.person", "fields": {"name": "Kept Nowhere", "slug": "kept-nowhere"}},
-    ]
-    bad = {
-        "model": "program.session",
-        "fields": {
-            "uid": "00000000-0000-0000-0000-000000000001",
-            "conference": ["half"],
-            "title": "Backwards",
-            "day": "2025-01-01",
-            "starts_at": "2025-01-01T10:00:00Z",
-            "ends_at": "2025-01-01T09:00:00Z",
-        },
-    }
-    fixture.write_text(json.dumps([*good, bad]))
-    with pytest.raises(IntegrityError) as error:
-        call_command("loaddata", str(fixture), verbosity=0)
-    message = str(error.value)
-    assert "session_ends_after_start" in message
-    assert "program.Session" in message
-    assert "00000000-0000-0000-0000-000000000001" in message  # the record's natural key
-    assert not Conference.objects.filter(slug="half").exists()
-    assert not Person.objects.filter(slug="kept-nowhere").exists()
-
-
-def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_path):
-    fixture = tmp_path / "dangling.json"
-    fixture.write_text(
-        json.dumps(
-            [
-                {"model": "program.person", "fields": {"name": "A", "slug": "a-person"}},
-                {
-                    "model": "program.authorship",
-                    "fields": {
-                        "poster": ["00000000-0000-0000-0000-00000000dead"],
-                        "person": ["a-person"],
-                        "position": 1,
-                    },
-                },
-            ]
-        )
-    )
-    with pytest.raises(DeserializationError) as error:
-        call_command("loaddata", str(fixture), verbosity=0)
-    assert "program.Authorship at position 1 for person 'a-person' names a poster" in str(
-        error.value
-    )
-    assert not Person.objects.filter(slug="a-person").exists()
