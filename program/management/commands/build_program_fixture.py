@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from program.devdata.seed import build_fixture, render_fixture
+from program.devdata.seed_fixture import build_fixture, render_fixture
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "source"
 

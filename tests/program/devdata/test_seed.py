@@ -1,7 +1,8 @@
-"""The MLSys 2025 fixture holds exactly the captured day, as program/devdata/seed.py builds it.
+"""The MLSys 2025 fixture holds exactly the captured day, as program/devdata builds it.
 
 The expected program is read here from the seed text with a parser of its own (regular
-expressions over the whole text), independent of program/devdata/seed.py which built the fixture.
+expressions over the whole text), independent of program/devdata/seed_parser.py, which the
+fixture was built with.
 """
 
 import datetime
