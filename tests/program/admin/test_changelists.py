@@ -1,0 +1,169 @@
+"""Lists, search and autocomplete, and what a changelist costs however large the program."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from program.models import (
+    Authorship,
+    Person,
+    Poster,
+    Room,
+    Session,
+    SessionKind,
+    Speakership,
+    Talk,
+)
+from tests.factories import (
+    PACIFIC,
+    ConferenceFactory,
+    SessionFactory,
+    make_poster,
+)
+from tests.program.admin.admin_forms import PROGRAM_MODELS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_session_list_shows_start_times_in_the_conference_zone(organizer_client, admin_program):
+    page = organizer_client.get("/admin/program/session/").content.decode()
+    assert "08:30 PDT" in page
+    assert "time to be announced" in page
+
+
+def test_poster_list_names_the_first_authors_and_counts_the_rest(organizer_client, admin_program):
+    make_poster(admin_program["session"], authors=["A One", "B Two", "C Three", "D Four", "E Five"])
+    page = organizer_client.get("/admin/program/poster/").content.decode()
+    assert "A One · B Two · C Three + 2 more" in page
+    assert "Maximilian Böther · Ana Klimovic" in page
+
+
+def test_lists_filter_by_conference_day_and_kind(organizer_client, admin_program):
+    other_day = SessionFactory(
+        conference=admin_program["conference"], day=datetime.date(2025, 5, 13)
+    )
+    make_poster(other_day, title="On Tuesday")
+    response = organizer_client.get("/admin/program/session/", {"day": "2025-05-13"})
+    assert list(response.context["cl"].result_list) == [other_day]
+    assert "2025-05-13" in response.content.decode()  # the day filter lists the days
+
+    response = organizer_client.get(
+        "/admin/program/poster/",
+        {
+            "session__conference__id__exact": admin_program["conference"].pk,
+            "session__day": "2025-05-15",
+            "session__kind__exact": SessionKind.POSTER_SESSION,
+        },
+    )
+    assert [poster.title for poster in response.context["cl"].result_list] == ["Subsets"]
+
+
+def test_searching_posters_by_an_author_finds_each_poster_once(organizer_client, admin_program):
+    make_poster(admin_program["session"], authors=["Ana Smith", "Ana Klimovic"], title="Twice Ana")
+    for term in ["Ana", "Klimovic", "böther", "BOTHER"]:
+        response = organizer_client.get("/admin/program/poster/", {"q": term})
+        titles = [poster.title for poster in response.context["cl"].result_list]
+        assert len(titles) == len(set(titles)), term
+    response = organizer_client.get("/admin/program/poster/", {"q": "ana"})
+    assert sorted(p.title for p in response.context["cl"].result_list) == ["Subsets", "Twice Ana"]
+
+
+def test_searching_sessions_by_poster_titles_lists_each_session_once(
+    organizer_client, admin_program
+):
+    make_poster(admin_program["session"], title="Subsets again")
+    response = organizer_client.get("/admin/program/session/", {"q": "subsets"})
+    sessions = list(response.context["cl"].result_list)
+    assert sessions == [admin_program["session"]]
+    assert sessions[0].poster_count == 2
+
+
+def test_person_autocomplete_answers_organizers(organizer_client, admin_program):
+    for term in ["bot", "Böther"]:
+        response = organizer_client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "program",
+                "model_name": "authorship",
+                "field_name": "person",
+                "term": term,
+            },
+        )
+        assert response.status_code == 200
+        assert [r["text"] for r in response.json()["results"]] == ["Maximilian Böther"]
+
+
+# Cost: a fixed number of queries, however large the program
+
+
+def build_program(slug: str, *, posters: int, talks: int, people: int, other: int) -> None:
+    """A conference whose posters sit 30 to a session, with three authors each, talks with two
+    speakers each in one session, and ``other`` sessions (breaks) besides."""
+    conference = ConferenceFactory(slug=slug)
+    rooms = Room.objects.bulk_create(
+        Room(conference=conference, name=f"Room {n}") for n in range(3)
+    )
+    persons = Person.objects.bulk_create(
+        Person(name=f"{slug} person {n}", slug=f"{slug}-person-{n}") for n in range(people)
+    )
+    poster_sessions = -(-posters // 30)
+    kinds = [SessionKind.POSTER_SESSION] * poster_sessions + [SessionKind.ORAL_SESSION]
+    kinds += [SessionKind.BREAK] * other
+    sessions = Session.objects.bulk_create(
+        Session(
+            conference=conference,
+            kind=kind,
+            title=f"Session {n}",
+            day=conference.start_date,
+            position=n,
+            starts_at=datetime.datetime(2025, 5, 12, 8, n % 60, tzinfo=PACIFIC),
+            room=rooms[n % 3],
+        )
+        for n, kind in enumerate(kinds)
+    )
+    created = Poster.objects.bulk_create(
+        Poster(session=sessions[n // 30], title=f"Poster {n}", position=n % 30)
+        for n in range(posters)
+    )
+    Authorship.objects.bulk_create(
+        Authorship(poster=poster, person=persons[(3 * n + a) % people], position=a + 1)
+        for n, poster in enumerate(created)
+        for a in range(3)
+    )
+    created = Talk.objects.bulk_create(
+        Talk(session=sessions[poster_sessions], title=f"Talk {n}", position=n) for n in range(talks)
+    )
+    Speakership.objects.bulk_create(
+        Speakership(talk=talk, person=persons[(2 * n + s) % people], position=s + 1)
+        for n, talk in enumerate(created)
+        for s in range(2)
+    )
+
+
+def open_changelist(client, model: str, page: int = 1) -> None:
+    response = client.get(f"/admin/program/{model}/", {"p": page})
+    assert response.status_code == 200
+
+
+def test_changelists_cost_the_same_queries_for_three_posters_and_three_hundred(
+    organizer_client, django_assert_num_queries
+):
+    build_program("small", posters=3, talks=1, people=3, other=0)
+    small = {}
+    for model in PROGRAM_MODELS:
+        with CaptureQueriesContext(connection) as queries:
+            open_changelist(organizer_client, model)
+        small[model] = len(queries)
+
+    # 300 posters, 150 talks, 450 people and 122 sessions: lists of several pages.
+    build_program("large", posters=300, talks=150, people=450, other=110)
+    assert Session.objects.count() > 100
+    for model in PROGRAM_MODELS:
+        with django_assert_num_queries(small[model], info=f"the {model} list"):
+            open_changelist(organizer_client, model)
+    for model in ["person", "session", "poster", "talk"]:
+        with django_assert_num_queries(small[model], info=f"page 2 of the {model} list"):
+            open_changelist(organizer_client, model, page=2)
+    print("changelist queries:", small)  # shown with pytest -s
