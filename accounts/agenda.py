@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from accounts.models import AgendaItem
@@ -46,6 +48,28 @@ def clash(a: AgendaItem, b: AgendaItem) -> bool:
     return a_start == b_start or (a_start < b_end and b_start < a_end)
 
 
+def find_clashes(items: Sequence[AgendaItem]) -> dict[int, list[AgendaItem]]:
+    """Each item's clashes by pk, listed in the order of ``items``.
+
+    A sweep over the items sorted by start: each is compared only with those that start before
+    it ends, so a long agenda costs little more than sorting it.
+    """
+    order = {item.pk: index for index, item in enumerate(items)}
+    timed = sorted((i for i in items if i.starts_at), key=lambda i: (i.starts_at, order[i.pk]))
+    found: dict[int, list[AgendaItem]] = defaultdict(list)
+    for index, item in enumerate(timed):
+        end = item.ends_at or item.starts_at
+        for other in timed[index + 1 :]:
+            if other.starts_at > end:
+                break
+            if clash(item, other):
+                found[item.pk].append(other)
+                found[other.pk].append(item)
+    for clashes in found.values():
+        clashes.sort(key=lambda other: order[other.pk])
+    return found
+
+
 def agenda_zone(user, items: list[AgendaItem]) -> zoneinfo.ZoneInfo:
     if user.timezone:
         return zoneinfo.ZoneInfo(user.timezone)
@@ -57,20 +81,14 @@ def agenda_zone(user, items: list[AgendaItem]) -> zoneinfo.ZoneInfo:
 
 def build_agenda(user, items: list[AgendaItem]) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo]:
     zone = agenda_zone(user, items)
-    entries = [AgendaEntry(item) for item in items]
-    timed = sorted(
-        (e for e in entries if e.agenda_item.starts_at), key=lambda e: e.agenda_item.starts_at
-    )
-    for index, entry in enumerate(timed):
-        for other in timed[index + 1 :]:
-            if clash(entry.agenda_item, other.agenda_item):
-                entry.clashes_with.append(other.agenda_item)
-                other.clashes_with.append(entry.agenda_item)
+    timed_items = sorted((i for i in items if i.starts_at), key=lambda i: i.starts_at)
+    clashes = find_clashes(timed_items)  # each listed in time order
+    timed = [AgendaEntry(item, clashes.get(item.pk, [])) for item in timed_items]
     days: dict[datetime.date, list[AgendaEntry]] = {}
     for entry in timed:
         days.setdefault(entry.agenda_item.starts_at.astimezone(zone).date(), []).append(entry)
     grouped = [AgendaDay(day, day_entries) for day, day_entries in days.items()]
-    untimed = [e for e in entries if not e.agenda_item.starts_at]
+    untimed = [AgendaEntry(item) for item in items if not item.starts_at]
     if untimed:
         grouped.append(AgendaDay(None, untimed))
     return grouped, zone

@@ -5,39 +5,41 @@ from __future__ import annotations
 import datetime
 
 import icalendar
-from django.db.models import Prefetch
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
 from accounts.models import AgendaItem
 from program import calendar
-from program.models import Authorship, Speakership
+from program.models import Poster, Talk
 
 
 def feed_items(user):
     """The user's visible agenda with everything the events print: a fixed number of queries."""
-    ordered_authors = Authorship.objects.select_related("person").order_by("position")
-    ordered_speakers = Speakership.objects.select_related("person").order_by("position")
     return (
-        AgendaItem.objects.for_user(user)
-        .visible()
+        AgendaItem.objects.visible_to(user)
         .with_items()
         .prefetch_related(
-            Prefetch("poster__authorships", queryset=ordered_authors),
-            Prefetch("talk__speakerships", queryset=ordered_speakers),
+            Poster.prefetch_people(through="poster__"),
+            Talk.prefetch_people(through="talk__"),
             "session__posters",
-            Prefetch("session__talks__speakerships", queryset=ordered_speakers),
+            Talk.prefetch_people(through="session__talks__"),
         )
     )
 
 
+def last_program_change(user) -> datetime.datetime | None:
+    """The latest edit of any program the user's visible saved items belong to: one query."""
+    changed = Coalesce(
+        "session__conference__program_changed_at",
+        "poster__session__conference__program_changed_at",
+        "talk__session__conference__program_changed_at",
+    )
+    return AgendaItem.objects.visible_to(user).aggregate(latest=Max(changed))["latest"]
+
+
 # SEQUENCE counts seconds from here, so it grows with every edit and fits in 32 bits until 2092.
 SEQUENCE_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-
-EVENTS = {
-    "session": calendar.session_event,
-    "poster": calendar.poster_event,
-    "talk": calendar.talk_event,
-}
 
 
 def agenda_calendar(user, items, *, url_for) -> bytes:
@@ -56,7 +58,7 @@ def agenda_calendar(user, items, *, url_for) -> bytes:
         item = agenda_item.item
         if not calendar.has_known_time(item):
             continue
-        event = EVENTS[agenda_item.item_type](item, url_for=url_for, stamp=stamp)
+        event = calendar.EVENTS[agenda_item.item_type](item, url_for=url_for, stamp=stamp)
         changed = item.conference.program_changed_at
         event.pop("sequence", None)
         event.add("sequence", int((changed - SEQUENCE_EPOCH).total_seconds()))

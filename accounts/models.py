@@ -12,9 +12,10 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
-from program.models import Poster, Session, Talk, validate_timezone
+from program.models import Conference, Poster, Session, Talk, validate_timezone
 
 
 def new_feed_token() -> str:
@@ -44,18 +45,43 @@ class User(AbstractUser):
 
 ITEM_TYPES = ("session", "poster", "talk")
 ITEM_MODELS = {"session": Session, "poster": Poster, "talk": Talk}
+# Where an agenda row finds its item's own times, then the times its item borrows.
+ITEM_TIME_PATHS = ("session__", "poster__", "poster__session__", "talk__", "talk__session__")
 
 
 class AgendaItemQuerySet(models.QuerySet):
-    def for_user(self, user) -> AgendaItemQuerySet:
-        return self.filter(user=user)
+    def visible_to(self, user) -> AgendaItemQuerySet:
+        """The user's own items, of conferences they may see: an unpublished program leaves
+        attendees' agendas quietly (and comes back when it is published again)."""
+        conferences = Conference.objects.visible_to(user)
+        return self.filter(user=user).filter(
+            Q(session__conference__in=conferences)
+            | Q(poster__session__conference__in=conferences)
+            | Q(talk__session__conference__in=conferences)
+        )
 
-    def visible(self) -> AgendaItemQuerySet:
-        """Items of published conferences only: an unpublished program leaves agendas quietly."""
-        return self.filter(
-            Q(session__conference__is_published=True)
-            | Q(poster__session__conference__is_published=True)
-            | Q(talk__session__conference__is_published=True)
+    def around(self, items) -> AgendaItemQuerySet:
+        """Those that may clash with ``items``: a superset, cut by time in the database.
+
+        Their start is at or before the last end among ``items``, and their end (or their start,
+        when the end is unknown) at or after the first start.
+        """
+        timed = [item for item in items if item.starts_at]
+        if not timed:
+            return self.none()
+        first = min(item.starts_at for item in timed)
+        last = max(item.ends_at or item.starts_at for item in timed)
+        # Whichever of the three items is set; a poster or talk may borrow its session's times.
+        starts = Coalesce(
+            *(f"{path}starts_at" for path in ITEM_TIME_PATHS), output_field=models.DateTimeField()
+        )
+        ends = Coalesce(
+            *(f"{path}ends_at" for path in ITEM_TIME_PATHS), output_field=models.DateTimeField()
+        )
+        return (
+            self.alias(item_starts_at=starts, item_ends_at=ends)
+            .filter(item_starts_at__lte=last)
+            .filter(Q(item_ends_at__gte=first) | Q(item_starts_at__gte=first))
         )
 
     def with_items(self) -> AgendaItemQuerySet:
@@ -129,23 +155,19 @@ class AgendaItem(models.Model):
 
     @property
     def conference(self):
-        item = self.item
-        return item.conference
+        return self.item.conference
 
     @property
     def starts_at(self):
-        item = self.item
-        return getattr(item, "effective_starts_at", item.starts_at)
+        return self.item.effective_starts_at
 
     @property
     def ends_at(self):
-        item = self.item
-        return getattr(item, "effective_ends_at", item.ends_at)
+        return self.item.effective_ends_at
 
     @property
     def room(self):
-        item = self.item
-        return getattr(item, "effective_room", None) or getattr(item, "room", None)
+        return self.item.effective_room
 
     @property
     def changed_since_saved(self) -> bool:

@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 
 from accounts.models import ITEM_MODELS, ITEM_TYPES, AgendaItem, User, new_feed_token
-from program.models import Conference
 
 
 def find_item(*, user, item_type: str, item_id):
@@ -20,10 +19,7 @@ def find_item(*, user, item_type: str, item_id):
         item_id = int(item_id)
     except (TypeError, ValueError) as error:
         raise ValidationError({"item_id": "Give the item's number."}) from error
-    model = ITEM_MODELS[item_type]
-    conference_path = "conference" if item_type == "session" else "session__conference"
-    visible = Conference.objects.visible_to(user)
-    item = model.objects.filter(**{f"{conference_path}__in": visible}, pk=item_id).first()
+    item = ITEM_MODELS[item_type].objects.visible_to(user).filter(pk=item_id).first()
     if item is None:
         raise ValidationError({"item_id": f"There is no {item_type} {item_id}."})
     return item

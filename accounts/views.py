@@ -11,15 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
 from accounts import services
 from accounts.agenda import build_agenda
-from accounts.feed import agenda_calendar, feed_items
+from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.models import AgendaItem, User
 
@@ -112,7 +111,7 @@ def delete_account(request):
 @login_required
 @never_cache
 def agenda(request):
-    items = list(AgendaItem.objects.for_user(request.user).visible().with_items())
+    items = list(AgendaItem.objects.visible_to(request.user).with_items())
     days, zone = build_agenda(request.user, items)
     return render(
         request, "accounts/agenda.html", {"days": days, "zone": zone, "count": len(items)}
@@ -198,22 +197,33 @@ def remove_agenda_item(request, pk: int):
     return redirect(safe_next(request, reverse("accounts:agenda")))
 
 
-@require_GET
-def feed(request, token: str):
-    user = User.objects.filter(feed_token=token, is_active=True).first()
-    if user is None:
+def feed_etag(request, token: str) -> str:
+    """The feed changes when its owner saves or removes, or a saved item's program changes."""
+    owner = feed_owner(request, token)
+    program_changed = last_program_change(owner)
+    changed = max(filter(None, [owner.agenda_changed_at, program_changed]))
+    return hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
+
+
+def feed_owner(request, token: str) -> User:
+    """The active user whose feed this token opens (found once per request), or a 404."""
+    if not hasattr(request, "feed_owner"):
+        request.feed_owner = User.objects.filter(feed_token=token, is_active=True).first()
+    if request.feed_owner is None:
         raise Http404("No such calendar feed.")
-    items = list(feed_items(user))
-    changed = max([user.agenda_changed_at, *(i.item.conference.program_changed_at for i in items)])
-    etag = '"' + hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32] + '"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
+    return request.feed_owner
+
+
+@require_GET
+@condition(etag_func=feed_etag)
+def feed(request, token: str):
+    owner = feed_owner(request, token)
     body = agenda_calendar(
-        user, items, url_for=lambda item: request.build_absolute_uri(item.get_absolute_url())
+        owner,
+        feed_items(owner),
+        url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'
     return response

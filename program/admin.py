@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -85,48 +85,46 @@ class InConferenceZone:
         return response
 
 
-class AuthorshipInline(admin.TabularInline):
-    model = Authorship
+class OrderedPeopleInline(admin.TabularInline):
+    """A poster's authors or a talk's speakers, edited as one ordered list."""
+
     form = OrderedPeopleForm
     formset = OrderedPeopleFormSet
     fields = ["position", "person"]
     autocomplete_fields = ["person"]
     ordering = ["position"]
     extra = 0
+
+
+class AuthorshipInline(OrderedPeopleInline):
+    model = Authorship
     verbose_name = "author"
     verbose_name_plural = "authors, in printed order"
 
 
-class SpeakershipInline(admin.TabularInline):
+class SpeakershipInline(OrderedPeopleInline):
     model = Speakership
-    form = OrderedPeopleForm
-    formset = OrderedPeopleFormSet
-    fields = ["position", "person"]
-    autocomplete_fields = ["person"]
-    ordering = ["position"]
-    extra = 0
     verbose_name = "speaker"
     verbose_name_plural = "speakers, in printed order"
 
 
-class PosterInline(admin.TabularInline):
+class SessionItemInline(admin.TabularInline):
+    """A session's posters or talks, in order, each linking to its own change form."""
+
+    form = SessionItemInlineForm
+    fields = ["position", "title", "room", "starts_at", "ends_at"]
+    autocomplete_fields = ["room"]
+    ordering = ["position", "pk"]
+    show_change_link = True
+    extra = 0
+
+
+class PosterInline(SessionItemInline):
     model = Poster
-    form = SessionItemInlineForm
-    fields = ["position", "title", "room", "starts_at", "ends_at"]
-    autocomplete_fields = ["room"]
-    ordering = ["position", "pk"]
-    show_change_link = True
-    extra = 0
 
 
-class TalkInline(admin.TabularInline):
+class TalkInline(SessionItemInline):
     model = Talk
-    form = SessionItemInlineForm
-    fields = ["position", "title", "room", "starts_at", "ends_at"]
-    autocomplete_fields = ["room"]
-    ordering = ["position", "pk"]
-    show_change_link = True
-    extra = 0
 
 
 @admin.register(Conference)
@@ -189,18 +187,18 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 class ItemCountsMixin:
-    """Poster and talk counts as annotated columns: no query per row."""
+    """Poster and talk counts as annotated columns: no query per row.
 
-    poster_relation = "posters"
-    talk_relation = "talks"
+    Sessions and people both reach theirs as ``posters`` and ``talks``.
+    """
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .annotate(
-                poster_count=Count(self.poster_relation, distinct=True),
-                talk_count=Count(self.talk_relation, distinct=True),
+                poster_count=Count("posters", distinct=True),
+                talk_count=Count("talks", distinct=True),
             )
         )
 
@@ -219,8 +217,6 @@ class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
     search_fields = ["name__folded", "affiliation__folded", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name", "slug"]
-    poster_relation = "authorships"
-    talk_relation = "speakerships"
 
 
 @admin.register(Session)
@@ -276,7 +272,6 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
     """What posters and talks share: their session, time, room, and ordered people."""
 
     conference_field = "session"
-    people_relation = ""  # "authorships" or "speakerships"
     list_display = ["title", "people", "session", "day", "position"]
     list_filter = [
         "session__conference",
@@ -298,21 +293,11 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        link_model = self.model._meta.get_field(self.people_relation).related_model
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    self.people_relation,
-                    queryset=link_model.objects.select_related("person").order_by("position"),
-                )
-            )
-        )
+        return super().get_queryset(request).prefetch_related(self.model.prefetch_people())
 
     @admin.display(description="people")
     def people(self, item) -> str:
-        links = getattr(item, self.people_relation).all()  # prefetched in order
+        links = item.ordered_people  # prefetched in order
         names = " · ".join(link.person.name for link in links[:PEOPLE_SHOWN])
         rest = len(links) - PEOPLE_SHOWN
         return f"{names} + {rest} more" if rest > 0 else names
@@ -325,7 +310,6 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
 @admin.register(Poster)
 class PosterAdmin(SessionItemAdmin):
     conference_lookup = "sessions__posters"
-    people_relation = "authorships"
     search_fields = ["title__folded", "abstract__folded", "authorships__person__name__folded"]
     inlines = [AuthorshipInline]
 
@@ -333,6 +317,5 @@ class PosterAdmin(SessionItemAdmin):
 @admin.register(Talk)
 class TalkAdmin(SessionItemAdmin):
     conference_lookup = "sessions__talks"
-    people_relation = "speakerships"
     search_fields = ["title__folded", "abstract__folded", "speakerships__person__name__folded"]
     inlines = [SpeakershipInline]

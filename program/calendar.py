@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 import icalendar
 from django.utils.timezone import now
 
-from program.models import Conference, Poster, Session, Talk
+from program.models import Conference, Poster, Session, SessionItem, TimedItem
 
 PRODID = "-//Conference program//EN"
 UID_SUFFIX = "conference-program"
@@ -22,16 +22,8 @@ UID_SUFFIX = "conference-program"
 UrlFor = Callable[[object], str]
 
 
-def has_known_time(item: Session | Poster | Talk) -> bool:
-    return _starts(item) is not None
-
-
-def _starts(item) -> datetime.datetime | None:
-    return getattr(item, "effective_starts_at", item.starts_at)
-
-
-def _ends(item) -> datetime.datetime | None:
-    return getattr(item, "effective_ends_at", item.ends_at)
+def has_known_time(item: TimedItem) -> bool:
+    return item.effective_starts_at is not None
 
 
 def _calendar(conference: Conference) -> icalendar.Calendar:
@@ -68,8 +60,8 @@ def _event(
     event.add("uid", f"{kind}-{item.uid}@{UID_SUFFIX}")
     event.add("dtstamp", stamp)
     zone = conference.zone
-    event.add("dtstart", _starts(item).astimezone(zone))
-    ends = _ends(item)
+    event.add("dtstart", item.effective_starts_at.astimezone(zone))
+    ends = item.effective_ends_at
     if ends:
         event.add("dtend", ends.astimezone(zone))
     event.add("summary", summary)
@@ -86,9 +78,7 @@ def _event(
 def session_event(session: Session, *, url_for: UrlFor, stamp) -> icalendar.Event:
     lines = [session.description] if session.description else []
     lines += [f"Poster: {poster.title}" for poster in session.posters.all()]
-    lines += [
-        f"Talk: {talk.title} ({_names(talk.speakerships.all())})" for talk in session.talks.all()
-    ]
+    lines += [f"Talk: {talk.title} ({_names(talk.ordered_people)})" for talk in session.talks.all()]
     return _event(
         kind="session",
         item=session,
@@ -101,32 +91,27 @@ def session_event(session: Session, *, url_for: UrlFor, stamp) -> icalendar.Even
     )
 
 
-def poster_event(poster: Poster, *, url_for: UrlFor, stamp) -> icalendar.Event:
-    authors = _names(poster.authorships.all())
+def item_event(item: SessionItem, *, url_for: UrlFor, stamp) -> icalendar.Event:
+    """A poster or a talk, as the program prints it: "Poster: title", "title (speakers)"."""
+    names = _names(item.ordered_people)
+    if isinstance(item, Poster):
+        summary = f"Poster: {item.title}"
+    else:
+        summary = f"{item.title} ({names})" if names else item.title
     return _event(
-        kind="poster",
-        item=poster,
-        summary=f"Poster: {poster.title}",
-        description="\n\n".join(part for part in (authors, poster.abstract) if part),
-        room=poster.effective_room,
-        conference=poster.session.conference,
+        kind=item._meta.model_name,
+        item=item,
+        summary=summary,
+        description="\n\n".join(part for part in (names, item.abstract) if part),
+        room=item.effective_room,
+        conference=item.session.conference,
         url_for=url_for,
         stamp=stamp,
     )
 
 
-def talk_event(talk: Talk, *, url_for: UrlFor, stamp) -> icalendar.Event:
-    speakers = _names(talk.speakerships.all())
-    return _event(
-        kind="talk",
-        item=talk,
-        summary=f"{talk.title} ({speakers})" if speakers else talk.title,
-        description="\n\n".join(part for part in (speakers, talk.abstract) if part),
-        room=talk.effective_room,
-        conference=talk.session.conference,
-        url_for=url_for,
-        stamp=stamp,
-    )
+# The event that stands for each kind of item, by model name.
+EVENTS = {"session": session_event, "poster": item_event, "talk": item_event}
 
 
 def _finish(calendar: icalendar.Calendar) -> bytes:
@@ -144,22 +129,10 @@ def program_calendar(conference: Conference, sessions: Iterable[Session], *, url
     return _finish(calendar)
 
 
-def session_calendar(session: Session, *, url_for: UrlFor) -> bytes:
-    calendar = _calendar(session.conference)
-    if has_known_time(session):
-        calendar.add_component(session_event(session, url_for=url_for, stamp=now()))
-    return _finish(calendar)
-
-
-def poster_calendar(poster: Poster, *, url_for: UrlFor) -> bytes:
-    calendar = _calendar(poster.session.conference)
-    if has_known_time(poster):
-        calendar.add_component(poster_event(poster, url_for=url_for, stamp=now()))
-    return _finish(calendar)
-
-
-def talk_calendar(talk: Talk, *, url_for: UrlFor) -> bytes:
-    calendar = _calendar(talk.session.conference)
-    if has_known_time(talk):
-        calendar.add_component(talk_event(talk, url_for=url_for, stamp=now()))
+def item_calendar(item: TimedItem, *, url_for: UrlFor) -> bytes:
+    """A calendar file with one session, poster or talk."""
+    calendar = _calendar(item.conference)
+    if has_known_time(item):
+        event = EVENTS[item._meta.model_name]
+        calendar.add_component(event(item, url_for=url_for, stamp=now()))
     return _finish(calendar)

@@ -58,12 +58,9 @@ def terms(query: str) -> list[str]:
     return [word for word in (fold(query) or "").split() if word]
 
 
-def matching(query: str, fields: list[str]) -> Q:
-    """A filter: each word of ``query`` appears in at least one of ``fields``."""
+def each_word_matches(query: str, condition_for_word) -> Q:
+    """AND over the query's folded words of ``condition_for_word(word)``."""
     condition = Q()
     for word in terms(query):
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{field}__folded__contains": word})
-        condition &= any_field
+        condition &= condition_for_word(word)
     return condition

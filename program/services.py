@@ -1,4 +1,4 @@
-"""Writes that span several program models: ordered authors and speakers given by name."""
+"""Writes that span several program models: an item's ordered people, given by name."""
 
 from __future__ import annotations
 
@@ -7,16 +7,22 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from program.models import Authorship, Person, Poster, Speakership, Talk
+from program.models import Person, SessionItem
 
 
-def people_by_name(names: Sequence[str]) -> list[Person]:
-    """The people with these exact names, created where nobody has the name yet."""
+def clean_names(names: Sequence[str]) -> list[str]:
+    """Names as printed, stripped; refuses an empty name and a name given twice."""
     cleaned = [name.strip() for name in names]
     if any(not name for name in cleaned):
         raise ValidationError("A name cannot be empty.")
     if len(set(cleaned)) != len(cleaned):
         raise ValidationError("The same person is listed twice.")
+    return cleaned
+
+
+def people_by_name(names: Sequence[str]) -> list[Person]:
+    """The people with these exact names, created where nobody has the name yet."""
+    cleaned = clean_names(names)
     existing: dict[str, Person] = {}
     for person in Person.objects.filter(name__in=cleaned).order_by("pk"):
         existing.setdefault(person.name, person)
@@ -29,23 +35,13 @@ def people_by_name(names: Sequence[str]) -> list[Person]:
 
 
 @transaction.atomic
-def set_poster_authors(poster: Poster, names: Sequence[str]) -> None:
-    """Replace a poster's authors with these, in this order (1 = first)."""
+def set_people(item: SessionItem, names: Sequence[str]) -> None:
+    """Replace a poster's authors or a talk's speakers with these, in this order (1 = first)."""
     people = people_by_name(names)
-    poster.authorships.all().delete()
-    Authorship.objects.bulk_create(
-        Authorship(poster=poster, person=person, position=position)
+    link_model = item.people_model()
+    getattr(item, item.people_relation).all().delete()
+    link_model.objects.bulk_create(
+        link_model(**{link_model.item_field: item}, person=person, position=position)
         for position, person in enumerate(people, start=1)
     )
-    poster.touch_conferences()
-
-
-@transaction.atomic
-def set_talk_speakers(talk: Talk, names: Sequence[str]) -> None:
-    people = people_by_name(names)
-    talk.speakerships.all().delete()
-    Speakership.objects.bulk_create(
-        Speakership(talk=talk, person=person, position=position)
-        for position, person in enumerate(people, start=1)
-    )
-    talk.touch_conferences()
+    item.touch_conferences()

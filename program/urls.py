@@ -3,11 +3,14 @@
 from django.urls import path, register_converter
 
 from program.converters import IsoDateConverter
+from program.models import Poster, Talk
 from program.views import calendars, items, schedule, search, timezones
 
 register_converter(IsoDateConverter, "isodate")
 
 app_name = "program"
+
+POSTER, TALK = {"model": Poster}, {"model": Talk}
 
 urlpatterns = [
     path("", schedule.home, name="home"),
@@ -18,11 +21,11 @@ urlpatterns = [
     path("<slug:conference>/search/", search.search, name="search"),
     path("<slug:conference>/schedule.ics", calendars.program_ics, name="schedule-ics"),
     path("<slug:conference>/sessions/<int:pk>.ics", calendars.session_ics, name="session-ics"),
-    path("<slug:conference>/posters/<int:pk>.ics", calendars.poster_ics, name="poster-ics"),
-    path("<slug:conference>/talks/<int:pk>.ics", calendars.talk_ics, name="talk-ics"),
+    path("<slug:conference>/posters/<int:pk>.ics", calendars.item_ics, POSTER, name="poster-ics"),
+    path("<slug:conference>/talks/<int:pk>.ics", calendars.item_ics, TALK, name="talk-ics"),
     path("<slug:conference>/sessions/<int:pk>/", schedule.session_detail, name="session-detail"),
     path("<slug:conference>/rooms/<int:pk>/", schedule.room_detail, name="room-detail"),
-    path("<slug:conference>/posters/<int:pk>/", items.poster_detail, name="poster-detail"),
-    path("<slug:conference>/talks/<int:pk>/", items.talk_detail, name="talk-detail"),
+    path("<slug:conference>/posters/<int:pk>/", items.item_detail, POSTER, name="poster-detail"),
+    path("<slug:conference>/talks/<int:pk>/", items.item_detail, TALK, name="talk-detail"),
     path("<slug:conference>/people/<slug:slug>/", items.person_detail, name="person-detail"),
 ]

@@ -8,7 +8,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts import services
-from accounts.agenda import clash
+from accounts.agenda import find_clashes
 from accounts.models import ITEM_TYPES, AgendaItem
 from program.api.serializers import ConferenceTimeField, RoomRefSerializer, absolute
 
@@ -44,8 +44,8 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         return item.heading if obj.item_type == "session" else item.title
 
     def get_clashes_with(self, obj) -> list[int]:
-        others = self.context.get("agenda", [obj])
-        return [other.pk for other in others if other.pk != obj.pk and clash(obj, other)]
+        # Found by the viewset for the items it shows (AgendaViewSet.clashes_for).
+        return [other.pk for other in self.context.get("clashes", {}).get(obj.pk, [])]
 
     def get_url(self, obj) -> str:
         return absolute(self.context.get("request"), obj.item.get_absolute_url())
@@ -60,6 +60,11 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
         return attrs
+
+
+def ordering(agenda_item: AgendaItem) -> tuple:
+    """The agenda's own order (AgendaItem.Meta.ordering), in which clashes are listed."""
+    return (agenda_item.saved_at, agenda_item.pk)
 
 
 @extend_schema(tags=["agenda"])
@@ -78,17 +83,26 @@ class AgendaViewSet(
         # Another user's ids are simply not here: 404, never 403.
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return AgendaItem.objects.none()
-        return AgendaItem.objects.for_user(self.request.user).visible().with_items()
+        return AgendaItem.objects.visible_to(self.request.user).with_items()
+
+    def clashes_for(self, items: list[AgendaItem]) -> None:
+        """Clashes of the items about to be shown, with only the agenda rows near them in time."""
+        near = {other.pk: other for other in self.get_queryset().around(items)}
+        among = sorted({**near, **{item.pk: item for item in items}}.values(), key=ordering)
+        self.clashes = find_clashes(among)
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if (
-            self.action == "list"
-            and getattr(self, "request", None)
-            and self.request.user.is_authenticated
-        ):
-            context["agenda"] = list(self.get_queryset())
-        return context
+        return {**super().get_serializer_context(), "clashes": getattr(self, "clashes", {})}
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.clashes_for(page if page is not None else list(queryset))
+        return page
+
+    def get_object(self):
+        item = super().get_object()
+        self.clashes_for([item])
+        return item
 
     @extend_schema(responses={200: AgendaItemSerializer, 201: AgendaItemSerializer})
     def create(self, request, *args, **kwargs):
@@ -98,6 +112,7 @@ class AgendaViewSet(
             user=request.user, item=serializer.validated_data["item"]
         )
         item = self.get_queryset().get(pk=item.pk)
+        self.clashes_for([item])
         return Response(
             self.get_serializer(item).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -6,17 +6,18 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from program.filters import MAX_QUERY_LENGTH
-from program.models import Authorship, Conference, Person, Poster, Room, Session, SessionKind, Talk
+from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk
 
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)
 
 
-def visible_conferences(request):
-    return Conference.objects.visible_to(getattr(request, "user", None))
+def visible(model):
+    """Choices for a filter: only what the caller may see (an unseen id is an invalid choice)."""
+    return lambda request: model.objects.visible_to(getattr(request, "user", None))
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -56,7 +57,7 @@ class ConferenceChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(
             field_name=field_name,
             to_field_name="slug",
-            queryset=visible_conferences,
+            queryset=visible(Conference),
             help_text="The conference's slug.",
             **kwargs,
         )
@@ -74,7 +75,7 @@ class SessionFilter(SearchFilterSet):
     conference = ConferenceChoiceFilter()
     day = django_filters.DateFilter(help_text="YYYY-MM-DD, in the conference's own zone.")
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
-    room = django_filters.ModelChoiceFilter(queryset=Room.objects.all(), help_text="A room id.")
+    room = django_filters.ModelChoiceFilter(queryset=visible(Room), help_text="A room id.")
     starts_after = UtcIsoDateTimeFilter(
         field_name="starts_at", lookup_expr="gte", help_text="ISO 8601 with offset; inclusive."
     )
@@ -89,13 +90,16 @@ class SessionFilter(SearchFilterSet):
 
 class SessionItemFilter(SearchFilterSet):
     conference = ConferenceChoiceFilter(field_name="session__conference")
-    session = django_filters.ModelChoiceFilter(
-        queryset=Session.objects.all(), help_text="A session id."
-    )
+    session = django_filters.ModelChoiceFilter(queryset=visible(Session), help_text="A session id.")
     day = django_filters.DateFilter(field_name="session__day", help_text="YYYY-MM-DD.")
     person = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.all(), method="filter_person", help_text="A person id."
+        queryset=visible(Person), method="filter_person", help_text="A person id."
     )
+
+    # The schema shows the id a client sends; django-filter hands the method the Person.
+    @extend_schema_field({"type": "integer", "description": "A person id."})
+    def filter_person(self, queryset, name, value: Person):
+        return queryset.with_person(value)
 
 
 class PosterFilter(SessionItemFilter):
@@ -103,19 +107,11 @@ class PosterFilter(SessionItemFilter):
         model = Poster
         fields = ["conference", "session", "day", "person", "q"]
 
-    def filter_person(self, queryset, name, value: int):
-        return queryset.filter(
-            Exists(Authorship.objects.filter(poster=OuterRef("pk"), person=value))
-        )
-
 
 class TalkFilter(SessionItemFilter):
     class Meta:
         model = Talk
         fields = ["conference", "session", "day", "person", "q"]
-
-    def filter_person(self, queryset, name, value: int):
-        return queryset.filter(speakerships__person=value)
 
 
 class PersonFilter(SearchFilterSet):

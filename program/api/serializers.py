@@ -19,11 +19,8 @@ from program.models import Conference, Person, Poster, Room, Session, Talk
 
 
 def conference_of(instance) -> Conference:
-    if isinstance(instance, Conference):
-        return instance
-    if isinstance(instance, Session):
-        return instance.conference
-    return instance.conference  # posters, talks, agenda items
+    """The conference whose zone a time is written in (the instance's own, or itself)."""
+    return instance if isinstance(instance, Conference) else instance.conference
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -99,6 +96,20 @@ class RoomSerializer(ModelRulesMixin, serializers.ModelSerializer):
         fields = ["id", "name", "conference"]
 
 
+class RoomIdField(serializers.PrimaryKeyRelatedField):
+    """A room given by id on writes (reads nest the room); may be empty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            source="room",
+            queryset=Room.objects.all(),
+            allow_null=True,
+            required=False,
+            write_only=True,
+            **kwargs,
+        )
+
+
 class RoomRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Room
@@ -116,14 +127,7 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     starts_at = ConferenceTimeField(required=False, allow_null=True)
     ends_at = ConferenceTimeField(required=False, allow_null=True)
     room = RoomRefSerializer(read_only=True, allow_null=True)
-    room_id = serializers.PrimaryKeyRelatedField(
-        source="room",
-        queryset=Room.objects.all(),
-        allow_null=True,
-        required=False,
-        write_only=True,
-        help_text="The room's id (writes); reads give `room`.",
-    )
+    room_id = RoomIdField(help_text="The room's id (writes); reads give `room`.")
     posters = ItemRefSerializer(many=True, read_only=True)
     talks = ItemRefSerializer(many=True, read_only=True)
     ics_url = serializers.SerializerMethodField()
@@ -152,10 +156,7 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     def get_ics_url(self, obj) -> str | None:
         if obj.starts_at is None:
             return None
-        path = reverse(
-            "program:session-ics", kwargs={"conference": obj.conference.slug, "pk": obj.pk}
-        )
-        return absolute(self.context.get("request"), path)
+        return absolute(self.context.get("request"), obj.get_ics_url())
 
 
 class PersonRefSerializer(serializers.Serializer):
@@ -179,23 +180,39 @@ class SessionRefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "kind", "starts_at", "ends_at"]
 
 
+FOUND = "people are found by exact name or created."
+
+
+class PeopleNamesField(serializers.ListField):
+    """Names in printed order, checked like the admin checks them (no empty name, no repeat).
+
+    Written only; every item serializer keeps them as ``people_names`` for ``set_people``.
+    """
+
+    child = serializers.CharField(max_length=200)
+
+    def __init__(self, **kwargs):
+        super().__init__(source="people_names", write_only=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return services.clean_names(super().to_internal_value(data))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
 class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     """Posters and talks: an ordered list of people, the session, the effective room."""
 
-    people_field = ""
+    # Subclasses name the people's fields for the contract (``authors``/``author_names``,
+    # ``speakers``/``speaker_names``); both names fields write to ``people_names``.
+
     session = SessionRefSerializer(read_only=True)
     session_id = serializers.PrimaryKeyRelatedField(
         source="session", queryset=Session.objects.all(), write_only=True
     )
     room = serializers.SerializerMethodField()
-    room_id = serializers.PrimaryKeyRelatedField(
-        source="room",
-        queryset=Room.objects.all(),
-        allow_null=True,
-        required=False,
-        write_only=True,
-        help_text="Own room (writes); empty means the session's room.",
-    )
+    room_id = RoomIdField(help_text="Own room (writes); empty means the session's room.")
     starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True, allow_null=True)
     ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True, allow_null=True)
 
@@ -214,77 +231,48 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         "url",
     ]
 
+    def get_field_names(self, declared_fields, info):
+        # The shared fields, then the subclass's own people fields in the order it declares them.
+        own = [
+            name for name in declared_fields if name not in SessionItemSerializer._declared_fields
+        ]
+        return [*self.base_fields, *own]
+
     @extend_schema_field(RoomRefSerializer(allow_null=True))
     def get_room(self, obj):
         room = obj.effective_room
         return RoomRefSerializer(room).data if room else None
 
-    def validate_names(self, names):
-        cleaned = [name.strip() for name in names]
-        if any(not name for name in cleaned):
-            raise serializers.ValidationError("A name cannot be empty.")
-        if len(set(cleaned)) != len(cleaned):
-            raise serializers.ValidationError("The same person is listed twice.")
-        return cleaned
-
     @transaction.atomic
     def create(self, validated_data):
-        names = validated_data.pop(self.names_field, [])
+        names = validated_data.pop("people_names", [])
         item = super().create(validated_data)
-        self.set_people(item, names)
+        services.set_people(item, names)
         return item
 
     @transaction.atomic
     def update(self, instance, validated_data):
-        names = validated_data.pop(self.names_field, None)
+        names = validated_data.pop("people_names", None)
         item = super().update(instance, validated_data)
         if names is not None:
-            self.set_people(item, names)
+            services.set_people(item, names)
         return item
 
 
 class PosterSerializer(SessionItemSerializer):
-    names_field = "author_names"
-    authors = PersonRefSerializer(source="authorships", many=True, read_only=True)
-    author_names = serializers.ListField(
-        child=serializers.CharField(max_length=200),
-        write_only=True,
-        required=False,
-        max_length=100,
-        help_text="Authors in printed order; people are found by exact name or created.",
-    )
+    authors = PersonRefSerializer(source="ordered_people", many=True, read_only=True)
+    author_names = PeopleNamesField(max_length=100, help_text="Authors in printed order; " + FOUND)
 
     class Meta:
         model = Poster
-        fields = [*SessionItemSerializer.base_fields, "authors", "author_names"]
-
-    def validate_author_names(self, names):
-        return self.validate_names(names)
-
-    def set_people(self, item, names):
-        services.set_poster_authors(item, names)
 
 
 class TalkSerializer(SessionItemSerializer):
-    names_field = "speaker_names"
-    speakers = SpeakerRefSerializer(source="speakerships", many=True, read_only=True)
-    speaker_names = serializers.ListField(
-        child=serializers.CharField(max_length=200),
-        write_only=True,
-        required=False,
-        max_length=50,
-        help_text="Speakers in order; people are found by exact name or created.",
-    )
+    speakers = SpeakerRefSerializer(source="ordered_people", many=True, read_only=True)
+    speaker_names = PeopleNamesField(max_length=50, help_text="Speakers in order; " + FOUND)
 
     class Meta:
         model = Talk
-        fields = [*SessionItemSerializer.base_fields, "speakers", "speaker_names"]
-
-    def validate_speaker_names(self, names):
-        return self.validate_names(names)
-
-    def set_people(self, item, names):
-        services.set_talk_speakers(item, names)
 
 
 class PersonItemSerializer(UrlMixin, serializers.Serializer):
@@ -303,25 +291,8 @@ class PersonSerializer(ModelRulesMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "name", "affiliation", "bio", "links", "posters", "talks", "url"]
         extra_kwargs = {"slug": {"required": False}}
 
-    def to_representation(self, instance):
-        # Lists arrive prefetched (PersonViewSet); a person just written loads its own.
-        if not hasattr(instance, "visible_posters"):
-            request = self.context.get("request")
-            visible = Conference.objects.visible_to(getattr(request, "user", None))
-            instance.visible_posters = list(
-                instance.posters.filter(session__conference__in=visible).select_related(
-                    "session__conference"
-                )
-            )
-            instance.visible_talks = list(
-                instance.talks.filter(session__conference__in=visible).select_related(
-                    "session__conference"
-                )
-            )
-        return super().to_representation(instance)
-
     def get_url(self, obj) -> str | None:
-        items = [*getattr(obj, "visible_posters", []), *getattr(obj, "visible_talks", [])]
+        items = [*obj.visible_posters, *obj.visible_talks]
         if not items:
             return None
         path = reverse(

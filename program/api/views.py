@@ -1,4 +1,8 @@
-"""Program endpoints: reads for everyone (drafts for staff only), writes for organizers."""
+"""Program endpoints: reads for everyone (drafts for staff only), writes for organizers.
+
+Each viewset's queryset is the model's ``visible_to(user)`` plus what its serializer prints, so
+serializers never query. A write answers with the object reloaded through that queryset.
+"""
 
 from __future__ import annotations
 
@@ -7,104 +11,111 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from program.api import filters, serializers
-from program.models import Conference, Poster, Room, Session, Talk
-from program.models import Person as PersonModel
+from program.models import Conference, Person, Poster, Room, Session, Talk
 
 
 class ProgramViewSet(viewsets.ModelViewSet):
     """Shared: only conferences the caller may see; model permissions for writes."""
 
-    conference_path = "conference"
-
-    def visible(self):
-        return Conference.objects.visible_to(self.request.user)
+    model = None
 
     def get_queryset(self):
-        return self.base_queryset().filter(**{f"{self.conference_path}__in": self.visible()})
+        return self.with_related(self.model.objects.visible_to(self.request.user))
+
+    def with_related(self, queryset):
+        return queryset
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
 
 @extend_schema(tags=["program"])
 class ConferenceViewSet(ProgramViewSet):
+    model = Conference
     serializer_class = serializers.ConferenceSerializer
     lookup_field = "slug"
     ordering_fields = ["start_date", "name", "slug"]
     ordering = ["-start_date", "slug"]
 
-    def get_queryset(self):
-        return self.visible()
-
 
 @extend_schema(tags=["program"])
 class RoomViewSet(ProgramViewSet):
+    model = Room
     serializer_class = serializers.RoomSerializer
     filterset_class = filters.RoomFilter
     ordering_fields = ["name", "id"]
     ordering = ["conference__slug", "name"]
 
-    def base_queryset(self):
-        return Room.objects.select_related("conference")
+    def with_related(self, queryset):
+        return queryset.select_related("conference")
 
 
 @extend_schema(tags=["program"])
 class SessionViewSet(ProgramViewSet):
+    model = Session
     serializer_class = serializers.SessionSerializer
     filterset_class = filters.SessionFilter
     ordering_fields = ["starts_at", "day", "position", "title", "id"]
     ordering = ["day", "position", "starts_at", "id"]
 
-    def base_queryset(self):
-        return Session.objects.select_related("conference", "room").prefetch_related(
-            Prefetch("posters", queryset=Poster.objects.select_related("session__conference")),
-            Prefetch("talks", queryset=Talk.objects.select_related("session__conference")),
+    def with_related(self, queryset):
+        return queryset.select_related("conference", "room").prefetch_related(
+            *(
+                Prefetch(
+                    model.session_relation,
+                    queryset=model.objects.select_related("session__conference"),
+                )
+                for model in (Poster, Talk)
+            )
         )
 
 
+class SessionItemViewSet(ProgramViewSet):
+    ordering_fields = ["title", "position", "id"]
+    ordering = ["session__day", "session__position", "position", "id"]
+
+    def with_related(self, queryset):
+        return queryset.with_people()
+
+
 @extend_schema(tags=["program"])
-class PosterViewSet(ProgramViewSet):
+class PosterViewSet(SessionItemViewSet):
+    model = Poster
     serializer_class = serializers.PosterSerializer
     filterset_class = filters.PosterFilter
-    conference_path = "session__conference"
-    ordering_fields = ["title", "position", "id"]
-    ordering = ["session__day", "session__position", "position", "id"]
-
-    def base_queryset(self):
-        return Poster.objects.with_authors()
 
 
 @extend_schema(tags=["program"])
-class TalkViewSet(ProgramViewSet):
+class TalkViewSet(SessionItemViewSet):
+    model = Talk
     serializer_class = serializers.TalkSerializer
     filterset_class = filters.TalkFilter
-    conference_path = "session__conference"
-    ordering_fields = ["title", "position", "id"]
-    ordering = ["session__day", "session__position", "position", "id"]
-
-    def base_queryset(self):
-        return Talk.objects.with_speakers()
 
 
 @extend_schema(tags=["program"])
 class PersonViewSet(ProgramViewSet):
+    model = Person
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
 
-    def get_queryset(self):
-        visible = self.visible()
-        return PersonModel.objects.prefetch_related(
-            Prefetch(
-                "posters",
-                queryset=Poster.objects.filter(session__conference__in=visible).select_related(
-                    "session__conference"
-                ),
-                to_attr="visible_posters",
-            ),
-            Prefetch(
-                "talks",
-                queryset=Talk.objects.filter(session__conference__in=visible).select_related(
-                    "session__conference"
-                ),
-                to_attr="visible_talks",
-            ),
+    def with_related(self, queryset):
+        # The posters and talks the caller may see, for the serializer's lists and link.
+        return queryset.prefetch_related(
+            *(
+                Prefetch(
+                    relation,
+                    queryset=model.objects.visible_to(self.request.user).select_related(
+                        "session__conference"
+                    ),
+                    to_attr=f"visible_{relation}",
+                )
+                for relation, model in (("posters", Poster), ("talks", Talk))
+            )
         )

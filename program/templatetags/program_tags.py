@@ -36,11 +36,9 @@ def clock(moment: datetime.datetime | None) -> str:
 @register.filter
 def schedule_time(item) -> str:
     """A session's, poster's or talk's time: start, with the end where it is known."""
-    starts = getattr(item, "effective_starts_at", None) or item.starts_at
-    ends = getattr(item, "effective_ends_at", item.ends_at)
+    starts, ends = item.effective_starts_at, item.effective_ends_at
     if starts is None:
-        day = getattr(item, "day", None) or getattr(getattr(item, "session", None), "day", None)
-        return f"{dateformat.format(day, 'D j M')}, {TBA}" if day else TBA
+        return f"{dateformat.format(item.day, 'D j M')}, {TBA}" if item.day else TBA
     text = when(starts)
     if ends:
         same_day = localtime(ends).date() == localtime(starts).date()
@@ -54,6 +52,18 @@ def zone_label(moment: datetime.datetime | None) -> str:
     if moment is None:
         return ""
     return _format(moment, "T")
+
+
+@register.simple_tag(takes_context=True)
+def item_actions(context, item) -> str:
+    """What other apps offer beside a session, poster or talk, through a hook they fill.
+
+    The program does not know about accounts: the accounts app's context processor puts a
+    ``render_item_actions(context, item)`` callable in the context ("Save to my agenda"). Without
+    it, nothing is shown.
+    """
+    render = context.get("render_item_actions")
+    return render(context, item) if render else ""
 
 
 @register.filter

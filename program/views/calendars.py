@@ -6,8 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from program import calendar
-from program.models import Poster, Session, Talk
-from program.views.common import get_conference
+from program.models import Session, SessionItem, TimedItem
+from program.views.common import conference_view
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -22,51 +22,32 @@ def absolute(request):
     return lambda item: request.build_absolute_uri(item.get_absolute_url())
 
 
-def program_ics(request, conference):
-    conference = get_conference(request, conference)
+@conference_view
+def program_ics(request):
+    conference = request.conference
     sessions = Session.objects.for_conference(conference).in_program_order().with_program()
     body = calendar.program_calendar(conference, sessions, url_for=absolute(request))
     return ics_response(body, f"{conference.slug}.ics")
 
 
-def session_ics(request, conference, pk: int):
-    conference = get_conference(request, conference)
-    session = get_object_or_404(Session.objects.for_conference(conference).with_program(), pk=pk)
-    if not calendar.has_known_time(session):
-        raise Http404("This session has no time yet.")
-    return ics_response(
-        calendar.session_calendar(session, url_for=absolute(request)),
-        f"{conference.slug}-session-{session.pk}.ics",
-    )
-
-
-def _item_ics(request, conference, pk: int, *, queryset, build, kind: str):
-    conference = get_conference(request, conference)
-    item = get_object_or_404(queryset.filter(session__conference=conference), pk=pk)
-    if not calendar.has_known_time(item):
+def _one_item_ics(request, item: TimedItem) -> HttpResponse:
+    kind = item._meta.model_name
+    if item.effective_starts_at is None:
         raise Http404(f"This {kind} has no time yet.")
     return ics_response(
-        build(item, url_for=absolute(request)), f"{conference.slug}-{kind}-{item.pk}.ics"
+        calendar.item_calendar(item, url_for=absolute(request)),
+        f"{request.conference.slug}-{kind}-{item.pk}.ics",
     )
 
 
-def poster_ics(request, conference, pk: int):
-    return _item_ics(
-        request,
-        conference,
-        pk,
-        queryset=Poster.objects.with_authors(),
-        build=calendar.poster_calendar,
-        kind="poster",
-    )
+@conference_view
+def session_ics(request, pk: int):
+    session = Session.objects.for_conference(request.conference).with_program()
+    return _one_item_ics(request, get_object_or_404(session, pk=pk))
 
 
-def talk_ics(request, conference, pk: int):
-    return _item_ics(
-        request,
-        conference,
-        pk,
-        queryset=Talk.objects.with_speakers(),
-        build=calendar.talk_calendar,
-        kind="talk",
-    )
+@conference_view
+def item_ics(request, pk: int, *, model: type[SessionItem]):
+    """A poster's or a talk's calendar file (the URL map names the model)."""
+    items = model.objects.for_conference(request.conference).with_people()
+    return _one_item_ics(request, get_object_or_404(items, pk=pk))

@@ -1,51 +1,36 @@
-"""What every public program page shares: finding the conference, the zone, conditional GET."""
+"""What every public program page shares: the request's conference, its zone, conditional GET.
+
+``conference_page`` is the one place that turns the ``<conference>`` in a URL into
+``request.conference`` (a 404 for drafts unless the visitor is an organizer) and answers 304 when
+the visitor's copy is current, with Django's own ``condition`` decorator.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition
 
 from program.models import Conference
 from program.timezones import display_zone, known_zones
 
 
-def visible_conferences(request: HttpRequest):
-    return Conference.objects.visible_to(request.user)
+def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
+    """Everything a program page depends on besides its URL.
 
-
-def get_conference(request: HttpRequest, slug: str) -> Conference:
-    """A published conference, or a draft for organizers; anyone else gets a 404."""
-    return get_object_or_404(visible_conferences(request), slug=slug)
-
-
-def page_context(request: HttpRequest, conference: Conference, **extra) -> dict:
-    zone = display_zone(request, conference)
-    return {
-        "conference": conference,
-        "zone": zone,
-        "zone_is_conference_zone": zone.key == conference.timezone,
-        "known_zones": known_zones(),
-        **extra,
-    }
-
-
-def conditional(
-    request: HttpRequest, conference: Conference, build: Callable[[], HttpResponse]
-) -> HttpResponse:
-    """Answer 304 when the visitor's copy of this page is still current, else build it.
-
-    The ETag covers everything the page depends on besides the URL: the conference's program
-    (moved forward by every edit), the visitor's zone, who they are and their CSRF cookie (the
-    page's forms carry a token made from it), and the code that renders it.
+    The conference's program (moved forward by every edit), the visitor's zone, who they are and
+    their CSRF cookie (the page's forms carry a token made from it), and the code that renders
+    it. None (no ETag) while a one-off notice waits to be shown: that page must not be reused.
     """
-    if messages.get_messages(request):  # a one-off notice must be shown, not cached
-        return build()
+    if messages.get_messages(request):
+        return None
+    conference = request.conference
     parts = [
         settings.BUILD_ID,
         conference.program_changed_at.isoformat(),
@@ -56,13 +41,45 @@ def conditional(
         str(getattr(request.user, "agenda_changed_at", "")),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
     ]
-    etag = '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
-    response = build()
-    if response.status_code == 200:
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ["Cookie"])
-    return response
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def conference_view(view):
+    """Sets ``request.conference`` from the URL's slug: published, or a draft for organizers."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, conference: str, *args, **kwargs):
+        request.conference = get_object_or_404(
+            Conference.objects.visible_to(request.user), slug=conference
+        )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def conference_page(view):
+    """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation."""
+    conditional = condition(etag_func=page_etag)(view)
+
+    @conference_view
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        response = conditional(request, *args, **kwargs)
+        if response.has_header("ETag"):
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
+
+
+def page_context(request: HttpRequest, **extra) -> dict:
+    conference = request.conference
+    zone = display_zone(request, conference)
+    return {
+        "conference": conference,
+        "zone": zone,
+        "zone_is_conference_zone": zone.key == conference.timezone,
+        "known_zones": known_zones(),
+        **extra,
+    }

@@ -1,12 +1,12 @@
-"""Pages for one poster, one talk and one person."""
+"""Pages for one poster or talk, and for one person."""
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from program.models import Person, Poster, Talk
-from program.views.common import conditional, get_conference, page_context, visible_conferences
+from program.models import Conference, Person, Poster, SessionItem, Talk
+from program.views.common import conference_page, page_context
 
 
 def neighbours(items: list, current) -> tuple:
@@ -18,73 +18,36 @@ def neighbours(items: list, current) -> tuple:
     return previous, following
 
 
-def _item_detail(request, conference, pk: int, *, queryset, related: str, template: str):
-    """A poster's or talk's page; ``related`` names its siblings in the session."""
-    conference = get_conference(request, conference)
-
-    def build():
-        item = get_object_or_404(queryset.filter(session__conference=conference), pk=pk)
-        siblings = list(
-            getattr(item.session, related).only("pk", "title", "position", "session_id")
-        )
-        previous, following = neighbours(siblings, item)
-        context = page_context(
-            request, conference, item=item, previous=previous, following=following
-        )
-        return render(request, template, context)
-
-    return conditional(request, conference, build)
-
-
-def poster_detail(request, conference, pk: int):
-    return _item_detail(
-        request,
-        conference,
-        pk,
-        queryset=Poster.objects.with_authors(),
-        related="posters",
-        template="program/poster_detail.html",
+@conference_page
+def item_detail(request, pk: int, *, model: type[SessionItem]):
+    """A poster's or a talk's page (the URL map names the model)."""
+    item = get_object_or_404(model.objects.for_conference(request.conference).with_people(), pk=pk)
+    # Through the session's own manager, so each sibling's link reuses the loaded session.
+    siblings = list(
+        getattr(item.session, model.session_relation).only("pk", "title", "position", "session_id")
     )
-
-
-def talk_detail(request, conference, pk: int):
-    return _item_detail(
-        request,
-        conference,
-        pk,
-        queryset=Talk.objects.with_speakers(),
-        related="talks",
-        template="program/talk_detail.html",
+    previous, following = neighbours(siblings, item)
+    context = page_context(
+        request, item=item, kind=model._meta.model_name, previous=previous, following=following
     )
+    return render(request, "program/item_detail.html", context)
 
 
-def person_detail(request, conference, slug: str):
-    conference = get_conference(request, conference)
-
-    def build():
-        person = get_object_or_404(Person, slug=slug)
-        shown = visible_conferences(request)
-        posters = list(
-            Poster.objects.filter(authorships__person=person, session__conference__in=shown)
-            .with_authors()
-            .order_by("-session__conference__start_date", "session__day", "session__position")
+@conference_page
+def person_detail(request, slug: str):
+    person = get_object_or_404(Person.objects.visible_to(request.user), slug=slug)
+    shown = Conference.objects.visible_to(request.user)
+    newest_first = ("-session__conference__start_date", "session__day", "session__position")
+    posters, talks = (
+        list(
+            model.objects.with_person(person)
+            .filter(session__conference__in=shown)
+            .with_people()
+            .order_by(*newest_first)
         )
-        talks = list(
-            Talk.objects.filter(speakerships__person=person, session__conference__in=shown)
-            .with_speakers()
-            .order_by("-session__conference__start_date", "session__day", "session__position")
-        )
-        if not any(p.session.conference_id == conference.pk for p in posters) and not any(
-            t.session.conference_id == conference.pk for t in talks
-        ):
-            raise Http404("This person has nothing in this conference.")
-        context = page_context(
-            request,
-            conference,
-            person=person,
-            posters=posters,
-            talks=talks,
-        )
-        return render(request, "program/person_detail.html", context)
-
-    return conditional(request, conference, build)
+        for model in (Poster, Talk)
+    )
+    if not any(item.session.conference_id == request.conference.pk for item in [*posters, *talks]):
+        raise Http404("This person has nothing in this conference.")
+    context = page_context(request, person=person, posters=posters, talks=talks)
+    return render(request, "program/person_detail.html", context)

@@ -7,32 +7,33 @@ from django.shortcuts import render
 
 from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
 from program.models import Person, Poster, Session, Talk
-from program.views.common import get_conference, page_context
+from program.views.common import conference_view, page_context
 
 RESULTS_PER_PAGE = 50
 
 
-def search(request, conference):
-    conference = get_conference(request, conference)
+@conference_view
+def search(request):
+    conference = request.conference
     data = request.GET
     sessions = SessionFilterSet(
         data,
         Session.objects.for_conference(conference).in_program_order().select_related("room"),
         conference=conference,
     )
-    context = page_context(request, conference, form=sessions.form, searched=bool(data))
+    context = page_context(request, form=sessions.form, searched=bool(data))
     if not sessions.is_valid():
         # A wrong day, kind or room: say which, keep the form, show no results.
         return render(request, "program/search.html", context, status=400)
 
     posters = PosterFilterSet(
         data,
-        Poster.objects.filter(session__conference=conference).with_authors(),
+        Poster.objects.for_conference(conference).with_people(),
         conference=conference,
     ).qs
     talks = TalkFilterSet(
         data,
-        Talk.objects.filter(session__conference=conference).with_speakers(),
+        Talk.objects.for_conference(conference).with_people(),
         conference=conference,
     ).qs
     narrowed = any(data.get(name) for name in ("day", "kind", "room"))

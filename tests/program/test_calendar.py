@@ -58,7 +58,7 @@ def test_uids_are_stable_across_builds(berlin):
 def test_a_poster_takes_its_sessions_time_and_lists_its_authors(berlin):
     _, before, _, _ = berlin
     poster = before.posters.get()
-    (event,) = events(calendar.poster_calendar(poster, url_for=url_for))
+    (event,) = events(calendar.item_calendar(poster, url_for=url_for))
     assert event["dtstart"].dt == before.starts_at
     assert str(event["summary"]) == "Poster: Subsets"
     assert str(event["description"]).startswith("Maximilian Böther, Ana Klimovic")
@@ -67,8 +67,8 @@ def test_a_poster_takes_its_sessions_time_and_lists_its_authors(berlin):
 def test_items_without_a_known_time_are_left_out(berlin):
     _, _, _, untimed = berlin
     assert not calendar.has_known_time(untimed)
-    assert events(calendar.session_calendar(untimed, url_for=url_for)) == []
-    assert events(calendar.talk_calendar(untimed.talks.get(), url_for=url_for)) == []
+    assert events(calendar.item_calendar(untimed, url_for=url_for)) == []
+    assert events(calendar.item_calendar(untimed.talks.get(), url_for=url_for)) == []
 
 
 def test_the_calendar_costs_no_query_per_session(berlin, django_assert_num_queries):

@@ -36,7 +36,7 @@ def program_snapshot() -> list:
             poster.session.starts_at,
             [(a.position, a.person.slug, a.person.name) for a in poster.authorships.all()],
         )
-        for poster in Poster.objects.with_authors().order_by("uid")
+        for poster in Poster.objects.with_people().order_by("uid")
     ]
 
 

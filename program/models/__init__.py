@@ -1,0 +1,48 @@
+"""The program: conferences, rooms, sessions, posters, talks and the people behind them.
+
+Rules that the database can hold are constraints (end after start, unique author positions, room
+and session of one conference via triggers in migration 0002); rules that need the conference's
+time zone live in ``clean()`` so that the admin and the API share them. Each queryset lives
+beside its model.
+"""
+
+from program.models.conference import (
+    RESERVED_SLUGS,
+    Conference,
+    ProgramPart,
+    Room,
+    can_see_drafts,
+    validate_conference_slug,
+    validate_timezone,
+)
+from program.models.people import (
+    ORDERED_PEOPLE_MODELS,
+    Authorship,
+    Person,
+    PersonAtPosition,
+    Speakership,
+    validate_links,
+)
+from program.models.sessions import Poster, Session, SessionItem, SessionKind, Talk, TimedItem
+
+__all__ = [
+    "ORDERED_PEOPLE_MODELS",
+    "RESERVED_SLUGS",
+    "Authorship",
+    "Conference",
+    "Person",
+    "PersonAtPosition",
+    "Poster",
+    "ProgramPart",
+    "Room",
+    "Session",
+    "SessionItem",
+    "SessionKind",
+    "Speakership",
+    "Talk",
+    "TimedItem",
+    "can_see_drafts",
+    "validate_conference_slug",
+    "validate_links",
+    "validate_timezone",
+]

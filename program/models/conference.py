@@ -1,0 +1,202 @@
+"""Conferences and their rooms, the visibility rule, and the base of every program model.
+
+Who may see what is decided here once: ``can_see_drafts(user)`` and
+``Conference.objects.visible_to(user)``. Every other ``visible_to`` (sessions, posters, talks,
+people, rooms, agenda items) narrows to the conferences this one returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.timezone import now
+
+
+def validate_timezone(value: str) -> None:
+    """Accept IANA zone names only ("America/Los_Angeles"), as zoneinfo knows them."""
+    if not value or value != value.strip():
+        raise ValidationError("Enter an IANA time zone name such as America/Los_Angeles.")
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            "%(value)s is not a known time zone; use an IANA name such as America/Los_Angeles.",
+            params={"value": value},
+            code="invalid_timezone",
+        ) from error
+
+
+# Top-level paths of the site; a conference slug may not take one of them.
+RESERVED_SLUGS = frozenset(
+    {"admin", "api", "accounts", "agenda", "conferences", "healthz", "static", "timezone", "media"}
+)
+
+
+def validate_conference_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            "%(value)s is a reserved address on this site; choose another slug.",
+            params={"value": value},
+            code="reserved_slug",
+        )
+
+
+def can_see_drafts(user) -> bool:
+    """Organizers (staff) see unpublished conferences; visitors and attendees do not."""
+    return user is not None and user.is_active and user.is_staff
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def published(self) -> ConferenceQuerySet:
+        return self.filter(is_published=True)
+
+    def visible_to(self, user) -> ConferenceQuerySet:
+        return self if can_see_drafts(user) else self.published()
+
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class ProgramPart(models.Model):
+    """A model whose saves and deletes change its conference's public pages.
+
+    Saving or deleting one object moves its conference's ``program_changed_at`` forward, so that
+    cached pages (ETag / Last-Modified) are refreshed. Deletes that cascade from a parent do not
+    call this per row: the parent's own delete has already done it. Bulk queryset writes skip it;
+    code that uses them calls ``Conference.touch()`` itself.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.touch_conferences()
+
+    def delete(self, *args, **kwargs):
+        affected = list(self.affected_conferences().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        Conference.objects.filter(pk__in=affected).update(program_changed_at=now())
+        return result
+
+    def affected_conferences(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def touch_conferences(self) -> None:
+        Conference.objects.filter(pk__in=self.affected_conferences().values("pk")).update(
+            program_changed_at=now()
+        )
+
+
+class Conference(models.Model):
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[validate_conference_slug],
+        help_text="Used in URLs: mlsys2025.",
+    )
+    name = models.CharField(max_length=200, help_text="Short name: MLSys 2025.")
+    full_name = models.CharField(max_length=300, blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        validators=[validate_timezone],
+        help_text="IANA time zone name, e.g. America/Los_Angeles. Times are shown in it.",
+    )
+    city = models.CharField(max_length=200, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Drafts are visible to organizers only."
+    )
+    program_changed_at = models.DateTimeField(
+        default=now,
+        editable=False,
+        help_text="Moved forward by every edit of this conference's program; pages use it for"
+        " Last-Modified and ETag.",
+    )
+
+    objects = ConferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="conference_ends_on_or_after_start",
+                violation_error_message="The conference cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.program_changed_at = now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("program:overview", kwargs={"conference": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def touch(self) -> None:
+        """Mark the program as changed after bulk writes that bypass save()."""
+        self.program_changed_at = now()
+        Conference.objects.filter(pk=self.pk).update(program_changed_at=self.program_changed_at)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[datetime.date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + datetime.timedelta(days=n) for n in range(max(count, 0))]
+
+
+class RoomQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RoomQuerySet:
+        return self.filter(conference__in=Conference.objects.visible_to(user))
+
+    def get_by_natural_key(self, conference_slug: str, name: str):
+        return self.get(conference__slug=conference_slug, name=name)
+
+
+class Room(ProgramPart):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=200)
+
+    objects = RoomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "name"],
+                name="room_name_unique_per_conference",
+                violation_error_message="This conference already has a room with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "program:room-detail", kwargs={"conference": self.conference.slug, "pk": self.pk}
+        )
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.conference.slug, self.name)
+
+    natural_key.dependencies = ["program.conference"]
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(pk=self.conference_id)

@@ -1,0 +1,368 @@
+"""The timetable: sessions, and the posters and talks inside them.
+
+Sessions, posters and talks answer the same questions the same way: ``effective_starts_at``,
+``effective_ends_at`` and ``effective_room`` (a poster or talk borrows its session's time and
+room unless it has its own), and ``visible_to(user)`` on their querysets.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.functional import classproperty
+
+from program.models.conference import Conference, ProgramPart, Room
+from program.models.people import Authorship, Person, PersonAtPosition, Speakership
+from program.search import each_word_matches
+
+
+class SessionKind(models.TextChoices):
+    # Labels are what the conference's own page prints before the title ("Poster: Session 9").
+    REGISTRATION = "registration", "Registration Desk"
+    POSTER_SESSION = "poster_session", "Poster"
+    INVITED_TALK = "invited_talk", "Invited Talk"
+    KEYNOTE = "keynote", "Keynote"
+    ORAL_SESSION = "oral_session", "Oral Session"
+    BREAK = "break", "Break"
+    SOCIAL = "social", "Social"
+    OPENING_REMARKS = "opening_remarks", "Opening Remarks"
+    CLOSING_REMARKS = "closing_remarks", "Closing Remarks"
+    OTHER = "other", "Other"
+
+
+def ends_after_start(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(ends_at__isnull=True)
+        | Q(starts_at__isnull=True)
+        | Q(ends_at__gt=F("starts_at")),
+        name=f"{prefix}_ends_after_start",
+        violation_error_message="The end time must be after the start time.",
+    )
+
+
+class ByUidQuerySet(models.QuerySet):
+    """Sessions, posters and talks are found by their stable uid in fixtures."""
+
+    #: The path from this model to its conference.
+    conference_path: ClassVar[str]
+
+    def get_by_natural_key(self, uid: str):
+        return self.get(uid=uid)
+
+    def visible_to(self, user) -> ByUidQuerySet:
+        return self.filter(**{f"{self.conference_path}__in": Conference.objects.visible_to(user)})
+
+    def for_conference(self, conference: Conference) -> ByUidQuerySet:
+        return self.filter(**{self.conference_path: conference})
+
+
+class TimedItem(ProgramPart):
+    """Fields and rules shared by sessions, posters and talks."""
+
+    uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable identity across fixtures and calendar files.",
+    )
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (str(self.uid),)
+
+    def get_ics_url(self) -> str:
+        """Its own calendar file (a 404 while its time is unknown)."""
+        return reverse(
+            f"program:{self._meta.model_name}-ics",
+            kwargs={"conference": self.conference.slug, "pk": self.pk},
+        )
+
+    def clean_times(self) -> dict[str, str]:
+        errors = {}
+        if self.ends_at and not self.starts_at:
+            errors["ends_at"] = "Give a start time before an end time."
+        elif self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The end time must be after the start time."
+        return errors
+
+
+class SessionQuerySet(ByUidQuerySet):
+    conference_path = "conference"
+
+    def for_day(self, conference: Conference, day: datetime.date) -> SessionQuerySet:
+        return self.filter(conference=conference, day=day)
+
+    def search(self, query: str) -> SessionQuerySet:
+        return self.filter(
+            each_word_matches(
+                query,
+                lambda word: (
+                    Q(title__folded__contains=word) | Q(description__folded__contains=word)
+                ),
+            )
+        )
+
+    def in_program_order(self) -> SessionQuerySet:
+        # The explicit position decides; a session without a known time keeps its place.
+        return self.order_by("day", "position", "starts_at", "pk")
+
+    def with_program(self) -> SessionQuerySet:
+        """Sessions with conference, room, posters, talks and ordered people: five queries.
+
+        Rooms come with their conference, for their links (``Room.get_absolute_url``).
+        """
+        return self.select_related("conference", "room__conference").prefetch_related(
+            *(
+                Prefetch(
+                    model.session_relation,
+                    queryset=model.objects.select_related("room__conference").prefetch_related(
+                        model.prefetch_people()
+                    ),
+                )
+                for model in (Poster, Talk)
+            )
+        )
+
+
+class Session(TimedItem):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(max_length=32, choices=SessionKind.choices, default=SessionKind.OTHER)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    day = models.DateField(help_text="The day in the conference's time zone.")
+    position = models.PositiveIntegerField(
+        default=0,
+        help_text="Order within the day; a session without a known time keeps its place by it.",
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day", "position", "starts_at", "pk"]
+        constraints = [ends_after_start("session")]
+        indexes = [
+            models.Index(fields=["conference", "day", "position"], name="session_day_order_idx"),
+            models.Index(fields=["conference", "starts_at"], name="session_starts_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "program:session-detail", kwargs={"conference": self.conference.slug, "pk": self.pk}
+        )
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(pk=self.conference_id)
+
+    @property
+    def heading(self) -> str:
+        """As the conference page prints it: "Poster: Session 9: …", "Closing Remarks"."""
+        label = self.get_kind_display()
+        if self.kind == SessionKind.OTHER or self.title.casefold() == label.casefold():
+            return self.title
+        return f"{label}: {self.title}"
+
+    # A session's own time and room are its effective ones; posters and talks may borrow them.
+    @property
+    def effective_starts_at(self) -> datetime.datetime | None:
+        return self.starts_at
+
+    @property
+    def effective_ends_at(self) -> datetime.datetime | None:
+        return self.ends_at
+
+    @property
+    def effective_room(self) -> Room | None:
+        return self.room
+
+    def clean(self) -> None:
+        errors = self.clean_times()
+        conference = self.conference if self.conference_id else None
+        if self.room_id and conference and self.room.conference_id != conference.pk:
+            errors["room"] = f"This room belongs to {self.room.conference}, not to {conference}."
+        if conference and self.day:
+            if not conference.start_date <= self.day <= conference.end_date:
+                errors.setdefault(
+                    "day",
+                    f"{conference} runs from {conference.start_date:%Y-%m-%d} to"
+                    f" {conference.end_date:%Y-%m-%d}; this day is outside it.",
+                )
+            for field in ("starts_at", "ends_at"):
+                moment = getattr(self, field)
+                if moment and moment.astimezone(conference.zone).date() != self.day:
+                    errors.setdefault(
+                        field,
+                        f"This time falls on {moment.astimezone(conference.zone):%Y-%m-%d} in"
+                        f" {conference.timezone}, not on the session's day"
+                        f" {self.day:%Y-%m-%d}.",
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+
+class SessionItemQuerySet(ByUidQuerySet):
+    """Posters and talks: the same questions, asked through their ordered people."""
+
+    conference_path = "session__conference"
+
+    def search(self, query: str) -> SessionItemQuerySet:
+        """Each word in the title, the abstract or one of the item's people's names."""
+        link_model = self.model.people_model()
+
+        def condition(word: str) -> Q:
+            return (
+                Q(title__folded__contains=word)
+                | Q(abstract__folded__contains=word)
+                | Q(
+                    Exists(
+                        link_model.objects.filter(
+                            **{link_model.item_field: OuterRef("pk")},
+                            person__name__folded__contains=word,
+                        )
+                    )
+                )
+            )
+
+        return self.filter(each_word_matches(query, condition))
+
+    def with_person(self, person: Person | int) -> SessionItemQuerySet:
+        link_model = self.model.people_model()
+        return self.filter(
+            Exists(
+                link_model.objects.filter(**{link_model.item_field: OuterRef("pk")}, person=person)
+            )
+        )
+
+    def with_people(self) -> SessionItemQuerySet:
+        """With session, conference, rooms and ordered people: two queries."""
+        return self.select_related(
+            "session__conference", "session__room__conference", "room__conference"
+        ).prefetch_related(self.model.prefetch_people())
+
+
+class SessionItem(TimedItem):
+    """A poster or a talk: it belongs to a session and borrows its time and room by default."""
+
+    #: The reverse name of the item's ordered people (``PersonAtPosition`` rows).
+    people_relation: ClassVar[str]
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="%(class)ss")
+    title = models.CharField(max_length=500)
+    abstract = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order within the session.")
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty to use the session's room.",
+    )
+    external_url = models.URLField(
+        "page on the conference site", max_length=500, blank=True, default=""
+    )
+
+    objects = SessionItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["session", "position", "pk"]
+        constraints = [ends_after_start("%(class)s")]
+        indexes = [models.Index(fields=["session", "position"], name="%(class)s_order_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classproperty
+    def session_relation(cls) -> str:
+        """The session's reverse name for items of this kind: "posters", "talks"."""
+        return cls._meta.get_field("session").remote_field.related_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            f"program:{self._meta.model_name}-detail",
+            kwargs={"conference": self.session.conference.slug, "pk": self.pk},
+        )
+
+    @classmethod
+    def people_model(cls) -> type[PersonAtPosition]:
+        return cls._meta.get_field(cls.people_relation).related_model
+
+    @classmethod
+    def prefetch_people(cls, through: str = "") -> Prefetch:
+        """The item's people in printed order, with their Person rows.
+
+        ``through`` reaches the item from another model ("poster__" from an agenda item).
+        """
+        return Prefetch(
+            f"{through}{cls.people_relation}",
+            queryset=cls.people_model().objects.select_related("person").order_by("position"),
+        )
+
+    @property
+    def ordered_people(self) -> models.QuerySet:
+        """Authors or speakers in printed order (prefetched by ``with_people``)."""
+        return getattr(self, self.people_relation).all()
+
+    @property
+    def conference(self) -> Conference:
+        return self.session.conference
+
+    @property
+    def day(self) -> datetime.date:
+        return self.session.day
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(sessions=self.session_id)
+
+    @property
+    def effective_room(self) -> Room | None:
+        return self.room if self.room_id else self.session.room
+
+    @property
+    def effective_starts_at(self) -> datetime.datetime | None:
+        return self.starts_at or self.session.starts_at
+
+    @property
+    def effective_ends_at(self) -> datetime.datetime | None:
+        if self.starts_at:
+            return self.ends_at
+        return self.ends_at or self.session.ends_at
+
+    def clean(self) -> None:
+        errors = self.clean_times()
+        if (
+            self.room_id
+            and self.session_id
+            and self.room.conference_id != self.session.conference_id
+        ):
+            errors["room"] = (
+                f"This room belongs to {self.room.conference}, not to {self.session.conference}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Poster(SessionItem):
+    people_relation = "authorships"
+    authors = models.ManyToManyField(Person, through=Authorship, related_name="posters", blank=True)
+
+
+class Talk(SessionItem):
+    people_relation = "speakerships"
+    speakers = models.ManyToManyField(Person, through=Speakership, related_name="talks", blank=True)
