@@ -11,14 +11,12 @@ import factory
 
 from accounts.models import User
 from program.models import (
-    Authorship,
     Conference,
     Person,
     Poster,
     Room,
     Session,
     SessionKind,
-    Speakership,
     Talk,
 )
 
@@ -77,24 +75,29 @@ class SessionFactory(factory.django.DjangoModelFactory):
     room = None
 
 
-class PosterFactory(factory.django.DjangoModelFactory):
+class SessionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    position = factory.Sequence(lambda n: n)
+
+
+class PosterFactory(SessionItemFactory):
     class Meta:
         model = Poster
 
     session = factory.SubFactory(SessionFactory)
     title = factory.Sequence(lambda n: f"Poster {n}")
     abstract = "An abstract."
-    position = factory.Sequence(lambda n: n)
 
 
-class TalkFactory(factory.django.DjangoModelFactory):
+class TalkFactory(SessionItemFactory):
     class Meta:
         model = Talk
 
     session = factory.SubFactory(SessionFactory, kind=SessionKind.INVITED_TALK)
     title = factory.Sequence(lambda n: f"Talk {n}")
     abstract = "A talk."
-    position = factory.Sequence(lambda n: n)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -108,18 +111,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+def with_people(item, people):
+    """Gives a poster or talk its ordered people, as names or Person objects (1 = first)."""
+    link_model = item.people_model()
+    for position, someone in enumerate(people, start=1):
+        person = someone if isinstance(someone, Person) else PersonFactory(name=someone)
+        link_model.objects.create(**{link_model.item_field: item}, person=person, position=position)
+    return item
+
+
 def make_poster(session=None, authors=(), **fields) -> Poster:
     """A poster with people as its ordered authors, given as names or Person objects."""
     poster = PosterFactory(session=session, **fields) if session else PosterFactory(**fields)
-    for position, author in enumerate(authors, start=1):
-        person = author if isinstance(author, Person) else PersonFactory(name=author)
-        Authorship.objects.create(poster=poster, person=person, position=position)
-    return poster
+    return with_people(poster, authors)
 
 
 def make_talk(session=None, speakers=(), **fields) -> Talk:
     talk = TalkFactory(session=session, **fields) if session else TalkFactory(**fields)
-    for position, speaker in enumerate(speakers, start=1):
-        person = speaker if isinstance(speaker, Person) else PersonFactory(name=speaker)
-        Speakership.objects.create(talk=talk, person=person, position=position)
-    return talk
+    return with_people(talk, speakers)

@@ -63,6 +63,19 @@ class ModelRulesMixin:
         return []
 
 
+class ConferenceSlugField(serializers.SlugRelatedField):
+    """A conference named by its slug. Text that cannot be a slug (a NUL byte, which PostgreSQL
+    refuses in a query) is answered like an unknown slug, before any lookup."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Conference.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class UrlMixin(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
@@ -89,7 +102,7 @@ class ConferenceSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerialize
 
 
 class RoomSerializer(ModelRulesMixin, serializers.ModelSerializer):
-    conference = serializers.SlugRelatedField(slug_field="slug", queryset=Conference.objects.all())
+    conference = ConferenceSlugField()
 
     class Meta:
         model = Room
@@ -122,7 +135,7 @@ class ItemRefSerializer(UrlMixin, serializers.Serializer):
 
 
 class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
-    conference = serializers.SlugRelatedField(slug_field="slug", queryset=Conference.objects.all())
+    conference = ConferenceSlugField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     starts_at = ConferenceTimeField(required=False, allow_null=True)
     ends_at = ConferenceTimeField(required=False, allow_null=True)

@@ -325,3 +325,13 @@ def test_times_with_real_offsets_filter_in_utc(client, seed):
     assert (
         next(s["title"] for s in body["results"]) == "Session 10: LLM and Diffusion Model Serving"
     )
+
+
+@pytest.mark.parametrize("resource", ["rooms", "sessions"])
+def test_a_nul_byte_in_a_conference_slug_is_a_400_not_a_server_error(
+    organizer_client, seed, resource
+):
+    payload = {"conference": "mlsys\u00002025", "name": "Hall", "title": "T", "day": "2025-05-15"}
+    response = organizer_client.post(f"{API}/{resource}/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "conference" in response.json()
