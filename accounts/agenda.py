@@ -79,6 +79,15 @@ def agenda_zone(user, items: list[AgendaItem]) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo("UTC")
 
 
+def agenda_day(agenda_item: AgendaItem, zone: zoneinfo.ZoneInfo) -> datetime.date:
+    """In the conference's own zone, its own days (00:30 may belong to the day before); in a
+    zone the attendee chose, the calendar date there."""
+    conference = agenda_item.conference
+    if zone.key == conference.timezone:
+        return conference.day_of(agenda_item.starts_at)
+    return agenda_item.starts_at.astimezone(zone).date()
+
+
 def build_agenda(user, items: list[AgendaItem]) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo]:
     zone = agenda_zone(user, items)
     timed_items = sorted((i for i in items if i.starts_at), key=lambda i: i.starts_at)
@@ -86,7 +95,7 @@ def build_agenda(user, items: list[AgendaItem]) -> tuple[list[AgendaDay], zonein
     timed = [AgendaEntry(item, clashes.get(item.pk, [])) for item in timed_items]
     days: dict[datetime.date, list[AgendaEntry]] = {}
     for entry in timed:
-        days.setdefault(entry.agenda_item.starts_at.astimezone(zone).date(), []).append(entry)
+        days.setdefault(agenda_day(entry.agenda_item, zone), []).append(entry)
     grouped = [AgendaDay(day, day_entries) for day, day_entries in days.items()]
     untimed = [AgendaEntry(item) for item in items if not item.starts_at]
     if untimed:

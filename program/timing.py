@@ -9,7 +9,8 @@ from program.models import Conference, Session
 
 
 def local_today(conference: Conference, now: datetime.datetime) -> datetime.date:
-    return now.astimezone(conference.zone).date()
+    """The conference day under way (days may start after midnight: Conference.day_of)."""
+    return conference.day_of(now)
 
 
 def current_conference(
@@ -47,11 +48,9 @@ def happening_now(sessions: Iterable[Session], now: datetime.datetime) -> list[S
             for s in timed[index + 1 :]
             if s.day == session.day and s.starts_at > session.starts_at
         ]
-        if later:
-            under_way = now < later[0]
-        else:
-            under_way = now.astimezone(session.conference.zone).date() == session.day
-        if under_way:
+        # With no later start that day, it runs until its conference day ends.
+        ends_with_day = local_today(session.conference, now) == session.day
+        if (now < later[0]) if later else ends_with_day:
             result.append(session)
     return result
 

@@ -83,6 +83,16 @@ class UrlMixin(serializers.Serializer):
         return absolute(self.context.get("request"), obj.get_absolute_url())
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "05:00"}
+)
+class WallClockField(serializers.TimeField):
+    """A time of day on the conference's clock, "05:00" (no zone: it is the conference's)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 class ConferenceSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Conference
@@ -95,10 +105,16 @@ class ConferenceSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerialize
             "venue",
             "start_date",
             "end_date",
+            "day_starts_at",
             "is_published",
             "url",
         ]
         extra_kwargs = {"is_published": {"default": False}}
+
+    day_starts_at = WallClockField(
+        required=False,
+        help_text="When a conference day begins, on its clock: at 05:00, 00:30 is the day before.",
+    )
 
 
 class RoomSerializer(ModelRulesMixin, serializers.ModelSerializer):

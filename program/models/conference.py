@@ -111,6 +111,12 @@ class Conference(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     start_date = models.DateField()
     end_date = models.DateField()
+    day_starts_at = models.TimeField(
+        "day starts at",
+        default=datetime.time(0, 0),
+        help_text="When a conference day begins in its time zone. At 05:00, a talk at 00:30"
+        " belongs to the day before, as the printed program has it.",
+    )
     is_published = models.BooleanField(
         "published", default=False, help_text="Drafts are visible to organizers only."
     )
@@ -154,6 +160,14 @@ class Conference(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def day_of(self, moment: datetime.datetime) -> datetime.date:
+        """The conference day a moment belongs to: its date in the conference's zone, or the
+        day before while that day has not started yet (00:30 with days starting at 05:00)."""
+        local = moment.astimezone(self.zone)
+        if local.time() < self.day_starts_at:
+            return local.date() - datetime.timedelta(days=1)
+        return local.date()
 
     @property
     def days(self) -> list[datetime.date]:

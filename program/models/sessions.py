@@ -173,7 +173,9 @@ class Session(TimedItem):
     def heading(self) -> str:
         """As the conference page prints it: "Poster: Session 9: …", "Closing Remarks"."""
         label = self.get_kind_display()
-        if self.kind == SessionKind.OTHER or self.title.casefold() == label.casefold():
+        title, kind = self.title.casefold(), label.casefold()
+        # Never doubled: a title that already says its kind ("Keynote: …") is printed as it is.
+        if self.kind == SessionKind.OTHER or title == kind or title.startswith(f"{kind}:"):
             return self.title
         return f"{label}: {self.title}"
 
@@ -190,6 +192,26 @@ class Session(TimedItem):
     def effective_room(self) -> Room | None:
         return self.room
 
+    def clean_days(self, conference: Conference) -> dict[str, str]:
+        """A session starts on its own conference day and may run past midnight, even over
+        several days (a two-day workshop), but not past the conference's last day."""
+        errors = {}
+        if self.starts_at and conference.day_of(self.starts_at) != self.day:
+            local = self.starts_at.astimezone(conference.zone)
+            errors["starts_at"] = (
+                f"This time falls on {conference.day_of(self.starts_at):%Y-%m-%d} in"
+                f" {conference.timezone} (at {local:%Y-%m-%d %H:%M}, conference days starting at"
+                f" {conference.day_starts_at:%H:%M}), not on the session's day {self.day:%Y-%m-%d}."
+            )
+        # The very end of the last day (its day-start the morning after) still belongs to it.
+        last_moment = self.ends_at - datetime.timedelta(microseconds=1) if self.ends_at else None
+        if last_moment and conference.day_of(last_moment) > conference.end_date:
+            errors["ends_at"] = (
+                f"This time falls after {conference}'s last day,"
+                f" {conference.end_date:%Y-%m-%d}, in {conference.timezone}."
+            )
+        return errors
+
     def clean(self) -> None:
         errors = self.clean_times()
         conference = self.conference if self.conference_id else None
@@ -202,15 +224,8 @@ class Session(TimedItem):
                     f"{conference} runs from {conference.start_date:%Y-%m-%d} to"
                     f" {conference.end_date:%Y-%m-%d}; this day is outside it.",
                 )
-            for field in ("starts_at", "ends_at"):
-                moment = getattr(self, field)
-                if moment and moment.astimezone(conference.zone).date() != self.day:
-                    errors.setdefault(
-                        field,
-                        f"This time falls on {moment.astimezone(conference.zone):%Y-%m-%d} in"
-                        f" {conference.timezone}, not on the session's day"
-                        f" {self.day:%Y-%m-%d}.",
-                    )
+            for field, message in self.clean_days(conference).items():
+                errors.setdefault(field, message)
         if errors:
             raise ValidationError(errors)
 

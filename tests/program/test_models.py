@@ -245,3 +245,15 @@ def test_natural_keys_are_slugs_and_uids():
     authorship = poster.authorships.get()
     assert authorship.natural_key() == (str(poster.uid), 1)
     assert Authorship.objects.get_by_natural_key(str(poster.uid), 1) == authorship
+
+
+def test_a_heading_never_says_its_kind_twice():
+    keynote = SessionFactory.build(kind=SessionKind.KEYNOTE, title="Keynote: Building Systems")
+    assert keynote.heading == "Keynote: Building Systems"
+    shouting = SessionFactory.build(kind=SessionKind.KEYNOTE, title="KEYNOTE: Building Systems")
+    assert shouting.heading == "KEYNOTE: Building Systems"
+    # A title that merely begins with the word keeps its label.
+    assert (
+        SessionFactory.build(kind=SessionKind.KEYNOTE, title="Keynotes we loved").heading
+        == "Keynote: Keynotes we loved"
+    )
