@@ -121,6 +121,7 @@ class SessionItemInline(admin.TabularInline):
 
 class PosterInline(SessionItemInline):
     model = Poster
+    fields = ["position", "title", "board", "room", "starts_at", "ends_at"]
 
 
 class TalkInline(SessionItemInline):
@@ -171,7 +172,7 @@ class ConferenceAdmin(admin.ModelAdmin):
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     form = RoomForm
-    list_display = ["name", "conference", "session_count"]
+    list_display = ["name", "conference", "area", "capacity", "session_count"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
     search_fields = ["name", "conference__name"]
@@ -310,7 +311,24 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
 @admin.register(Poster)
 class PosterAdmin(SessionItemAdmin):
     conference_lookup = "sessions__posters"
-    search_fields = ["title__folded", "abstract__folded", "authorships__person__name__folded"]
+    list_display = ["title", "people", "session", "day", "position", "board"]
+    search_fields = [
+        "title__folded",
+        "abstract__folded",
+        "authorships__person__name__folded",
+        "board",
+    ]
+    fields = [
+        "session",
+        "position",
+        "title",
+        "abstract",
+        "room",
+        "board",
+        "starts_at",
+        "ends_at",
+        "external_url",
+    ]
     inlines = [AuthorshipInline]
 
 

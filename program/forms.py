@@ -93,7 +93,7 @@ class RoomForm(forms.ModelForm):
 
     class Meta:
         model = Room
-        fields = ["conference", "name"]
+        fields = ["conference", "name", "area", "capacity"]
 
     def clean_conference(self):
         conference = self.cleaned_data["conference"]

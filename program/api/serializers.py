@@ -122,7 +122,7 @@ class RoomSerializer(ModelRulesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Room
-        fields = ["id", "name", "conference"]
+        fields = ["id", "name", "conference", "area", "capacity"]
 
 
 class RoomIdField(serializers.PrimaryKeyRelatedField):
@@ -261,11 +261,12 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
     ]
 
     def get_field_names(self, declared_fields, info):
-        # The shared fields, then the subclass's own people fields in the order it declares them.
+        # The shared fields, the subclass's own model fields (Meta.model_fields), then its people
+        # fields in the order it declares them.
         own = [
             name for name in declared_fields if name not in SessionItemSerializer._declared_fields
         ]
-        return [*self.base_fields, *own]
+        return [*self.base_fields, *getattr(self.Meta, "model_fields", []), *own]
 
     @extend_schema_field(RoomRefSerializer(allow_null=True))
     def get_room(self, obj):
@@ -294,6 +295,7 @@ class PosterSerializer(SessionItemSerializer):
 
     class Meta:
         model = Poster
+        model_fields = ["board"]
 
 
 class TalkSerializer(SessionItemSerializer):

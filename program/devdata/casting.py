@@ -131,6 +131,8 @@ def add_posters(
                 abstract=texts.abstract(rng),
                 position=position,
                 external_url=page if rng.random() < 0.8 else "",
+                # Numbered across the whole conference, as big poster halls are ("#2504").
+                board=str(len(draft.posters) + 1),
             )
             draft.posters.append(poster)
             draft.authorships += [

@@ -14,7 +14,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
-from program.devdata.planning import PlannedSession, room_name
+from program.devdata.planning import PlannedSession, room_area, room_capacity, room_name
 from program.devdata.texts import TOPICS, title_case
 from program.models import (
     Authorship,
@@ -68,7 +68,10 @@ def draft_sessions(
 ) -> Draft:
     """A draft of the conference, its rooms and its sessions, with titles, but nothing in them."""
     conference = make_conference(slug, timezone, dates)
-    room_list = [Room(conference=conference, name=room_name(n)) for n in range(rooms)]
+    room_list = [
+        Room(conference=conference, name=room_name(n), capacity=room_capacity(n), area=room_area(n))
+        for n in range(rooms)
+    ]
     zone = zoneinfo.ZoneInfo(timezone)
     sessions, positions, poster_sessions = [], {}, 0
     for index, item in enumerate(planned):

@@ -166,3 +166,14 @@ def room_name(index: int) -> str:
     if index <= 26:
         return f"Hall {chr(64 + index)}"
     return f"Room {index + 74}"
+
+
+def room_capacity(index: int) -> int:
+    """The main hall seats the plenaries; halls hold a parallel track; rooms are small."""
+    if index == 0:
+        return 2000
+    return 400 if index <= 26 else 80
+
+
+def room_area(index: int) -> str:
+    return "Level 1" if index <= 13 else "Level 2"

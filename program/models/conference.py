@@ -186,6 +186,15 @@ class RoomQuerySet(models.QuerySet):
 class Room(ProgramPart):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(max_length=200)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seats or people the room holds; empty when unknown."
+    )
+    area = models.CharField(
+        "floor or area",
+        max_length=200,
+        blank=True,
+        help_text="Where to find it in the venue: Level 2, Hall B, Exhibit hall.",
+    )
 
     objects = RoomQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ room unless it has its own), and ``visible_to(user)`` on their querysets.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import ClassVar
 
@@ -34,6 +35,14 @@ class SessionKind(models.TextChoices):
     OPENING_REMARKS = "opening_remarks", "Opening Remarks"
     CLOSING_REMARKS = "closing_remarks", "Closing Remarks"
     OTHER = "other", "Other"
+
+
+def validate_board(value: str) -> None:
+    """Board numbers as printed: letters, digits and dashes ("2504", "A-12"), no '#'."""
+    if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*", value):
+        raise ValidationError(
+            "Give the board as printed, with letters, digits or dashes (2504, A-12), without '#'."
+        )
 
 
 def ends_after_start(prefix: str) -> models.CheckConstraint:
@@ -376,6 +385,29 @@ class SessionItem(TimedItem):
 class Poster(SessionItem):
     people_relation = "authorships"
     authors = models.ManyToManyField(Person, through=Authorship, related_name="posters", blank=True)
+    board = models.CharField(
+        "poster board",
+        max_length=20,
+        blank=True,
+        validators=[validate_board],
+        help_text="The board's number as printed in the program, e.g. 2504; empty when not known.",
+    )
+
+    class Meta(SessionItem.Meta):
+        constraints = [
+            *SessionItem.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["session", "board"],
+                condition=~Q(board=""),
+                name="poster_board_unique_per_session",
+                violation_error_message="Another poster of this session has this board.",
+            ),
+        ]
+
+    @property
+    def board_label(self) -> str:
+        """ "Board #2504", as a poster hall's signs read."""
+        return f"Board #{self.board}" if self.board else ""
 
 
 class Talk(SessionItem):
