@@ -11,6 +11,7 @@ from program.api import views
 router = DefaultRouter()
 router.register("conferences", views.ConferenceViewSet, basename="conference")
 router.register("rooms", views.RoomViewSet, basename="room")
+router.register("tracks", views.TrackViewSet, basename="track")
 router.register("sessions", views.SessionViewSet, basename="session")
 router.register("posters", views.PosterViewSet, basename="poster")
 router.register("talks", views.TalkViewSet, basename="talk")

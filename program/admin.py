@@ -27,6 +27,7 @@ from program.models import (
     Session,
     Speakership,
     Talk,
+    Track,
 )
 from program.search import fold
 from program.templatetags.program_tags import TBA
@@ -187,6 +188,23 @@ class RoomAdmin(admin.ModelAdmin):
         return room.session_count
 
 
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "conference", "colour", "session_count"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name", "conference__name"]
+    autocomplete_fields = ["conference"]
+    ordering = ["conference", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+
+    @admin.display(description="sessions", ordering="session_count")
+    def session_count(self, track):
+        return track.session_count
+
+
 class ItemCountsMixin:
     """Poster and talk counts as annotated columns: no query per row.
 
@@ -235,7 +253,13 @@ class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelA
         "poster_count",
         "talk_count",
     ]
-    list_filter = ["conference", ("day", admin.AllValuesFieldListFilter), "kind", "room"]
+    list_filter = [
+        "conference",
+        ("day", admin.AllValuesFieldListFilter),
+        "kind",
+        "track",
+        "room",
+    ]
     list_select_related = ["conference", "room"]
     search_fields = [
         "title__folded",
@@ -243,12 +267,12 @@ class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelA
         "posters__title__folded",
         "talks__title__folded",
     ]
-    autocomplete_fields = ["conference", "room"]
+    autocomplete_fields = ["conference", "room", "track"]
     date_hierarchy = "day"
     ordering = ["conference", "day", "position", "starts_at"]
     inlines = [PosterInline, TalkInline]
     fieldsets = [
-        (None, {"fields": ["conference", "kind", "title", "description"]}),
+        (None, {"fields": ["conference", "kind", "title", "track", "description"]}),
         (
             "When and where",
             {
@@ -280,12 +304,13 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
         "session__kind",
     ]
     list_select_related = ["session"]
-    autocomplete_fields = ["session", "room"]
+    autocomplete_fields = ["session", "room", "track"]
     ordering = ["session__conference", "session__day", "session__position", "position", "pk"]
     fields = [
         "session",
         "position",
         "title",
+        "track",
         "abstract",
         "room",
         "starts_at",
@@ -322,6 +347,7 @@ class PosterAdmin(SessionItemAdmin):
         "session",
         "position",
         "title",
+        "track",
         "abstract",
         "room",
         "board",

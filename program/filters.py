@@ -8,7 +8,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk
+from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk, Track
 
 MAX_QUERY_LENGTH = 200
 
@@ -30,6 +30,9 @@ class ProgramFilterSet(django_filters.FilterSet):
     room = django_filters.ModelChoiceFilter(
         label="Room", queryset=Room.objects.none(), method="filter_room", empty_label="Any room"
     )
+    track = django_filters.ModelChoiceFilter(
+        label="Track", queryset=Track.objects.none(), method="filter_track", empty_label="Any track"
+    )
 
     def __init__(self, data=None, queryset=None, *, conference: Conference, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -38,6 +41,7 @@ class ProgramFilterSet(django_filters.FilterSet):
             (day.isoformat(), f"{day:%A} {day.day} {day:%B}") for day in conference.days
         ]
         self.filters["room"].queryset = conference.rooms.all()
+        self.filters["track"].queryset = conference.tracks.all()
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
@@ -56,11 +60,14 @@ class ProgramFilterSet(django_filters.FilterSet):
     def filter_room(self, queryset, name, value):
         return queryset.filter(**{f"{self.session_prefix}room": value})
 
+    def filter_track(self, queryset, name, value):
+        return queryset.filter(track=value)
+
 
 class SessionFilterSet(ProgramFilterSet):
     class Meta:
         model = Session
-        fields = ["q", "day", "kind", "room"]
+        fields = ["q", "day", "kind", "room", "track"]
 
 
 class SessionItemFilterSet(ProgramFilterSet):
@@ -70,17 +77,21 @@ class SessionItemFilterSet(ProgramFilterSet):
         # An item's own room counts, else its session's.
         return queryset.filter(Q(room=value) | Q(room__isnull=True, session__room=value))
 
+    def filter_track(self, queryset, name, value):
+        # An item's own track counts, else its session's.
+        return queryset.filter(Q(track=value) | Q(track__isnull=True, session__track=value))
+
 
 class PosterFilterSet(SessionItemFilterSet):
     class Meta:
         model = Poster
-        fields = ["q", "day", "kind", "room"]
+        fields = ["q", "day", "kind", "room", "track"]
 
 
 class TalkFilterSet(SessionItemFilterSet):
     class Meta:
         model = Talk
-        fields = ["q", "day", "kind", "room"]
+        fields = ["q", "day", "kind", "room", "track"]
 
 
 class PersonFilterSet(ProgramFilterSet):
@@ -93,4 +104,4 @@ class PersonFilterSet(ProgramFilterSet):
     def filter_day(self, queryset, name, value):
         return queryset
 
-    filter_kind = filter_room = filter_day
+    filter_kind = filter_room = filter_track = filter_day

@@ -6,11 +6,12 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from program.filters import MAX_QUERY_LENGTH
-from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk
+from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk, Track
 
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)
 
@@ -71,11 +72,20 @@ class RoomFilter(django_filters.FilterSet):
         fields = ["conference"]
 
 
+class TrackFilter(django_filters.FilterSet):
+    conference = ConferenceChoiceFilter()
+
+    class Meta:
+        model = Track
+        fields = ["conference"]
+
+
 class SessionFilter(SearchFilterSet):
     conference = ConferenceChoiceFilter()
     day = django_filters.DateFilter(help_text="YYYY-MM-DD, in the conference's own zone.")
     kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
     room = django_filters.ModelChoiceFilter(queryset=visible(Room), help_text="A room id.")
+    track = django_filters.ModelChoiceFilter(queryset=visible(Track), help_text="A track id.")
     starts_after = UtcIsoDateTimeFilter(
         field_name="starts_at", lookup_expr="gte", help_text="ISO 8601 with offset; inclusive."
     )
@@ -85,18 +95,34 @@ class SessionFilter(SearchFilterSet):
 
     class Meta:
         model = Session
-        fields = ["conference", "day", "kind", "room", "starts_after", "starts_before", "q"]
+        fields = [
+            "conference",
+            "day",
+            "kind",
+            "room",
+            "track",
+            "starts_after",
+            "starts_before",
+            "q",
+        ]
 
 
 class SessionItemFilter(SearchFilterSet):
     conference = ConferenceChoiceFilter(field_name="session__conference")
     session = django_filters.ModelChoiceFilter(queryset=visible(Session), help_text="A session id.")
     day = django_filters.DateFilter(field_name="session__day", help_text="YYYY-MM-DD.")
+    track = django_filters.ModelChoiceFilter(
+        queryset=visible(Track), method="filter_track", help_text="A track id (own or session's)."
+    )
     person = django_filters.ModelChoiceFilter(
         queryset=visible(Person), method="filter_person", help_text="A person id."
     )
 
-    # The schema shows the id a client sends; django-filter hands the method the Person.
+    # The schema shows the ids a client sends; django-filter hands the methods the objects.
+    @extend_schema_field({"type": "integer", "description": "A track id (own or session's)."})
+    def filter_track(self, queryset, name, value: Track):
+        return queryset.filter(Q(track=value) | Q(track__isnull=True, session__track=value))
+
     @extend_schema_field({"type": "integer", "description": "A person id."})
     def filter_person(self, queryset, name, value: Person):
         return queryset.with_person(value)
@@ -105,13 +131,13 @@ class SessionItemFilter(SearchFilterSet):
 class PosterFilter(SessionItemFilter):
     class Meta:
         model = Poster
-        fields = ["conference", "session", "day", "person", "q"]
+        fields = ["conference", "session", "day", "track", "person", "q"]
 
 
 class TalkFilter(SessionItemFilter):
     class Meta:
         model = Talk
-        fields = ["conference", "session", "day", "person", "q"]
+        fields = ["conference", "session", "day", "track", "person", "q"]
 
 
 class PersonFilter(SearchFilterSet):

@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from program import services
-from program.models import Conference, Person, Poster, Room, Session, Talk
+from program.models import Conference, Person, Poster, Room, Session, Talk, Track
 
 
 def conference_of(instance) -> Conference:
@@ -139,6 +139,34 @@ class RoomIdField(serializers.PrimaryKeyRelatedField):
         )
 
 
+class TrackSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    conference = ConferenceSlugField()
+
+    class Meta:
+        model = Track
+        fields = ["id", "name", "colour", "description", "conference"]
+
+
+class TrackRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["id", "name", "colour"]
+
+
+class TrackIdField(serializers.PrimaryKeyRelatedField):
+    """A track given by id on writes (reads nest the track); may be empty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            source="track",
+            queryset=Track.objects.all(),
+            allow_null=True,
+            required=False,
+            write_only=True,
+            **kwargs,
+        )
+
+
 class RoomRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Room
@@ -157,6 +185,8 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     ends_at = ConferenceTimeField(required=False, allow_null=True)
     room = RoomRefSerializer(read_only=True, allow_null=True)
     room_id = RoomIdField(help_text="The room's id (writes); reads give `room`.")
+    track = TrackRefSerializer(read_only=True, allow_null=True)
+    track_id = TrackIdField(help_text="The track's id (writes); reads give `track`.")
     posters = ItemRefSerializer(many=True, read_only=True)
     talks = ItemRefSerializer(many=True, read_only=True)
     ics_url = serializers.SerializerMethodField()
@@ -176,6 +206,8 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
             "ends_at",
             "room",
             "room_id",
+            "track",
+            "track_id",
             "posters",
             "talks",
             "url",
@@ -242,6 +274,8 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
     )
     room = serializers.SerializerMethodField()
     room_id = RoomIdField(help_text="Own room (writes); empty means the session's room.")
+    track = serializers.SerializerMethodField()
+    track_id = TrackIdField(help_text="Own track (writes); empty means the session's track.")
     starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True, allow_null=True)
     ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True, allow_null=True)
 
@@ -254,6 +288,8 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         "session_id",
         "room",
         "room_id",
+        "track",
+        "track_id",
         "starts_at",
         "ends_at",
         "external_url",
@@ -272,6 +308,11 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
     def get_room(self, obj):
         room = obj.effective_room
         return RoomRefSerializer(room).data if room else None
+
+    @extend_schema_field(TrackRefSerializer(allow_null=True))
+    def get_track(self, obj):
+        track = obj.effective_track
+        return TrackRefSerializer(track).data if track else None
 
     @transaction.atomic
     def create(self, validated_data):

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from program.api import filters, serializers
-from program.models import Conference, Person, Poster, Room, Session, Talk
+from program.models import Conference, Person, Poster, Room, Session, Talk, Track
 
 
 class ProgramViewSet(viewsets.ModelViewSet):
@@ -56,6 +56,18 @@ class RoomViewSet(ProgramViewSet):
 
 
 @extend_schema(tags=["program"])
+class TrackViewSet(ProgramViewSet):
+    model = Track
+    serializer_class = serializers.TrackSerializer
+    filterset_class = filters.TrackFilter
+    ordering_fields = ["name", "id"]
+    ordering = ["conference__slug", "name"]
+
+    def with_related(self, queryset):
+        return queryset.select_related("conference")
+
+
+@extend_schema(tags=["program"])
 class SessionViewSet(ProgramViewSet):
     model = Session
     serializer_class = serializers.SessionSerializer
@@ -64,7 +76,7 @@ class SessionViewSet(ProgramViewSet):
     ordering = ["day", "position", "starts_at", "id"]
 
     def with_related(self, queryset):
-        return queryset.select_related("conference", "room").prefetch_related(
+        return queryset.select_related("conference", "room", "track").prefetch_related(
             *(
                 Prefetch(
                     model.session_relation,

@@ -19,7 +19,16 @@ from program.devdata import texts
 from program.devdata.draft import Draft
 from program.devdata.names import AFFILIATIONS, random_person
 from program.devdata.planning import PLENARY_KINDS
-from program.models import Authorship, Person, Poster, Session, SessionKind, Speakership, Talk
+from program.models import (
+    Authorship,
+    Person,
+    Poster,
+    Session,
+    SessionKind,
+    Speakership,
+    Talk,
+    Track,
+)
 
 # Cumulative weights of 1 to 15 authors on a poster: most papers have 3 to 8.
 AUTHOR_COUNTS = list(itertools.accumulate([2, 4, 9, 12, 14, 14, 13, 10, 7, 5, 4, 3, 2, 1, 1]))
@@ -133,12 +142,21 @@ def add_posters(
                 external_url=page if rng.random() < 0.8 else "",
                 # Numbered across the whole conference, as big poster halls are ("#2504").
                 board=str(len(draft.posters) + 1),
+                # Every tenth poster belongs to another track than its session's.
+                track=cross_track(draft, session) if len(draft.posters) % 10 == 9 else None,
             )
             draft.posters.append(poster)
             draft.authorships += [
                 Authorship(poster=poster, person=draft.people[person], position=rank)
                 for rank, person in enumerate(authors(picker, next(counts)), start=1)
             ]
+
+
+def cross_track(draft: Draft, session: Session) -> Track | None:
+    """The track after the session's, for a paper that belongs elsewhere in the program."""
+    if session.track is None or len(draft.tracks) < 2:
+        return None
+    return draft.tracks[(draft.tracks.index(session.track) + 1) % len(draft.tracks)]
 
 
 def authors(picker: PeoplePicker, count: int) -> list[int]:

@@ -26,6 +26,7 @@ from program.models import (
     SessionKind,
     Speakership,
     Talk,
+    Track,
 )
 
 NAMESPACE = uuid.UUID("0b7a4d1e-5d2f-4a39-8f1c-2d6e9a3b7c41")
@@ -39,6 +40,7 @@ class Draft:
     conference: Conference
     rooms: list[Room]
     sessions: list[Session]
+    tracks: list[Track] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     posters: list[Poster] = field(default_factory=list)
     authorships: list[Authorship] = field(default_factory=list)
@@ -68,6 +70,7 @@ def draft_sessions(
 ) -> Draft:
     """A draft of the conference, its rooms and its sessions, with titles, but nothing in them."""
     conference = make_conference(slug, timezone, dates)
+    tracks = make_tracks(conference)
     room_list = [
         Room(conference=conference, name=room_name(n), capacity=room_capacity(n), area=room_area(n))
         for n in range(rooms)
@@ -93,9 +96,25 @@ def draft_sessions(
                 starts_at=starts if item.timed else None,
                 ends_at=starts + datetime.timedelta(minutes=item.minutes) if item.timed else None,
                 room=None if item.room is None else room_list[item.room],
+                # Parallel sessions take turns through the tracks; plenaries and breaks have none.
+                track=tracks[index % len(tracks)] if item.kind in PARALLEL_KINDS else None,
             )
         )
-    return Draft(rng=rng, conference=conference, rooms=room_list, sessions=sessions)
+    return Draft(rng=rng, conference=conference, rooms=room_list, sessions=sessions, tracks=tracks)
+
+
+# A palette with enough contrast between neighbours (matplotlib's "tab10").
+TRACK_COLOURS = ["#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B"]
+PARALLEL_KINDS = (SessionKind.POSTER_SESSION, SessionKind.ORAL_SESSION)
+
+
+def make_tracks(conference: Conference) -> list[Track]:
+    """One track per colour, named after the first topics: no random draw, so adding tracks left
+    every other generated value as it was."""
+    return [
+        Track(conference=conference, name=title_case(topic), colour=colour)
+        for topic, colour in zip(TOPICS, TRACK_COLOURS, strict=False)
+    ]
 
 
 def make_conference(slug: str, timezone: str, dates: list[datetime.date]) -> Conference:

@@ -36,6 +36,7 @@ from program.models import (
     Session,
     Speakership,
     Talk,
+    Track,
     validate_timezone,
 )
 
@@ -170,6 +171,7 @@ def write_draft(draft: Draft) -> None:
     assign_slugs(draft.people)
     draft.conference.save()
     Room.objects.bulk_create(draft.rooms)
+    Track.objects.bulk_create(draft.tracks)
     Person.objects.bulk_create(draft.people, batch_size=BATCH_SIZE)
     Session.objects.bulk_create(draft.sessions, batch_size=BATCH_SIZE)
     Poster.objects.bulk_create(draft.posters, batch_size=BATCH_SIZE)

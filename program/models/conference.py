@@ -8,6 +8,7 @@ people, rooms, agenda items) narrows to the conferences this one returns.
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -215,6 +216,62 @@ class Room(ProgramPart):
         return reverse(
             "program:room-detail", kwargs={"conference": self.conference.slug, "pk": self.pk}
         )
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.conference.slug, self.name)
+
+    natural_key.dependencies = ["program.conference"]
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(pk=self.conference_id)
+
+
+def validate_colour(value: str) -> None:
+    if value and not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValidationError("Give a colour as #RRGGBB, e.g. #1F77B4.")
+
+
+class TrackQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TrackQuerySet:
+        return self.filter(conference__in=Conference.objects.visible_to(user))
+
+    def get_by_natural_key(self, conference_slug: str, name: str):
+        return self.get(conference__slug=conference_slug, name=name)
+
+
+class Track(ProgramPart):
+    """A thread of the program (Systems for ML, Security devroom) that sessions and papers
+    belong to; visitors filter by it."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(max_length=200)
+    colour = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[validate_colour],
+        help_text="As #RRGGBB, for the track's label; empty for none.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = TrackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "name"],
+                name="track_name_unique_per_conference",
+                violation_error_message="This conference already has a track with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """A track's program is the search filtered by it."""
+        search = reverse("program:search", kwargs={"conference": self.conference.slug})
+        return f"{search}?track={self.pk}"
 
     def natural_key(self) -> tuple[str, str]:
         return (self.conference.slug, self.name)

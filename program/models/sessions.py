@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import classproperty
 
-from program.models.conference import Conference, ProgramPart, Room
+from program.models.conference import Conference, ProgramPart, Room, Track
 from program.models.people import Authorship, Person, PersonAtPosition, Speakership
 from program.search import each_word_matches
 
@@ -35,6 +35,16 @@ class SessionKind(models.TextChoices):
     OPENING_REMARKS = "opening_remarks", "Opening Remarks"
     CLOSING_REMARKS = "closing_remarks", "Closing Remarks"
     OTHER = "other", "Other"
+
+
+def other_conference_errors(item, conference: Conference, fields) -> dict[str, str]:
+    """A room or track chosen for a session, poster or talk must be of its conference."""
+    errors = {}
+    for field in fields:
+        chosen = getattr(item, field) if getattr(item, f"{field}_id") else None
+        if chosen is not None and chosen.conference_id != conference.pk:
+            errors[field] = f"This {field} belongs to {chosen.conference}, not to {conference}."
+    return errors
 
 
 def validate_board(value: str) -> None:
@@ -128,15 +138,17 @@ class SessionQuerySet(ByUidQuerySet):
     def with_program(self) -> SessionQuerySet:
         """Sessions with conference, room, posters, talks and ordered people: five queries.
 
-        Rooms come with their conference, for their links (``Room.get_absolute_url``).
+        Rooms and tracks come with their conference, for their links (``get_absolute_url``).
         """
-        return self.select_related("conference", "room__conference").prefetch_related(
+        return self.select_related(
+            "conference", "room__conference", "track__conference"
+        ).prefetch_related(
             *(
                 Prefetch(
                     model.session_relation,
-                    queryset=model.objects.select_related("room__conference").prefetch_related(
-                        model.prefetch_people()
-                    ),
+                    queryset=model.objects.select_related(
+                        "room__conference", "track__conference"
+                    ).prefetch_related(model.prefetch_people()),
                 )
                 for model in (Poster, Talk)
             )
@@ -155,6 +167,9 @@ class Session(TimedItem):
     )
     room = models.ForeignKey(
         Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
 
     objects = SessionQuerySet.as_manager()
@@ -201,6 +216,10 @@ class Session(TimedItem):
     def effective_room(self) -> Room | None:
         return self.room
 
+    @property
+    def effective_track(self) -> Track | None:
+        return self.track
+
     def clean_days(self, conference: Conference) -> dict[str, str]:
         """A session starts on its own conference day and may run past midnight, even over
         several days (a two-day workshop), but not past the conference's last day."""
@@ -224,8 +243,8 @@ class Session(TimedItem):
     def clean(self) -> None:
         errors = self.clean_times()
         conference = self.conference if self.conference_id else None
-        if self.room_id and conference and self.room.conference_id != conference.pk:
-            errors["room"] = f"This room belongs to {self.room.conference}, not to {conference}."
+        if conference:
+            errors.update(other_conference_errors(self, conference, ("room", "track")))
         if conference and self.day:
             if not conference.start_date <= self.day <= conference.end_date:
                 errors.setdefault(
@@ -275,7 +294,11 @@ class SessionItemQuerySet(ByUidQuerySet):
     def with_people(self) -> SessionItemQuerySet:
         """With session, conference, rooms and ordered people: two queries."""
         return self.select_related(
-            "session__conference", "session__room__conference", "room__conference"
+            "session__conference",
+            "session__room__conference",
+            "session__track__conference",
+            "room__conference",
+            "track__conference",
         ).prefetch_related(self.model.prefetch_people())
 
 
@@ -299,6 +322,14 @@ class SessionItem(TimedItem):
     )
     external_url = models.URLField(
         "page on the conference site", max_length=500, blank=True, default=""
+    )
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        help_text="Leave empty to use the session's track.",
     )
 
     objects = SessionItemQuerySet.as_manager()
@@ -359,6 +390,10 @@ class SessionItem(TimedItem):
         return self.room if self.room_id else self.session.room
 
     @property
+    def effective_track(self) -> Track | None:
+        return self.track if self.track_id else self.session.track
+
+    @property
     def effective_starts_at(self) -> datetime.datetime | None:
         return self.starts_at or self.session.starts_at
 
@@ -370,14 +405,8 @@ class SessionItem(TimedItem):
 
     def clean(self) -> None:
         errors = self.clean_times()
-        if (
-            self.room_id
-            and self.session_id
-            and self.room.conference_id != self.session.conference_id
-        ):
-            errors["room"] = (
-                f"This room belongs to {self.room.conference}, not to {self.session.conference}."
-            )
+        if self.session_id:
+            errors.update(other_conference_errors(self, self.session.conference, ("room", "track")))
         if errors:
             raise ValidationError(errors)
 

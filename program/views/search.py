@@ -21,7 +21,13 @@ def search(request):
         Session.objects.for_conference(conference).in_program_order().select_related("room"),
         conference=conference,
     )
-    context = page_context(request, form=sessions.form, searched=bool(data))
+    context = page_context(
+        request,
+        form=sessions.form,
+        searched=bool(data),
+        # A conference without tracks shows no track field (a filter that cannot narrow).
+        hidden_fields={"track"} if not conference.tracks.exists() else set(),
+    )
     if not sessions.is_valid():
         # A wrong day, kind or room: say which, keep the form, show no results.
         return render(request, "program/search.html", context, status=400)
@@ -36,7 +42,7 @@ def search(request):
         Talk.objects.for_conference(conference).with_people(),
         conference=conference,
     ).qs
-    narrowed = any(data.get(name) for name in ("day", "kind", "room"))
+    narrowed = any(data.get(name) for name in ("day", "kind", "room", "track"))
     people = (
         Person.objects.none()
         if narrowed or not data.get("q", "").strip()
