@@ -1,0 +1,157 @@
+"""One conference as a fixture: what ``manage.py export_conference`` writes.
+
+``dumpdata program`` holds every conference and every person; ``conference_records`` holds one
+conference and what belongs to it, in loading order: the conference, what hangs off it directly
+(its rooms, and any other such model: tracks), the people on its posters or talks (and no one
+else), its sessions, posters, talks, authorships and speakerships. Records are Django's own
+serialized objects with natural keys (``dumpdata --natural-foreign --natural-primary``), so
+``loaddata`` reads the file into any database, and every field a model gains is exported with it.
+
+The file is the same bytes for the same program, whichever database holds it: records are sorted
+in Python by their natural keys or printed order (databases sort text and nulls differently), and
+``render_records`` writes them as ``program/devdata/seed_fixture.py`` writes the seed fixture.
+The conference's ``program_changed_at`` is left out: it says when *this* database's pages
+changed, and the database that loads the file sets its own (the load time).
+
+One query per model whatever the conference's size: the foreign keys that natural keys follow
+(a room's conference, a session's room, an authorship's poster and person) are pointed at the
+objects already read, never fetched one by one.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from program.models import Authorship, Conference, Person, Poster, Session, Speakership, Talk
+
+#: The conference's fields that stay in its database (see the module's docstring).
+LOCAL_CONFERENCE_FIELDS = frozenset({"program_changed_at"})
+
+
+def export_conference(conference: Conference) -> str:
+    """The conference's fixture as text: JSON, indented by 2, ending with a newline."""
+    return render_records(conference_records(conference))
+
+
+def render_records(records: list[dict]) -> str:
+    return json.dumps(records, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
+
+
+def conference_parts() -> list[type[models.Model]]:
+    """The program's models that belong to a conference directly, sessions aside: Room, ..."""
+    return sorted(
+        (
+            relation.related_model
+            for relation in Conference._meta.related_objects
+            if relation.one_to_many
+            and relation.related_model._meta.app_label == "program"
+            and relation.related_model is not Session
+        ),
+        key=lambda model: model._meta.label,
+    )
+
+
+def conference_records(conference: Conference) -> list[dict]:
+    """Serialized records of the conference and its program, in loading order."""
+    read = ReadObjects()
+    read.add(Conference, [conference])
+    parts = [
+        read.add(model, model.objects.filter(conference=conference), key=natural_key)
+        for model in conference_parts()
+    ]
+    sessions = read.add(
+        Session,
+        Session.objects.filter(conference=conference),
+        key=lambda session: (session.day, session.position, session.uid),
+    )
+    items = [
+        read.add(
+            model,
+            model.objects.filter(session__conference=conference),
+            key=lambda item: (read.rank(item.session), item.position, item.uid),
+        )
+        for model in (Poster, Talk)
+    ]
+    people = read.add(
+        Person, Person.objects.in_conference(conference), key=lambda person: person.slug
+    )
+    links = [
+        read.add(
+            model,
+            model.objects.filter(**{f"{model.item_field}__session__conference": conference}),
+            key=lambda link: (read.rank(link.item), link.position),
+        )
+        for model in (Authorship, Speakership)
+    ]
+    conference_fields = [
+        field.name
+        for field in Conference._meta.local_fields
+        if field.serialize and field.name not in LOCAL_CONFERENCE_FIELDS
+    ]
+    return [
+        *serialize([conference], fields=conference_fields),
+        *(
+            record
+            for part in [*parts, people, sessions, *items, *links]
+            for record in serialize(part)
+        ),
+    ]
+
+
+def natural_key(instance: models.Model) -> tuple:
+    return instance.natural_key()
+
+
+class ReadObjects:
+    """The objects read so far, by model and pk, each with its rank in the file's order."""
+
+    def __init__(self):
+        self.by_pk: dict[type[models.Model], dict] = {}
+        self.ranks: dict[tuple[type[models.Model], object], int] = {}
+
+    def add(self, model, objects, key=None) -> list[models.Model]:
+        """Read the objects, point their foreign keys at objects read before, and sort them."""
+        objects = list(objects)
+        for instance in objects:
+            self.attach(instance)
+        if key is not None:
+            objects.sort(key=key)
+        self.by_pk[model] = {instance.pk: instance for instance in objects}
+        self.ranks.update(((model, instance.pk), rank) for rank, instance in enumerate(objects))
+        return objects
+
+    def rank(self, instance: models.Model) -> int:
+        return self.ranks[type(instance), instance.pk]
+
+    def attach(self, instance: models.Model) -> None:
+        """Point each foreign key at the object already read, so its natural key costs no query.
+
+        The database keeps a program within its conference (rooms and tracks of the same
+        conference, triggers in migration 0002), so what a key names has been read; a key to a
+        model the export does not hold would make a file that cannot load, so it is refused.
+        """
+        for field in instance._meta.concrete_fields:
+            pk = getattr(instance, field.attname)
+            if not field.many_to_one or pk is None:
+                continue
+            if field.related_model not in self.by_pk:
+                target = field.related_model._meta.label
+                raise ValueError(
+                    f"{instance._meta.label}.{field.name} names a {target}, which a conference's"
+                    " export does not hold."
+                )
+            setattr(instance, field.name, self.by_pk[field.related_model][pk])
+
+
+def serialize(objects: list[models.Model], **options) -> list[dict]:
+    return serializers.serialize(
+        "python",
+        objects,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+        **options,
+    )
