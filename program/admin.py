@@ -170,10 +170,9 @@ class ConferenceAdmin(admin.ModelAdmin):
         self.message_user(request, f"{verb} {len(queryset)} conference(s).", messages.SUCCESS)
 
 
-@admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
-    form = RoomForm
-    list_display = ["name", "conference", "area", "capacity", "session_count"]
+class ConferencePartAdmin(admin.ModelAdmin):
+    """Rooms and tracks: named parts of one conference, with the number of sessions using them."""
+
     list_filter = ["conference"]
     list_select_related = ["conference"]
     search_fields = ["name", "conference__name"]
@@ -184,25 +183,19 @@ class RoomAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))
 
     @admin.display(description="sessions", ordering="session_count")
-    def session_count(self, room):
-        return room.session_count
+    def session_count(self, part):
+        return part.session_count
+
+
+@admin.register(Room)
+class RoomAdmin(ConferencePartAdmin):
+    form = RoomForm
+    list_display = ["name", "conference", "area", "capacity", "session_count"]
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ConferencePartAdmin):
     list_display = ["name", "conference", "colour", "session_count"]
-    list_filter = ["conference"]
-    list_select_related = ["conference"]
-    search_fields = ["name", "conference__name"]
-    autocomplete_fields = ["conference"]
-    ordering = ["conference", "name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(session_count=Count("sessions"))
-
-    @admin.display(description="sessions", ordering="session_count")
-    def session_count(self, track):
-        return track.session_count
 
 
 class ItemCountsMixin:

@@ -125,13 +125,14 @@ class RoomSerializer(ModelRulesMixin, serializers.ModelSerializer):
         fields = ["id", "name", "conference", "area", "capacity"]
 
 
-class RoomIdField(serializers.PrimaryKeyRelatedField):
-    """A room given by id on writes (reads nest the room); may be empty."""
+class OptionalIdField(serializers.PrimaryKeyRelatedField):
+    """A room or track given by id on writes (reads nest it); may be empty."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, model, **kwargs):
+        source = model._meta.model_name
         super().__init__(
-            source="room",
-            queryset=Room.objects.all(),
+            source=source,
+            queryset=model.objects.all(),
             allow_null=True,
             required=False,
             write_only=True,
@@ -153,20 +154,6 @@ class TrackRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "colour"]
 
 
-class TrackIdField(serializers.PrimaryKeyRelatedField):
-    """A track given by id on writes (reads nest the track); may be empty."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            source="track",
-            queryset=Track.objects.all(),
-            allow_null=True,
-            required=False,
-            write_only=True,
-            **kwargs,
-        )
-
-
 class RoomRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Room
@@ -184,9 +171,9 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     starts_at = ConferenceTimeField(required=False, allow_null=True)
     ends_at = ConferenceTimeField(required=False, allow_null=True)
     room = RoomRefSerializer(read_only=True, allow_null=True)
-    room_id = RoomIdField(help_text="The room's id (writes); reads give `room`.")
+    room_id = OptionalIdField(Room, help_text="The room's id (writes); reads give `room`.")
     track = TrackRefSerializer(read_only=True, allow_null=True)
-    track_id = TrackIdField(help_text="The track's id (writes); reads give `track`.")
+    track_id = OptionalIdField(Track, help_text="The track's id (writes); reads give `track`.")
     posters = ItemRefSerializer(many=True, read_only=True)
     talks = ItemRefSerializer(many=True, read_only=True)
     ics_url = serializers.SerializerMethodField()
@@ -273,9 +260,11 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         source="session", queryset=Session.objects.all(), write_only=True
     )
     room = serializers.SerializerMethodField()
-    room_id = RoomIdField(help_text="Own room (writes); empty means the session's room.")
+    room_id = OptionalIdField(Room, help_text="Own room (writes); empty means the session's room.")
     track = serializers.SerializerMethodField()
-    track_id = TrackIdField(help_text="Own track (writes); empty means the session's track.")
+    track_id = OptionalIdField(
+        Track, help_text="Own track (writes); empty means the session's track."
+    )
     starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True, allow_null=True)
     ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True, allow_null=True)
 

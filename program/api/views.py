@@ -43,28 +43,29 @@ class ConferenceViewSet(ProgramViewSet):
     ordering = ["-start_date", "slug"]
 
 
+class ConferencePartViewSet(ProgramViewSet):
+    # Rooms and tracks: named parts of one conference. (A docstring here would become the
+    # schema's description of every room and track operation.)
+
+    ordering_fields = ["name", "id"]
+    ordering = ["conference__slug", "name"]
+
+    def with_related(self, queryset):
+        return queryset.select_related("conference")
+
+
 @extend_schema(tags=["program"])
-class RoomViewSet(ProgramViewSet):
+class RoomViewSet(ConferencePartViewSet):
     model = Room
     serializer_class = serializers.RoomSerializer
     filterset_class = filters.RoomFilter
-    ordering_fields = ["name", "id"]
-    ordering = ["conference__slug", "name"]
-
-    def with_related(self, queryset):
-        return queryset.select_related("conference")
 
 
 @extend_schema(tags=["program"])
-class TrackViewSet(ProgramViewSet):
+class TrackViewSet(ConferencePartViewSet):
     model = Track
     serializer_class = serializers.TrackSerializer
     filterset_class = filters.TrackFilter
-    ordering_fields = ["name", "id"]
-    ordering = ["conference__slug", "name"]
-
-    def with_related(self, queryset):
-        return queryset.select_related("conference")
 
 
 @extend_schema(tags=["program"])

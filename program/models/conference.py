@@ -176,8 +176,10 @@ class Conference(models.Model):
         return [self.start_date + datetime.timedelta(days=n) for n in range(max(count, 0))]
 
 
-class RoomQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RoomQuerySet:
+class ConferencePartQuerySet(models.QuerySet):
+    """Rooms and tracks: named within one conference, seen with it."""
+
+    def visible_to(self, user) -> ConferencePartQuerySet:
         return self.filter(conference__in=Conference.objects.visible_to(user))
 
     def get_by_natural_key(self, conference_slug: str, name: str):
@@ -197,7 +199,7 @@ class Room(ProgramPart):
         help_text="Where to find it in the venue: Level 2, Hall B, Exhibit hall.",
     )
 
-    objects = RoomQuerySet.as_manager()
+    objects = ConferencePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "name"]
@@ -231,14 +233,6 @@ def validate_colour(value: str) -> None:
         raise ValidationError("Give a colour as #RRGGBB, e.g. #1F77B4.")
 
 
-class TrackQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TrackQuerySet:
-        return self.filter(conference__in=Conference.objects.visible_to(user))
-
-    def get_by_natural_key(self, conference_slug: str, name: str):
-        return self.get(conference__slug=conference_slug, name=name)
-
-
 class Track(ProgramPart):
     """A thread of the program (Systems for ML, Security devroom) that sessions and papers
     belong to; visitors filter by it."""
@@ -253,7 +247,7 @@ class Track(ProgramPart):
     )
     description = models.TextField(blank=True)
 
-    objects = TrackQuerySet.as_manager()
+    objects = ConferencePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["conference", "name"]
