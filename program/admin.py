@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from program import services
 from program.forms import (
     OrderedPeopleForm,
     OrderedPeopleFormSet,
@@ -225,10 +226,35 @@ class ItemCountsMixin:
 
 @admin.register(Person)
 class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
-    list_display = ["name", "affiliation", "slug", "poster_count", "talk_count"]
-    search_fields = ["name__folded", "affiliation__folded", "slug"]
+    list_display = ["name", "affiliation", "conference", "slug", "poster_count", "talk_count"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name__folded", "affiliation__folded", "slug", "external_id"]
+    fields = ["conference", "name", "slug", "external_id", "affiliation", "bio", "links"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name", "slug"]
+    actions = ["merge"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Their posters and talks are of this conference: a person does not move.
+        return ["conference"] if obj else []
+
+    @admin.action(description="Merge the selected people into the first one")
+    def merge(self, request, queryset):
+        """One person entered twice in one conference becomes one record (the oldest)."""
+        people = list(queryset.order_by("pk"))
+        if len(people) < 2:
+            self.message_user(request, "Select two or more people to merge.", messages.WARNING)
+            return
+        keep, *others = people
+        try:
+            services.merge_people(keep, others)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request, f"Merged {len(others)} record(s) into {keep.name}.", messages.SUCCESS
+        )
 
 
 @admin.register(Session)

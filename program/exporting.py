@@ -1,11 +1,11 @@
 """One conference as a fixture: what ``manage.py export_conference`` writes.
 
-``dumpdata program`` holds every conference and every person; ``conference_records`` holds one
-conference and what belongs to it, in loading order: the conference, what hangs off it directly
-(its rooms, and any other such model: tracks), the people on its posters or talks (and no one
-else), its sessions, posters, talks, authorships and speakerships. Records are Django's own
-serialized objects with natural keys (``dumpdata --natural-foreign --natural-primary``), so
-``loaddata`` reads the file into any database, and every field a model gains is exported with it.
+``dumpdata program`` holds every conference; ``conference_records`` holds one conference and what
+belongs to it, in loading order: the conference, what hangs off it directly (its people, rooms,
+tracks, and any other such model), its sessions, posters, talks, authorships and speakerships.
+Records are Django's own serialized objects with natural keys (``dumpdata --natural-foreign
+--natural-primary``), so ``loaddata`` reads the file into any database, and every field a
+model gains is exported with it.
 
 The file is the same bytes for the same program, whichever database holds it: records are sorted
 in Python by their natural keys or printed order (databases sort text and nulls differently), and
@@ -26,7 +26,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from program.models import Authorship, Conference, Person, Poster, Session, Speakership, Talk
+from program.models import Authorship, Conference, Poster, Session, Speakership, Talk
 
 #: The conference's fields that stay in its database (see the module's docstring).
 LOCAL_CONFERENCE_FIELDS = frozenset({"program_changed_at"})
@@ -42,7 +42,8 @@ def render_records(records: list[dict]) -> str:
 
 
 def conference_parts() -> list[type[models.Model]]:
-    """The program's models that belong to a conference directly, sessions aside: Room, ..."""
+    """The program's models that belong to a conference directly, sessions aside: Person, Room,
+    Track, ... (by label, which is also a loading order: none of them names another)."""
     return sorted(
         (
             relation.related_model
@@ -76,9 +77,6 @@ def conference_records(conference: Conference) -> list[dict]:
         )
         for model in (Poster, Talk)
     ]
-    people = read.add(
-        Person, Person.objects.in_conference(conference), key=lambda person: person.slug
-    )
     links = [
         read.add(
             model,
@@ -94,11 +92,7 @@ def conference_records(conference: Conference) -> list[dict]:
     ]
     return [
         *serialize([conference], fields=conference_fields),
-        *(
-            record
-            for part in [*parts, people, sessions, *items, *links]
-            for record in serialize(part)
-        ),
+        *(record for part in [*parts, sessions, *items, *links] for record in serialize(part)),
     ]
 
 

@@ -127,9 +127,11 @@ class LoadCheck:
                 else:
                     wanted[target, target_field].append((instance, field, value))
         for (target, target_field), links in wanted.items():
-            found = target._base_manager.using(self.using).in_bulk(
-                {value for _, _, value in links}, field_name=target_field
-            )
+            # With their own foreign keys: a new poster's clean() reads its session's conference.
+            found = target._base_manager.using(self.using)
+            if related := [field.name for field in foreign_keys(target)]:
+                found = found.select_related(*related)
+            found = found.in_bulk({value for _, _, value in links}, field_name=target_field)
             for instance, field, value in links:
                 if value in found:
                     field.set_cached_value(instance, found[value])

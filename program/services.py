@@ -1,43 +1,61 @@
-"""Writes that span several program models: an item's ordered people, given by name."""
+"""Writes that span several program models: an item's ordered people, given by name; merging
+two records of one person."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from program.models import Person, SessionItem
+from program.models import ORDERED_PEOPLE_MODELS, Conference, Person, SessionItem
 
 
 def clean_names(names: Sequence[str]) -> list[str]:
-    """Names as printed, stripped; refuses an empty name and a name given twice."""
+    """Names as printed, stripped; refuses an empty name.
+
+    A name may appear twice: two co-authors can share a printed name ("Zhiyuan Liu").
+    """
     cleaned = [name.strip() for name in names]
     if any(not name for name in cleaned):
         raise ValidationError("A name cannot be empty.")
-    if len(set(cleaned)) != len(cleaned):
-        raise ValidationError("The same person is listed twice.")
     return cleaned
 
 
-def people_by_name(names: Sequence[str]) -> list[Person]:
-    """The people with these exact names, created where nobody has the name yet."""
+def people_by_name(conference: Conference, names: Sequence[str]) -> list[Person]:
+    """The conference's people with these exact names, created where there are too few.
+
+    The n-th time a name appears in the list it means the n-th person of that name in the
+    conference (oldest record first), so a name given twice is two different people and one
+    person is never listed twice. People of other conferences are never used: the same name
+    elsewhere may be someone else.
+    """
     cleaned = clean_names(names)
-    existing: dict[str, Person] = {}
-    for person in Person.objects.filter(name__in=cleaned).order_by("pk"):
-        existing.setdefault(person.name, person)
+    existing: dict[str, list[Person]] = defaultdict(list)
+    for person in Person.objects.filter(conference=conference, name__in=cleaned).order_by("pk"):
+        existing[person.name].append(person)
+    seen: dict[str, int] = defaultdict(int)
     people = []
     for name in cleaned:
-        if name not in existing:
-            existing[name] = Person.objects.create(name=name, slug=Person.objects.unique_slug(name))
-        people.append(existing[name])
+        index = seen[name]
+        seen[name] += 1
+        if index == len(existing[name]):
+            existing[name].append(
+                Person.objects.create(
+                    conference=conference,
+                    name=name,
+                    slug=Person.objects.unique_slug(conference, name),
+                )
+            )
+        people.append(existing[name][index])
     return people
 
 
 @transaction.atomic
 def set_people(item: SessionItem, names: Sequence[str]) -> None:
     """Replace a poster's authors or a talk's speakers with these, in this order (1 = first)."""
-    people = people_by_name(names)
+    people = people_by_name(item.session.conference, names)
     link_model = item.people_model()
     getattr(item, item.people_relation).all().delete()
     link_model.objects.bulk_create(
@@ -45,3 +63,47 @@ def set_people(item: SessionItem, names: Sequence[str]) -> None:
         for position, person in enumerate(people, start=1)
     )
     item.touch_conferences()
+
+
+MERGED_FIELDS = ("affiliation", "bio", "external_id")
+
+
+@transaction.atomic
+def merge_people(keep: Person, others: Sequence[Person]) -> None:
+    """Make ``others`` one person with ``keep``: their places on posters and talks move to
+    ``keep`` (same positions), blank fields of ``keep`` are filled from them, links are joined,
+    and they are deleted.
+
+    Refused, changing nothing, when they belong to another conference or when two of them are
+    on the same poster or talk (then they are two people who share a name).
+    """
+    others = [other for other in others if other.pk != keep.pk]
+    foreign = [other.name for other in others if other.conference_id != keep.conference_id]
+    if foreign:
+        raise ValidationError(
+            f"Only people of one conference can be merged; {', '.join(foreign)} belong to"
+            " another. Link people across conferences with an external id instead."
+        )
+    everyone = [keep.pk, *(other.pk for other in others)]
+    for link_model in ORDERED_PEOPLE_MODELS:
+        links = link_model.objects.filter(person__in=everyone).select_related(link_model.item_field)
+        items = defaultdict(list)
+        for link in links:
+            items[link.item].append(link)
+        shared = sorted(str(item) for item, together in items.items() if len(together) > 1)
+        if shared:
+            raise ValidationError(
+                f"These people are listed together on “{shared[0]}”: they are different people"
+                " who share a name, not one person."
+            )
+        link_model.objects.filter(person__in=others).update(person=keep)
+    for field in MERGED_FIELDS:
+        if not getattr(keep, field):
+            given = (getattr(other, field) for other in others if getattr(other, field))
+            setattr(keep, field, next(given, ""))
+    for other in others:
+        keep.links += [link for link in other.links if link not in keep.links]
+    Person.objects.filter(pk__in=[other.pk for other in others]).delete()
+    keep.full_clean()
+    keep.save()
+    keep.touch_conferences()

@@ -55,6 +55,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
 
+    # People belong to a conference; the factories' default is the one most tests use.
+    conference = factory.LazyFunction(
+        lambda: ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
+    )
     name = factory.Sequence(lambda n: f"Person {n}")
     slug = factory.Sequence(lambda n: f"person-{n}")
 
@@ -115,7 +119,11 @@ def with_people(item, people):
     """Gives a poster or talk its ordered people, as names or Person objects (1 = first)."""
     link_model = item.people_model()
     for position, someone in enumerate(people, start=1):
-        person = someone if isinstance(someone, Person) else PersonFactory(name=someone)
+        person = (
+            someone
+            if isinstance(someone, Person)
+            else PersonFactory(name=someone, conference=item.session.conference)
+        )
         link_model.objects.create(**{link_model.item_field: item}, person=person, position=position)
     return item
 

@@ -141,11 +141,11 @@ class TalkFilter(SessionItemFilter):
 
 
 class PersonFilter(SearchFilterSet):
-    conference = ConferenceChoiceFilter(method="filter_conference")
+    conference = ConferenceChoiceFilter()
+    external_id = django_filters.CharFilter(
+        max_length=200, help_text="The same person at every conference: an ORCID or OpenReview id."
+    )
 
     class Meta:
         model = Person
-        fields = ["conference", "q"]
-
-    def filter_conference(self, queryset, name, value: str):
-        return queryset.in_conference(value)
+        fields = ["conference", "external_id", "q"]

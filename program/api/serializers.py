@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -228,11 +227,14 @@ class SessionRefSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "kind", "starts_at", "ends_at"]
 
 
-FOUND = "people are found by exact name or created."
+FOUND = (
+    "people of the item's conference are found by exact name or created; a name given twice is"
+    " two people who share it."
+)
 
 
 class PeopleNamesField(serializers.ListField):
-    """Names in printed order, checked like the admin checks them (no empty name, no repeat).
+    """Names in printed order, checked like the admin checks them (no empty name).
 
     Written only; every item serializer keeps them as ``people_names`` for ``set_people``.
     """
@@ -339,31 +341,47 @@ class TalkSerializer(SessionItemSerializer):
 class PersonItemSerializer(UrlMixin, serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    conference = serializers.CharField(source="session.conference.slug")
 
 
-class PersonSerializer(ModelRulesMixin, serializers.ModelSerializer):
-    posters = PersonItemSerializer(source="visible_posters", many=True, read_only=True)
-    talks = PersonItemSerializer(source="visible_talks", many=True, read_only=True)
-    url = serializers.SerializerMethodField()
+class PersonSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
+    conference = ConferenceSlugField(
+        help_text="The conference this record of the person belongs to (set when created)."
+    )
+    posters = PersonItemSerializer(source="ordered_posters", many=True, read_only=True)
+    talks = PersonItemSerializer(source="ordered_talks", many=True, read_only=True)
 
     class Meta:
         model = Person
-        fields = ["id", "slug", "name", "affiliation", "bio", "links", "posters", "talks", "url"]
+        fields = [
+            "id",
+            "conference",
+            "slug",
+            "name",
+            "external_id",
+            "affiliation",
+            "bio",
+            "links",
+            "posters",
+            "talks",
+            "url",
+        ]
         extra_kwargs = {"slug": {"required": False}}
+        # The model's constraints are checked by full_clean (ModelRulesMixin); DRF's own unique
+        # check of (conference, slug) would make the slug required, which ``create`` assigns.
+        validators = []
 
-    def get_url(self, obj) -> str | None:
-        items = [*obj.visible_posters, *obj.visible_talks]
-        if not items:
-            return None
-        path = reverse(
-            "program:person-detail",
-            kwargs={"conference": items[0].session.conference.slug, "slug": obj.slug},
-        )
-        return absolute(self.context.get("request"), path)
+    def validate_conference(self, conference: Conference) -> Conference:
+        if self.instance and conference.pk != self.instance.conference_id:
+            raise serializers.ValidationError(
+                "A person stays in their conference; add a person to the other conference instead."
+            )
+        return conference
 
     def create(self, validated_data):
-        validated_data.setdefault("slug", Person.objects.unique_slug(validated_data["name"]))
+        validated_data.setdefault(
+            "slug",
+            Person.objects.unique_slug(validated_data["conference"], validated_data["name"]),
+        )
         return super().create(validated_data)
 
     def clean_exclude(self) -> list[str]:

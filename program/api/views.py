@@ -110,6 +110,9 @@ class TalkViewSet(SessionItemViewSet):
     filterset_class = filters.TalkFilter
 
 
+IN_PROGRAM_ORDER = ("session__day", "session__position", "position")
+
+
 @extend_schema(tags=["program"])
 class PersonViewSet(ProgramViewSet):
     model = Person
@@ -119,15 +122,15 @@ class PersonViewSet(ProgramViewSet):
     ordering = ["name", "id"]
 
     def with_related(self, queryset):
-        # The posters and talks the caller may see, for the serializer's lists and link.
-        return queryset.prefetch_related(
+        # A person is visible with their conference, and so are all their posters and talks.
+        return queryset.select_related("conference").prefetch_related(
             *(
                 Prefetch(
                     relation,
-                    queryset=model.objects.visible_to(self.request.user).select_related(
-                        "session__conference"
+                    queryset=model.objects.select_related("session__conference").order_by(
+                        *IN_PROGRAM_ORDER
                     ),
-                    to_attr=f"visible_{relation}",
+                    to_attr=f"ordered_{relation}",
                 )
                 for relation, model in (("posters", Poster), ("talks", Talk))
             )

@@ -15,14 +15,12 @@ against the slugs the database already holds.
 from __future__ import annotations
 
 import datetime
-import itertools
 import random
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from program.devdata.casting import cast_program
 from program.devdata.draft import Draft, draft_sessions
@@ -158,18 +156,13 @@ def free_conference_slug(slug: str, *, replace: bool) -> bool:
 
 
 def delete_conference(conference: Conference) -> None:
-    """Delete a conference with its program, and the people who were in no other conference."""
-    people = list(Person.objects.in_conference(conference).values_list("pk", flat=True))
+    """Delete a conference with its program and its people."""
     conference.delete()
-    for batch in itertools.batched(people, BATCH_SIZE):
-        Person.objects.filter(pk__in=batch).exclude(
-            Exists(Authorship.objects.filter(person=OuterRef("pk")))
-        ).exclude(Exists(Speakership.objects.filter(person=OuterRef("pk")))).delete()
 
 
 def write_draft(draft: Draft) -> None:
-    assign_slugs(draft.people)
     draft.conference.save()
+    assign_slugs(draft.conference, draft.people)
     Room.objects.bulk_create(draft.rooms)
     Track.objects.bulk_create(draft.tracks)
     Person.objects.bulk_create(draft.people, batch_size=BATCH_SIZE)
@@ -182,12 +175,11 @@ def write_draft(draft: Draft) -> None:
     draft.conference.touch()
 
 
-def assign_slugs(people: list[Person]) -> None:
-    """``Person.free_slug`` for each, against the database's slugs and those given before it.
-
-    Runs after any replaced conference is deleted, so its people's slugs are free again.
-    """
-    taken = set(Person.objects.values_list("slug", flat=True))
+def assign_slugs(conference: Conference, people: list[Person]) -> None:
+    """Puts the people in the conference, each with ``Person.free_slug`` against the slugs given
+    before it (a new conference has no people yet)."""
+    taken: set[str] = set()
     for person in people:
+        person.conference = conference
         person.slug = Person.free_slug(person.name, taken)
         taken.add(person.slug)

@@ -194,11 +194,19 @@ class _Fixture:
             self.slugs.add(slug)
             self.people[name] = {
                 "model": "program.person",
-                "fields": {"name": name, "slug": slug, "affiliation": "", "bio": bio, "links": []},
+                "fields": {
+                    "conference": [CONFERENCE_SLUG],
+                    "name": name,
+                    "slug": slug,
+                    "external_id": "",
+                    "affiliation": "",
+                    "bio": bio,
+                    "links": [],
+                },
             }
         elif bio:
             self.people[name]["fields"]["bio"] = bio
-        return [self.people[name]["fields"]["slug"]]
+        return [CONFERENCE_SLUG, self.people[name]["fields"]["slug"]]
 
     def room(self, name: str) -> list[str]:
         if name not in self.rooms:

@@ -1,5 +1,10 @@
 """People and their places on posters and talks.
 
+A person is one conference's record of someone as that conference prints them (name, affiliation,
+bio, links): the same human at two conferences is two records, linked only by an explicit
+``external_id`` (ORCID, OpenReview id) or an organizer's merge, never by a guess from the name.
+Two records with the same name in one conference are two different people.
+
 A poster's authors and a talk's speakers are the same idea: "a person at a position in an item's
 printed list of people". ``PersonAtPosition`` holds it once; ``Authorship`` and ``Speakership``
 only say which item they point at.
@@ -15,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.text import slugify
 
 from program.models.conference import Conference, ProgramPart, can_see_drafts
@@ -38,28 +44,23 @@ def validate_links(value) -> None:
 
 
 class PersonQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug: str):
-        return self.get(slug=slug)
+    def get_by_natural_key(self, conference_slug: str, slug: str):
+        return self.get(conference__slug=conference_slug, slug=slug)
 
     def visible_to(self, user) -> PersonQuerySet:
-        """Organizers see everyone; others see people only through published content."""
+        """Organizers see everyone; others see the people of published conferences."""
         if can_see_drafts(user):
             return self
-        return self.in_conferences(Conference.objects.published())
+        return self.filter(conference__in=Conference.objects.published())
 
     def in_conference(self, conference: Conference) -> PersonQuerySet:
-        return self.in_conferences([conference])
+        return self.filter(conference=conference)
 
-    def in_conferences(self, conferences) -> PersonQuerySet:
-        """People on at least one poster or talk of these conferences."""
+    def with_items(self) -> PersonQuerySet:
+        """People on at least one poster or talk."""
         condition = Q()
         for link_model in ORDERED_PEOPLE_MODELS:
-            condition |= Exists(
-                link_model.objects.filter(
-                    person=OuterRef("pk"),
-                    **{f"{link_model.item_field}__session__conference__in": conferences},
-                )
-            )
+            condition |= Exists(link_model.objects.filter(person=OuterRef("pk")))
         return self.filter(condition)
 
     def search(self, query: str) -> PersonQuerySet:
@@ -70,16 +71,31 @@ class PersonQuerySet(models.QuerySet):
             )
         )
 
-    def unique_slug(self, name: str) -> str:
-        """A slug for a new person called ``name`` that nobody in the database holds yet."""
+    def unique_slug(self, conference: Conference, name: str) -> str:
+        """A slug for a new person called ``name`` that nobody in the conference holds yet."""
         base = self.model.slug_base(name)
-        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken = set(
+            self.filter(conference=conference, slug__startswith=base).values_list("slug", flat=True)
+        )
         return self.model.free_slug(name, taken)
 
 
 class Person(ProgramPart):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=200, help_text="Exactly as printed in the program.")
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(
+        max_length=220, help_text="Unique within the conference; the person's page address."
+    )
+    external_id = models.CharField(
+        "external id",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The same person at other conferences: an ORCID (0000-0002-1825-0097), an OpenReview"
+            " id (~Ada_Lovelace1) or the source's own id. People with one id are linked, never"
+            " people with one name."
+        ),
+    )
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
     links = models.JSONField(
@@ -91,18 +107,54 @@ class Person(ProgramPart):
     class Meta:
         ordering = ["name", "slug"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["conference", "name"], name="person_conference_name_idx"),
+            models.Index(fields=["external_id"], name="person_external_id_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "slug"],
+                name="person_slug_unique_per_conference",
+                violation_error_message="Another person of this conference has this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "external_id"],
+                condition=~Q(external_id=""),
+                name="person_external_id_unique_per_conference",
+                violation_error_message="Another person of this conference has this external id.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
+    def natural_key(self) -> tuple[str, str]:
+        if not self.conference_id:
+            # A fixture record without its conference: say which, not "Person has no conference".
+            raise ValueError(f"program.person {self.slug!r} names no conference.")
+        return (*self.conference.natural_key(), self.slug)
+
+    natural_key.dependencies = ["program.conference"]
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "program:person-detail",
+            kwargs={"conference": self.conference.slug, "slug": self.slug},
+        )
 
     def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(
-            Q(sessions__posters__authorships__person=self)
-            | Q(sessions__talks__speakerships__person=self)
+        return Conference.objects.filter(pk=self.conference_id)
+
+    def elsewhere(self, user) -> PersonQuerySet:
+        """The same person (by external id) at the other conferences the user may see."""
+        if not self.external_id:
+            return Person.objects.none()
+        return (
+            Person.objects.visible_to(user)
+            .filter(external_id=self.external_id)
+            .exclude(pk=self.pk)
+            .select_related("conference")
+            .order_by("-conference__start_date", "conference__slug")
         )
 
     @staticmethod
@@ -161,7 +213,8 @@ class PersonAtPosition(models.Model):
     #: The foreign key to the item (a poster or a talk), named by each concrete model.
     item_field: ClassVar[str]
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="%(class)ss")
+    # RESTRICT, not PROTECT: deleting a conference takes its people and their places together.
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="%(class)ss")
     position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
 
     objects = PersonAtPositionQuerySet.as_manager()
@@ -176,6 +229,20 @@ class PersonAtPosition(models.Model):
     def item(self):
         return getattr(self, self.item_field)
 
+    def clean(self) -> None:
+        if not (self.person_id and getattr(self, f"{self.item_field}_id")):
+            return
+        conference = self.item.session.conference
+        if self.person.conference_id != conference.pk:
+            raise ValidationError(
+                {
+                    "person": (
+                        f"{self.person.name} is a person of {self.person.conference}; choose"
+                        f" {conference}'s record of them (or add one)."
+                    )
+                }
+            )
+
     # Serializers write the item and the person first: Django orders models by the foreign keys
     # to models with natural keys, so no explicit ``natural_key.dependencies`` are needed.
     def natural_key(self) -> tuple[str, int]:
@@ -185,10 +252,13 @@ class PersonAtPosition(models.Model):
 
     def missing_item_message(self) -> str:
         """Names a fixture record whose item is missing, so an organizer can find it."""
-        person = Person.objects.filter(pk=self.person_id).values_list("slug", flat=True).first()
+        person = (
+            Person.objects.filter(pk=self.person_id).values_list("conference__slug", "slug").first()
+        )
         return (
             f"{self._meta.label} at position {self.position} for person"
-            f" {person or self.person_id!r} names a {self.item_field} that is neither in the"
+            f" {list(person) if person else self.person_id!r} names a {self.item_field} that is"
+            " neither in the"
             " database nor earlier in the fixture."
         )
 

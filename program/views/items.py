@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from program.models import Conference, Person, Poster, SessionItem, Talk
+from program.models import Person, Poster, SessionItem, Talk
 from program.views.common import conference_page, page_context
 
 
@@ -35,19 +34,16 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
 
 @conference_page
 def person_detail(request, slug: str):
-    person = get_object_or_404(Person.objects.visible_to(request.user), slug=slug)
-    shown = Conference.objects.visible_to(request.user)
-    newest_first = ("-session__conference__start_date", "session__day", "session__position")
+    """A person as this conference prints them, their posters and talks here, and links to the
+    same person (by external id) at other conferences."""
+    person = get_object_or_404(Person.objects.in_conference(request.conference), slug=slug)
+    in_order = ("session__day", "session__position", "position")
     posters, talks = (
-        list(
-            model.objects.with_person(person)
-            .filter(session__conference__in=shown)
-            .with_people()
-            .order_by(*newest_first)
-        )
+        list(model.objects.with_person(person).with_people().order_by(*in_order))
         for model in (Poster, Talk)
     )
-    if not any(item.session.conference_id == request.conference.pk for item in [*posters, *talks]):
-        raise Http404("This person has nothing in this conference.")
-    context = page_context(request, person=person, posters=posters, talks=talks)
+    elsewhere = list(person.elsewhere(request.user))
+    context = page_context(
+        request, person=person, posters=posters, talks=talks, elsewhere=elsewhere
+    )
     return render(request, "program/person_detail.html", context)

@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db
 
 LOADING_ORDER = [
     "program.conference",
-    "program.room",
     "program.person",
+    "program.room",
     "program.session",
     "program.poster",
     "program.talk",
@@ -48,8 +48,9 @@ def export(slug: str, path) -> bytes:
 
 def empty_the_program() -> None:
     """What an empty database holds of the program: nothing (the Organizers group stays)."""
-    Conference.objects.all().delete()  # rooms, sessions, items, links and agenda rows cascade
-    Person.objects.all().delete()
+    # People, rooms, sessions, items, links and agenda rows cascade.
+    Conference.objects.all().delete()
+    assert not Person.objects.exists()
 
 
 def load(path) -> None:
@@ -58,13 +59,16 @@ def load(path) -> None:
 
 @pytest.fixture
 def two_conferences(db) -> dict:
-    """Conference A, a draft, and B, published, sharing Ana Klimovic (author in A, speaker in
-    B) and Ling Liu (speaker in A, author in B)."""
+    """Conference A, a draft, and B, published, where Ana Klimovic (author in A, speaker in B)
+    and Ling Liu (speaker in A, author in B) are each one human with a record in both."""
+    a = ConferenceFactory(slug="alpha", name="Alpha 2025", is_published=False)
+    b = ConferenceFactory(slug="beta", name="Beta 2026")
     ana, ling, max_, yixin, zoe = (
-        PersonFactory(name=name, slug=slugify(name))
+        PersonFactory(conference=a, name=name, slug=slugify(name))
         for name in ("Ana Klimovic", "Ling Liu", "Maximilian Böther", "Yixin Dong", "Zoë Ünal")
     )
-    a = ConferenceFactory(slug="alpha", name="Alpha 2025", is_published=False)
+    ana.external_id = "0000-0002-1825-0097"
+    ana.save()
     hall = RoomFactory(conference=a, name="Hall B", capacity=300, area="Level 2")
     RoomFactory(conference=a, name="Annex")  # a room no session uses is still the conference's
     morning = SessionFactory(conference=a, title="Posters", position=1, room=hall)
@@ -75,15 +79,17 @@ def two_conferences(db) -> dict:
     )
     make_talk(invited, speakers=[ling], title="Responsible Finetuning")
 
-    b = ConferenceFactory(slug="beta", name="Beta 2026")
     RoomFactory(conference=b, name="Hall B")  # the same room name, in another conference
     b_session = SessionFactory(conference=b, title="Beta posters", position=1)
-    make_poster(b_session, authors=[ling, "Only In Beta"], title="Beta poster")
+    make_poster(b_session, authors=["Ling Liu", "Only In Beta"], title="Beta poster")
     make_talk(
         SessionFactory(conference=b, kind=SessionKind.KEYNOTE, title="Beta keynote", position=2),
-        speakers=[ana, "Beta Speaker"],
+        speakers=[
+            PersonFactory(conference=b, name="Ana Klimovic", external_id=ana.external_id),
+            "Beta Speaker",
+        ],
     )
-    PersonFactory(name="On Nothing", slug="on-nothing")  # on no poster or talk at all
+    PersonFactory(conference=b, name="On Nothing", slug="on-nothing")  # on nothing at all
     return {"a": a, "b": b, "b_session": b_session}
 
 
@@ -117,18 +123,19 @@ def test_a_conference_exports_alone_in_loading_order_and_round_trips(two_confere
         "Yixin Dong",
         "Zoë Ünal",
     ]  # by slug: A's people and no one else
+    assert fields("program.person")[0]["external_id"] == "0000-0002-1825-0097"
     assert [s["title"] for s in fields("program.session")] == ["Posters", "Ling Liu"]
     assert fields("program.session")[0]["room"] == ["alpha", "Hall B"]
     assert [p["title"] for p in fields("program.poster")] == ["XGrammar", "Subsets"]
     assert [t["title"] for t in fields("program.talk")] == ["Responsible Finetuning"]
     assert [(a["person"], a["position"]) for a in fields("program.authorship")] == [
-        (["yixin-dong"], 1),
-        (["ana-klimovic"], 2),
-        (["zoe-unal"], 3),
-        (["maximilian-bother"], 1),
-        (["ana-klimovic"], 2),
+        (["alpha", "yixin-dong"], 1),
+        (["alpha", "ana-klimovic"], 2),
+        (["alpha", "zoe-unal"], 3),
+        (["alpha", "maximilian-bother"], 1),
+        (["alpha", "ana-klimovic"], 2),
     ]
-    assert [s["person"] for s in fields("program.speakership")] == [["ling-liu"]]
+    assert [s["person"] for s in fields("program.speakership")] == [["alpha", "ling-liu"]]
     for absent in ("beta", str(two_conferences["b_session"].uid), "Only In Beta", "on-nothing"):
         assert absent not in text
 
@@ -170,7 +177,8 @@ def page_text(client, path: str) -> str:
 
 
 def test_the_seed_exported_and_loaded_elsewhere_gives_the_same_pages(seed, client, tmp_path):
-    PersonFactory(name="Someone Else")  # a person of no conference stays behind
+    other = ConferenceFactory(slug="other")
+    PersonFactory(conference=other, name="Someone Else")  # another conference's person
     paths = ["/mlsys2025/", "/mlsys2025/2025-05-15/", "/mlsys2025/search/?q=memory"]
     poster = Poster.objects.order_by("uid").first()
     paths.append(f"/mlsys2025/people/{poster.ordered_people[0].person.slug}/")
@@ -195,12 +203,12 @@ def test_a_generated_program_round_trips_in_a_fixed_number_of_queries(
     generate_program(slug="gen", posters=60, sessions=10, days=2, people=120, rooms=3, talks=6)
     with CaptureQueriesContext(connection) as small:
         export("gsmall", tmp_path / "small.json")
-    assert len(small) == 1 + len(conference_parts()) + 6  # the conference, one per model
+    assert len(small) == 1 + len(conference_parts()) + 5  # the conference, one per model
     with django_assert_num_queries(len(small)):
         first = export("gen", tmp_path / "gen.json")
     records = json.loads(first)
-    parts = [model._meta.label_lower for model in conference_parts()]  # rooms, tracks
-    order = ["program.conference", *parts, *LOADING_ORDER[2:]]
+    parts = [model._meta.label_lower for model in conference_parts()]  # people, rooms, tracks
+    order = ["program.conference", *parts, *LOADING_ORDER[3:]]
     models = [record["model"] for record in records]
     assert sorted(set(models), key=order.index) == order  # every kind, each once, in order
     assert models == sorted(models, key=order.index)

@@ -51,7 +51,7 @@ def test_an_edited_program_dumped_with_natural_keys_loads_into_an_empty_database
     moved = Session.objects.get(title__startswith="Session 12")
     moved.starts_at = datetime.datetime(2025, 5, 15, 17, 0, tzinfo=PACIFIC)
     moved.save()
-    newcomer = Person.objects.create(name="Late Añadido", slug="late-anadido")
+    newcomer = Person.objects.create(conference=seed, name="Late Añadido", slug="late-anadido")
     Authorship.objects.create(poster=poster, person=newcomer, position=5)
     before = program_snapshot()
 
@@ -86,7 +86,10 @@ def test_a_broken_fixture_leaves_the_database_unchanged_and_names_the_record(tmp
                 "end_date": "2025-01-02",
             },
         },
-        {"model": "program.person", "fields": {"name": "Kept Nowhere", "slug": "kept-nowhere"}},
+        {
+            "model": "program.person",
+            "fields": {"conference": ["half"], "name": "Kept Nowhere", "slug": "kept-nowhere"},
+        },
     ]
     bad = {
         "model": "program.session",
@@ -115,12 +118,13 @@ def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_p
     fixture.write_text(
         json.dumps(
             [
-                {"model": "program.person", "fields": {"name": "A", "slug": "a-person"}},
+                CONFERENCE,
+                person("a-person", conference=["checked"]),
                 {
                     "model": "program.authorship",
                     "fields": {
                         "poster": ["00000000-0000-0000-0000-00000000dead"],
-                        "person": ["a-person"],
+                        "person": ["checked", "a-person"],
                         "position": 1,
                     },
                 },
@@ -129,8 +133,9 @@ def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_p
     )
     with pytest.raises(DeserializationError) as error:
         call_command("loaddata", str(fixture), verbosity=0)
-    assert "program.Authorship at position 1 for person 'a-person' names a poster" in str(
-        error.value
+    assert (
+        "program.Authorship at position 1 for person ['checked', 'a-person'] names a poster"
+        in str(error.value)
     )
     assert not Person.objects.filter(slug="a-person").exists()
     assert counts() == dict.fromkeys(counts(), 0)
@@ -167,8 +172,11 @@ def session(uid=SESSION_UID, **fields) -> dict:
     }
 
 
-def person(slug: str, **fields) -> dict:
-    return {"model": "program.person", "fields": {"name": slug.title(), "slug": slug, **fields}}
+def person(slug: str, conference=("mlsys2025",), **fields) -> dict:
+    return {
+        "model": "program.person",
+        "fields": {"conference": list(conference), "name": slug.title(), "slug": slug, **fields},
+    }
 
 
 def counts() -> dict[str, int]:
@@ -213,8 +221,12 @@ def test_invalid_records_of_several_models_are_named_in_one_error(tmp_path):
             tmp_path,
             [
                 bad_zone,
-                person("fine"),
-                person("ftp-fan", links=["https://example.org/ok", "ftp://example.org/paper"]),
+                person("fine", conference=["checked"]),
+                person(
+                    "ftp-fan",
+                    conference=["checked"],
+                    links=["https://example.org/ok", "ftp://example.org/paper"],
+                ),
             ],
         )
     message = str(error.value)
@@ -222,10 +234,11 @@ def test_invalid_records_of_several_models_are_named_in_one_error(tmp_path):
     assert "program.conference ['checked'] timezone: Mars/Olympus is not a known time zone" in (
         message
     )
-    assert "program.person ['ftp-fan'] links: ftp://example.org/paper is not an http(s) URL." in (
-        message
+    assert (
+        "program.person ['checked', 'ftp-fan'] links: ftp://example.org/paper is not an http(s)"
+        " URL." in message
     )
-    assert "['fine']" not in message
+    assert "'fine']" not in message
     assert counts() == dict.fromkeys(counts(), 0)
 
 
@@ -233,8 +246,9 @@ def test_a_link_that_is_not_http_is_refused_naming_links(seed, tmp_path):
     before = counts()
     with pytest.raises(CommandError) as error:
         load(tmp_path, [person("js-link", links=["javascript:alert(1)"])])
-    assert "program.person ['js-link'] links: javascript:alert(1) is not an http(s) URL." in str(
-        error.value
+    assert (
+        "program.person ['mlsys2025', 'js-link'] links: javascript:alert(1) is not an http(s) URL."
+        in str(error.value)
     )
     assert counts() == before
 
@@ -272,12 +286,12 @@ def test_a_poster_is_checked_against_its_session_loaded_before_it(tmp_path):
 
 
 def test_the_listing_stops_at_twenty_records_and_counts_the_rest(tmp_path):
-    people = [person(f"bad-{n:02}", links=["nope"]) for n in range(25)]
+    people = [person(f"bad-{n:02}", conference=["checked"], links=["nope"]) for n in range(25)]
     with pytest.raises(CommandError) as error:
-        load(tmp_path, people)
+        load(tmp_path, [CONFERENCE, *people])
     message = str(error.value)
     assert "25 records do not pass validation" in message
-    assert "program.person ['bad-19'] links" in message
+    assert "program.person ['checked', 'bad-19'] links" in message
     assert "bad-20" not in message
     assert message.endswith("… and 5 more.")
     assert not Person.objects.exists()
@@ -314,7 +328,11 @@ def test_a_record_the_database_refuses_is_named_even_when_its_key_needs_a_query(
     first = poster.authorships.get(position=1)
     twice = {
         "model": "program.authorship",
-        "fields": {"poster": [str(poster.uid)], "person": [first.person.slug], "position": 99},
+        "fields": {
+            "poster": [str(poster.uid)],
+            "person": ["mlsys2025", first.person.slug],
+            "position": 99,
+        },
     }
     before = counts()
     with pytest.raises(IntegrityError) as error:
@@ -346,13 +364,15 @@ def test_a_valid_fixture_loads_with_forward_references(tmp_path):
 
 def test_validation_adds_no_query_per_record(seed, tmp_path):
     """Beside a savepoint per record, a load asks what Django's own loaddata asks, plus one
-    query per model that validation looks up in the database (here the seed's people)."""
-    people = list(Person.objects.order_by("slug").values_list("slug", flat=True)[:3])
+    query per model that validation looks up in the database (here the seed's sessions, whose
+    new posters are in the fixture)."""
+    people = ["ana", "bo", "cy"]
+    seed_session = Session.objects.filter(conference=seed).values_list("uid", flat=True).first()
 
     def program(slug: str) -> list[dict]:
         conference = {**CONFERENCE, "fields": {**CONFERENCE["fields"], "slug": slug}}
         room = {"model": "program.room", "fields": {"conference": [slug], "name": "Hall A"}}
-        records = [conference, room]
+        records = [conference, room, *(person(name, conference=[slug]) for name in people)]
         for n in range(10):
             session_uid = f"00000000-0000-0000-{slug[-1]}000-{n:012}"
             poster_uid = f"00000000-0000-0000-{slug[-1]}001-{n:012}"
@@ -366,10 +386,22 @@ def test_validation_adds_no_query_per_record(seed, tmp_path):
             records.extend(
                 {
                     "model": "program.authorship",
-                    "fields": {"poster": [poster_uid], "person": [author], "position": position},
+                    "fields": {
+                        "poster": [poster_uid],
+                        "person": [slug, author],
+                        "position": position,
+                    },
                 }
                 for position, author in enumerate(people, start=1)
             )
+        # A poster added to a seed session, by a seed author: validation fetches both.
+        seed_poster = f"00000000-0000-0000-{slug[-1]}002-000000000000"
+        records.append(
+            {
+                "model": "program.poster",
+                "fields": {"uid": seed_poster, "session": [str(seed_session)], "title": "Late"},
+            }
+        )
         return records
 
     def statements(command, slug: str) -> list[str]:
@@ -386,6 +418,7 @@ def test_validation_adds_no_query_per_record(seed, tmp_path):
     ours = statements("loaddata", "checked2")
     records = len(program("x"))
     assert savepoints(ours) - savepoints(django_own) == 2 * records
-    # Validation's one lookup: the seed's people named by the authorships (the rest was loaded).
+    # Validation's one lookup: the seed session named by the late poster, with its conference
+    # (the rest was loaded).
     extra = (len(ours) - savepoints(ours)) - (len(django_own) - savepoints(django_own))
     assert extra == 1

@@ -106,7 +106,8 @@ def build_program(slug: str, *, posters: int, talks: int, people: int, other: in
         Room(conference=conference, name=f"Room {n}") for n in range(3)
     )
     persons = Person.objects.bulk_create(
-        Person(name=f"{slug} person {n}", slug=f"{slug}-person-{n}") for n in range(people)
+        Person(conference=conference, name=f"{slug} person {n}", slug=f"{slug}-person-{n}")
+        for n in range(people)
     )
     poster_sessions = -(-posters // 30)
     kinds = [SessionKind.POSTER_SESSION] * poster_sessions + [SessionKind.ORAL_SESSION]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def build_program(conference, sessions: int, posters: int, authors: int):
     room = RoomFactory(conference=conference)
-    shared = PersonFactory(name="Ana Klimovic")
+    shared = PersonFactory(name="Ana Klimovic", conference=conference)
     for s in range(sessions):
         session = SessionFactory(conference=conference, room=room, position=s)
         for p in range(posters):
