@@ -290,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "kind": a session's and a link's.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionKindEnum": "program.models.SessionKind",
+        "LinkKindEnum": "program.models.LinkKind",
+    },
 }
 # Read-only API calls may come from any web page; no cookies cross origins.
 CORS_URLS_REGEX = r"^/api/v1/.*$"

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from program import services
-from program.models import Conference, Person, Poster, Room, Session, Talk, Track
+from program.models import Conference, LinkKind, Person, Poster, Room, Session, Talk, Track
 
 
 def conference_of(instance) -> Conference:
@@ -206,6 +206,20 @@ class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
         return absolute(self.context.get("request"), obj.get_ics_url())
 
 
+class LinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+    url = serializers.URLField(max_length=2000)
+
+    def to_internal_value(self, data):
+        return dict(super().to_internal_value(data))  # stored as plain JSON
+
+
+def links_field() -> LinkSerializer:
+    return LinkSerializer(
+        many=True, required=False, help_text="Typed links in printed order (http or https)."
+    )
+
+
 class PersonRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.id")
     name = serializers.CharField(source="person.name")
@@ -269,6 +283,7 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
     )
     starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True, allow_null=True)
     ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True, allow_null=True)
+    links = links_field()
 
     base_fields = [
         "id",
@@ -284,6 +299,7 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         "starts_at",
         "ends_at",
         "external_url",
+        "links",
         "url",
     ]
 
@@ -349,6 +365,7 @@ class PersonSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     )
     posters = PersonItemSerializer(source="ordered_posters", many=True, read_only=True)
     talks = PersonItemSerializer(source="ordered_talks", many=True, read_only=True)
+    links = links_field()
 
     class Meta:
         model = Person

@@ -132,7 +132,8 @@ def add_posters(
         # Most posters of a session share its topic, as sessions are grouped by subject.
         topic = rng.choice(texts.TOPICS)
         for position in range(1, size + 1):
-            page = f"https://{draft.slug}.example.org/poster/{len(draft.posters) + 1}"
+            number = len(draft.posters) + 1
+            page = f"https://{draft.slug}.example.org/poster/{number}"
             poster = Poster(
                 uid=draft.uid("poster", len(draft.posters)),
                 session=session,
@@ -144,12 +145,24 @@ def add_posters(
                 board=str(len(draft.posters) + 1),
                 # Every tenth poster belongs to another track than its session's.
                 track=cross_track(draft, session) if len(draft.posters) % 10 == 9 else None,
+                links=paper_links(draft.slug, number),
             )
             draft.posters.append(poster)
             draft.authorships += [
                 Authorship(poster=poster, person=draft.people[person], position=rank)
                 for rank, person in enumerate(authors(picker, next(counts)), start=1)
             ]
+
+
+def paper_links(slug: str, number: int) -> list[dict]:
+    """Every paper has its PDF; every third its code, every fifth its slides (no random draw, so
+    the rest of a generated program stays as it was)."""
+    links = [{"kind": "paper", "url": f"https://{slug}.example.org/paper/{number}.pdf"}]
+    if number % 3 == 0:
+        links.append({"kind": "code", "url": f"https://github.com/{slug}-lab/paper-{number}"})
+    if number % 5 == 0:
+        links.append({"kind": "slides", "url": f"https://{slug}.example.org/slides/{number}.pdf"})
+    return links
 
 
 def cross_track(draft: Draft, session: Session) -> Track | None:

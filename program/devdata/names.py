@@ -73,7 +73,8 @@ def random_person(rng: random.Random) -> Person:
             affiliation += f"; {rng.choice(AFFILIATIONS)}"
     links = []
     if rng.random() < 0.1:
-        links = [f"https://scholar.example.org/citations?user={rng.getrandbits(48):012x}"]
+        user = f"{rng.getrandbits(48):012x}"
+        links = [{"kind": "homepage", "url": f"https://scholar.example.org/citations?user={user}"}]
     return Person(name=f"{given}{middle} {family}", affiliation=affiliation, links=links)
 
 

@@ -16,13 +16,13 @@ from program.models.conference import (
     validate_conference_slug,
     validate_timezone,
 )
+from program.models.links import LinkKind, guess_kind, validate_links
 from program.models.people import (
     ORDERED_PEOPLE_MODELS,
     Authorship,
     Person,
     PersonAtPosition,
     Speakership,
-    validate_links,
 )
 from program.models.sessions import Poster, Session, SessionItem, SessionKind, Talk, TimedItem
 
@@ -31,6 +31,7 @@ __all__ = [
     "RESERVED_SLUGS",
     "Authorship",
     "Conference",
+    "LinkKind",
     "Person",
     "PersonAtPosition",
     "Poster",
@@ -44,6 +45,7 @@ __all__ = [
     "TimedItem",
     "Track",
     "can_see_drafts",
+    "guess_kind",
     "validate_conference_slug",
     "validate_links",
     "validate_timezone",

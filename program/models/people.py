@@ -17,30 +17,15 @@ from collections.abc import Container
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, URLValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
 from program.models.conference import Conference, ProgramPart, can_see_drafts
+from program.models.links import labelled, links_field
 from program.search import each_word_matches
-
-
-def validate_links(value) -> None:
-    """A person's links: a list of http(s) URLs."""
-    if not isinstance(value, list):
-        raise ValidationError("Links must be a list of URLs.")
-    check = URLValidator(schemes=["http", "https"])
-    for link in value:
-        if not isinstance(link, str):
-            raise ValidationError("Each link must be a URL written as text.")
-        try:
-            check(link)
-        except ValidationError as error:
-            raise ValidationError(
-                "%(link)s is not an http(s) URL.", params={"link": link}, code="invalid_link"
-            ) from error
 
 
 class PersonQuerySet(models.QuerySet):
@@ -98,9 +83,7 @@ class Person(ProgramPart):
     )
     affiliation = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
-    links = models.JSONField(
-        default=list, blank=True, validators=[validate_links], help_text="A list of URLs."
-    )
+    links = links_field()
 
     objects = PersonQuerySet.as_manager()
 
@@ -144,6 +127,9 @@ class Person(ProgramPart):
 
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
+
+    def labelled_links(self) -> list[tuple[str, str]]:
+        return labelled(self.links)
 
     def elsewhere(self, user) -> PersonQuerySet:
         """The same person (by external id) at the other conferences the user may see."""

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.functional import classproperty
 
 from program.models.conference import Conference, ProgramPart, Room, Track
+from program.models.links import labelled, links_field
 from program.models.people import Authorship, Person, PersonAtPosition, Speakership
 from program.search import each_word_matches
 
@@ -323,6 +324,7 @@ class SessionItem(TimedItem):
     external_url = models.URLField(
         "page on the conference site", max_length=500, blank=True, default=""
     )
+    links = links_field()
     track = models.ForeignKey(
         Track,
         on_delete=models.SET_NULL,
@@ -377,6 +379,9 @@ class SessionItem(TimedItem):
     @property
     def conference(self) -> Conference:
         return self.session.conference
+
+    def labelled_links(self) -> list[tuple[str, str]]:
+        return labelled(self.links)
 
     @property
     def day(self) -> datetime.date:

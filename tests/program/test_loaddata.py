@@ -225,7 +225,10 @@ def test_invalid_records_of_several_models_are_named_in_one_error(tmp_path):
                 person(
                     "ftp-fan",
                     conference=["checked"],
-                    links=["https://example.org/ok", "ftp://example.org/paper"],
+                    links=[
+                        {"kind": "homepage", "url": "https://example.org/ok"},
+                        {"kind": "paper", "url": "ftp://example.org/paper"},
+                    ],
                 ),
             ],
         )
@@ -245,7 +248,10 @@ def test_invalid_records_of_several_models_are_named_in_one_error(tmp_path):
 def test_a_link_that_is_not_http_is_refused_naming_links(seed, tmp_path):
     before = counts()
     with pytest.raises(CommandError) as error:
-        load(tmp_path, [person("js-link", links=["javascript:alert(1)"])])
+        load(
+            tmp_path,
+            [person("js-link", links=[{"kind": "homepage", "url": "javascript:alert(1)"}])],
+        )
     assert (
         "program.person ['mlsys2025', 'js-link'] links: javascript:alert(1) is not an http(s) URL."
         in str(error.value)

@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE_PEOPLE = [("program", "0008_tracks")]
 PEOPLE = [("program", "0009_people_per_conference")]
+TYPED_LINKS = [("program", "0010_typed_links")]
 
 
 def migrate(target):
@@ -41,7 +42,12 @@ def test_people_in_two_conferences_are_split_and_nobody_is_lost(at_0008):
         )
         for slug in ("first", "second")
     )
-    ling = Person.objects.create(name="Ling Liu", slug="ling-liu", bio="Professor.")
+    ling = Person.objects.create(
+        name="Ling Liu",
+        slug="ling-liu",
+        bio="Professor.",
+        links=["https://example.org/~ling", "https://orcid.org/0000-0002-1825-0097"],
+    )
     only_second = Person.objects.create(name="Ana", slug="ana")
     nowhere = Person.objects.create(name="On Nothing", slug="on-nothing")
     for conference in (first, second):
@@ -75,3 +81,20 @@ def test_people_in_two_conferences_are_split_and_nobody_is_lost(at_0008):
         Speakership.objects.get(talk=second_talk.pk, position=1).person
         == people["second", "ling-liu"]
     )
+
+
+def test_bare_person_links_become_typed_links(at_0008):
+    Person = at_0008.get_model("program", "Person")
+    Conference = at_0008.get_model("program", "Conference")
+    day = datetime.date(2025, 5, 15)
+    Conference.objects.create(slug="c", name="C", timezone="UTC", start_date=day, end_date=day)
+    Person.objects.create(
+        name="Ling Liu",
+        slug="ling-liu",
+        links=["https://example.org/~ling", "https://orcid.org/0000-0002-1825-0097"],
+    )
+    Person = migrate(TYPED_LINKS).get_model("program", "Person")
+    assert Person.objects.get().links == [
+        {"kind": "homepage", "url": "https://example.org/~ling"},
+        {"kind": "orcid", "url": "https://orcid.org/0000-0002-1825-0097"},
+    ]

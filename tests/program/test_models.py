@@ -7,7 +7,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from program.models import Authorship, Conference, Person, Session, SessionKind, Speakership
+from program.models import (
+    Authorship,
+    Conference,
+    Person,
+    Poster,
+    Session,
+    SessionKind,
+    Speakership,
+    guess_kind,
+)
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
@@ -64,7 +73,7 @@ def test_conference_slugs_are_unique():
         )
 
 
-def test_person_slugs_are_unique_and_names_are_kept_as_printed():
+def test_person_slugs_are_unique_in_a_conference_and_names_are_kept_as_printed():
     person = PersonFactory(name="Maximilian Böther", slug="maximilian-bother")
     person.refresh_from_db()
     assert person.name == "Maximilian Böther"
@@ -75,14 +84,50 @@ def test_person_slugs_are_unique_and_names_are_kept_as_printed():
         PersonFactory(name="Another Böther", slug="maximilian-bother")
 
 
-def test_person_links_must_be_a_list_of_web_addresses():
-    person = PersonFactory.build(slug="ling-liu", links=["https://example.org/ling"])
+def test_person_slugs_are_unique_per_conference_only():
+    first = PersonFactory(name="Ling Liu", slug="ling-liu")
+    other = ConferenceFactory(slug="other")
+    assert PersonFactory(conference=other, name="Ling Liu", slug="ling-liu").pk != first.pk
+    with pytest.raises(ValidationError) as error:
+        PersonFactory.build(conference=other, name="Ling Liu", slug="ling-liu").full_clean()
+    assert error.value.messages == ["Another person of this conference has this slug."]
+
+
+def test_links_are_typed_web_addresses(seed):
+    homepage = {"kind": "homepage", "url": "https://example.org/ling"}
+    person = PersonFactory.build(slug="ling-liu-2", links=[homepage])
     person.full_clean()
-    for bad in (["javascript:alert(1)"], "https://example.org", [42], ["not a url"]):
-        person.links = bad
-        with pytest.raises(ValidationError) as error:
-            person.full_clean()
-        assert "links" in error.value.message_dict
+    poster = Poster.objects.first()
+    poster.links = [{"kind": "code", "url": "https://github.com/x/y"}, homepage]
+    poster.full_clean()
+    assert poster.labelled_links() == [
+        ("Code", "https://github.com/x/y"),
+        ("Homepage", "https://example.org/ling"),
+    ]
+    bad_links = (
+        [{"kind": "homepage", "url": "javascript:alert(1)"}],
+        [{"kind": "homepage", "url": "ftp://example.org/paper"}],
+        [{"kind": "tiktok", "url": "https://example.org"}],
+        [{"kind": "paper", "url": "https://example.org", "title": "extra key"}],
+        [{"kind": "paper", "url": 42}],
+        ["https://example.org/a-bare-url"],
+        "https://example.org",
+        [42],
+    )
+    for bad in bad_links:
+        for owner in (person, poster):
+            owner.links = bad
+            with pytest.raises(ValidationError) as error:
+                owner.full_clean()
+            assert "links" in error.value.message_dict, bad
+
+
+def test_a_bare_urls_kind_is_guessed_from_its_host():
+    assert guess_kind("https://orcid.org/0000-0002-1825-0097") == "orcid"
+    assert guess_kind("https://www.github.com/apache/tvm") == "code"
+    assert guess_kind("https://arxiv.org/abs/2501.00001") == "paper"
+    assert guess_kind("https://example.org/~ling", "homepage") == "homepage"
+    assert guess_kind("not a url") == "other"
 
 
 def test_session_heading_reads_like_the_conference_page():
