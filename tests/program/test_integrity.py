@@ -7,13 +7,15 @@ would; the triggers must refuse them on SQLite and PostgreSQL alike.
 import pytest
 from django.db import IntegrityError, transaction
 
-from program.models import Poster, Room, Session, Talk
+from program.models import Person, Poster, Room, Session, Talk
 from tests.factories import (
     ConferenceFactory,
+    PersonFactory,
     PosterFactory,
     RoomFactory,
     SessionFactory,
     TalkFactory,
+    make_poster,
 )
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +97,35 @@ def test_an_unused_room_and_an_empty_session_may_move(two_conferences):
     assert Room.objects.get(pk=spare.pk).conference == away
     home_room.refresh_from_db()
     assert home_room.conference == home
+
+
+# An author or speaker is a person of the item's conference (migration 0011).
+
+PERSON_MESSAGE = "a person and the poster or talk they are on must belong to the same conference"
+
+
+@pytest.mark.parametrize("factory", [PosterFactory, TalkFactory])
+def test_a_person_of_another_conference_cannot_be_put_on_an_item_in_bulk(two_conferences, factory):
+    home, away, _, _ = two_conferences
+    item = factory(session=SessionFactory(conference=home))
+    stranger = PersonFactory(conference=away)
+    link_model = item.people_model()
+    with pytest.raises(IntegrityError, match=PERSON_MESSAGE), transaction.atomic():
+        link_model.objects.bulk_create(
+            [link_model(**{link_model.item_field: item}, person=stranger, position=1)]
+        )
+    local = PersonFactory(conference=home)
+    link = link_model.objects.create(**{link_model.item_field: item}, person=local, position=1)
+    with pytest.raises(IntegrityError, match=PERSON_MESSAGE), transaction.atomic():
+        link_model.objects.filter(pk=link.pk).update(person=stranger)
+
+
+def test_a_person_on_items_cannot_move_to_another_conference(two_conferences):
+    home, away, _, _ = two_conferences
+    author = PersonFactory(conference=home)
+    make_poster(SessionFactory(conference=home), authors=[author])
+    with pytest.raises(IntegrityError, match=PERSON_MESSAGE), transaction.atomic():
+        Person.objects.filter(pk=author.pk).update(conference=away)
+    idle = PersonFactory(conference=home)
+    Person.objects.filter(pk=idle.pk).update(conference=away)  # on nothing: may move
+    assert Person.objects.get(pk=idle.pk).conference == away
