@@ -357,6 +357,7 @@ class TalkSerializer(SessionItemSerializer):
 class PersonItemSerializer(UrlMixin, serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    conference = serializers.CharField(source="session.conference.slug")
 
 
 class PersonSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):

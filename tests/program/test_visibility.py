@@ -69,6 +69,7 @@ def test_people_seen_only_in_a_draft_are_hidden_from_search_pages_and_the_api(
     (shared,) = client.get("/api/v1/people/", {"q": "shared person"}).json()["results"]
     # The name is in both conferences: only the published conference's record is listed.
     assert shared["conference"] == "shown"
+    assert {p["conference"] for p in shared["posters"]} == {"shown"}
     assert [p["id"] for p in shared["posters"]] == list(
         Poster.objects.filter(session__conference__slug="shown", authors=shared["id"]).values_list(
             "pk", flat=True
