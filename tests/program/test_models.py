@@ -247,7 +247,7 @@ def test_poster_end_before_start_is_refused_by_the_database():
 
 def test_author_positions_are_unique_and_one_person_is_listed_once_per_poster():
     ana = PersonFactory(name="Ana Klimovic")
-    poster = make_poster(authors=[ana, "Maximilian Böther"])
+    poster = make_poster(SessionFactory(conference=ana.conference), authors=[ana, "Max Böther"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Authorship.objects.create(poster=poster, person=PersonFactory(), position=1)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -258,7 +258,7 @@ def test_author_positions_are_unique_and_one_person_is_listed_once_per_poster():
 
 def test_speaker_positions_are_unique_and_one_person_is_listed_once_per_talk():
     ling = PersonFactory(name="Ling Liu")
-    talk = make_talk(speakers=[ling])
+    talk = make_talk(SessionFactory(conference=ling.conference), speakers=[ling])
     with pytest.raises(IntegrityError), transaction.atomic():
         Speakership.objects.create(talk=talk, person=PersonFactory(), position=1)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -267,16 +267,17 @@ def test_speaker_positions_are_unique_and_one_person_is_listed_once_per_talk():
 
 def test_a_person_is_one_record_linked_to_all_their_papers_and_talks():
     ana = PersonFactory(name="Ana Klimovic")
-    first = make_poster(authors=["Maximilian Böther", ana])
-    second = make_poster(authors=["YOUHE JIANG", ana])
-    talk = make_talk(speakers=[ana])
+    session = SessionFactory(conference=ana.conference)
+    first = make_poster(session, authors=["Maximilian Böther", ana])
+    second = make_poster(session, authors=["YOUHE JIANG", ana])
+    talk = make_talk(SessionFactory(conference=ana.conference), speakers=[ana])
     assert set(ana.posters.all()) == {first, second}
     assert list(ana.talks.all()) == [talk]
 
 
 def test_a_person_with_papers_cannot_be_deleted_from_under_them():
     ana = PersonFactory(name="Ana Klimovic")
-    make_poster(authors=[ana])
+    make_poster(SessionFactory(conference=ana.conference), authors=[ana])
     with pytest.raises(IntegrityError), transaction.atomic():
         ana.delete()
 

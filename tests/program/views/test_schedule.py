@@ -145,7 +145,9 @@ def test_a_day_with_hundreds_of_posters_leaves_abstracts_to_the_detail_pages(cli
 def test_titles_names_and_abstracts_are_escaped(client):
     conference = ConferenceFactory(slug="evil")
     session = SessionFactory(conference=conference, title="<script>alert('s')</script>")
-    person = PersonFactory(name="<img src=x onerror=alert(1)>", slug="evil-person")
+    person = PersonFactory(
+        conference=conference, name="<img src=x onerror=alert(1)>", slug="evil-person"
+    )
     make_poster(
         session,
         authors=[person],
