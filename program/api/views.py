@@ -110,9 +110,6 @@ class TalkViewSet(SessionItemViewSet):
     filterset_class = filters.TalkFilter
 
 
-IN_PROGRAM_ORDER = ("session__day", "session__position", "position")
-
-
 @extend_schema(tags=["program"])
 class PersonViewSet(ProgramViewSet):
     model = Person
@@ -127,9 +124,7 @@ class PersonViewSet(ProgramViewSet):
             *(
                 Prefetch(
                     relation,
-                    queryset=model.objects.select_related("session__conference").order_by(
-                        *IN_PROGRAM_ORDER
-                    ),
+                    queryset=model.objects.select_related("session__conference").in_program_order(),
                     to_attr=f"ordered_{relation}",
                 )
                 for relation, model in (("posters", Poster), ("talks", Talk))

@@ -11,6 +11,8 @@ then run ``install`` again.
 
 from django.db import migrations
 
+from program.migrations._triggers import Triggers
+
 MESSAGE = "room and session must belong to the same conference"
 
 SQLITE = [
@@ -154,22 +156,9 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS program_check_session_room()",
 ]
 
-STATEMENTS = {"sqlite": (SQLITE, SQLITE_DROP), "postgresql": (POSTGRESQL, POSTGRESQL_DROP)}
-
-
-def run(schema_editor, statements) -> None:
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def install(apps, schema_editor) -> None:
-    create, drop = STATEMENTS.get(schema_editor.connection.vendor, ((), ()))
-    run(schema_editor, drop)
-    run(schema_editor, create)
-
-
-def uninstall(apps, schema_editor) -> None:
-    run(schema_editor, STATEMENTS.get(schema_editor.connection.vendor, ((), ()))[1])
+TRIGGERS = Triggers({"sqlite": (SQLITE, SQLITE_DROP), "postgresql": (POSTGRESQL, POSTGRESQL_DROP)})
+# Later migrations that make SQLite rebuild a table with triggers call these again.
+install, uninstall = TRIGGERS.install, TRIGGERS.uninstall
 
 
 class Migration(migrations.Migration):

@@ -9,40 +9,58 @@ first conference (the oldest by id); with no conference at all they are deleted,
 show them.
 """
 
+from collections import defaultdict
+
 import django.db.models.deletion
 from django.db import migrations, models
 
 LINKS = (("Authorship", "poster"), ("Speakership", "talk"))
+BATCH_SIZE = 500
 
 
 def split_people_per_conference(apps, schema_editor):
+    """Queries in bulk, not per person: most people are in one conference and are only updated;
+    a person in several conferences gets one copy per other conference, whose posters and talks
+    are then pointed at it (two updates per copy)."""
     Conference = apps.get_model("program", "Conference")
     Person = apps.get_model("program", "Person")
+    link_models = [(apps.get_model("program", name), item) for name, item in LINKS]
+    conferences = defaultdict(set)  # person id -> the conferences of their posters and talks
+    for model, item in link_models:
+        pairs = model.objects.values_list("person_id", f"{item}__session__conference_id")
+        for person_id, conference_id in pairs.distinct():
+            conferences[person_id].add(conference_id)
     fallback = Conference.objects.order_by("pk").values_list("pk", flat=True).first()
-    for person in Person.objects.order_by("pk"):
-        conferences = set()
-        for model_name, item in LINKS:
-            links = apps.get_model("program", model_name).objects.filter(person=person)
-            conferences.update(links.values_list(f"{item}__session__conference", flat=True))
-        ordered = sorted(conferences) or ([fallback] if fallback else [])
-        if not ordered:
-            person.delete()
-            continue
-        person.conference_id = ordered[0]
-        person.save(update_fields=["conference"])
-        for conference in ordered[1:]:
-            copy = Person.objects.create(
-                conference_id=conference,
-                name=person.name,
-                slug=person.slug,
-                affiliation=person.affiliation,
-                bio=person.bio,
-                links=person.links,
+    people = list(Person.objects.order_by("pk"))
+    if fallback is None:  # no conference at all: nobody can be shown, so nobody is kept
+        Person.objects.all().delete()
+        return
+    copies = []  # (the original, the copy)
+    for person in people:
+        first, *others = sorted(conferences[person.pk]) or [fallback]
+        person.conference_id = first
+        copies += [
+            (
+                person,
+                Person(
+                    conference_id=other,
+                    name=person.name,
+                    slug=person.slug,
+                    affiliation=person.affiliation,
+                    bio=person.bio,
+                    links=person.links,
+                ),
             )
-            for model_name, item in LINKS:
-                apps.get_model("program", model_name).objects.filter(
-                    person=person, **{f"{item}__session__conference": conference}
-                ).update(person=copy)
+            for other in others
+        ]
+    Person.objects.bulk_update(people, ["conference"], batch_size=BATCH_SIZE)
+    # SQLite (3.35+) and PostgreSQL return the new ids from a bulk insert.
+    Person.objects.bulk_create([copy for _, copy in copies], batch_size=BATCH_SIZE)
+    for original, copy in copies:
+        for model, item in link_models:
+            model.objects.filter(
+                person=original, **{f"{item}__session__conference": copy.conference_id}
+            ).update(person=copy)
 
 
 def join_people(apps, schema_editor):

@@ -10,6 +10,8 @@ program_person must run ``uninstall`` first and ``install`` last, as 0007 and 00
 
 from django.db import migrations
 
+from program.migrations._triggers import Triggers
+
 MESSAGE = "a person and the poster or talk they are on must belong to the same conference"
 
 # (link table, item table, item column)
@@ -107,22 +109,9 @@ POSTGRESQL_DROP = [
     *[f"DROP FUNCTION IF EXISTS program_check_{link}_person()" for link, _, _ in LINKS],
 ]
 
-STATEMENTS = {"sqlite": (SQLITE, SQLITE_DROP), "postgresql": (POSTGRESQL, POSTGRESQL_DROP)}
-
-
-def run(schema_editor, statements) -> None:
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def install(apps, schema_editor) -> None:
-    create, drop = STATEMENTS.get(schema_editor.connection.vendor, ((), ()))
-    run(schema_editor, drop)
-    run(schema_editor, create)
-
-
-def uninstall(apps, schema_editor) -> None:
-    run(schema_editor, STATEMENTS.get(schema_editor.connection.vendor, ((), ()))[1])
+TRIGGERS = Triggers({"sqlite": (SQLITE, SQLITE_DROP), "postgresql": (POSTGRESQL, POSTGRESQL_DROP)})
+# Later migrations that make SQLite rebuild a table with triggers call these again.
+install, uninstall = TRIGGERS.install, TRIGGERS.uninstall
 
 
 class Migration(migrations.Migration):

@@ -19,12 +19,12 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
 from program.models.conference import Conference, ProgramPart, can_see_drafts
-from program.models.links import labelled, links_field
+from program.models.links import links_field
 from program.search import each_word_matches
 
 
@@ -40,13 +40,6 @@ class PersonQuerySet(models.QuerySet):
 
     def in_conference(self, conference: Conference) -> PersonQuerySet:
         return self.filter(conference=conference)
-
-    def with_items(self) -> PersonQuerySet:
-        """People on at least one poster or talk."""
-        condition = Q()
-        for link_model in ORDERED_PEOPLE_MODELS:
-            condition |= Exists(link_model.objects.filter(person=OuterRef("pk")))
-        return self.filter(condition)
 
     def search(self, query: str) -> PersonQuerySet:
         return self.filter(
@@ -127,9 +120,6 @@ class Person(ProgramPart):
 
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
-
-    def labelled_links(self) -> list[tuple[str, str]]:
-        return labelled(self.links)
 
     def elsewhere(self, user) -> PersonQuerySet:
         """The same person (by external id) at the other conferences the user may see."""

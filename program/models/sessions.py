@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.functional import classproperty
 
 from program.models.conference import Conference, ProgramPart, Room, Track
-from program.models.links import labelled, links_field
+from program.models.links import links_field
 from program.models.people import Authorship, Person, PersonAtPosition, Speakership
 from program.search import each_word_matches
 
@@ -264,6 +264,12 @@ class SessionItemQuerySet(ByUidQuerySet):
 
     conference_path = "session__conference"
 
+    #: The order in which the program prints posters and talks: by day, session, position.
+    PROGRAM_ORDER = ("session__day", "session__position", "position", "pk")
+
+    def in_program_order(self) -> SessionItemQuerySet:
+        return self.order_by(*self.PROGRAM_ORDER)
+
     def search(self, query: str) -> SessionItemQuerySet:
         """Each word in the title, the abstract or one of the item's people's names."""
         link_model = self.model.people_model()
@@ -379,9 +385,6 @@ class SessionItem(TimedItem):
     @property
     def conference(self) -> Conference:
         return self.session.conference
-
-    def labelled_links(self) -> list[tuple[str, str]]:
-        return labelled(self.links)
 
     @property
     def day(self) -> datetime.date:

@@ -1,4 +1,4 @@
-"""Template filters for the program pages: times as the conference prints them, abstracts."""
+"""Template filters for the program pages: times as the conference prints them, abstracts, links."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import dateformat
 from django.utils.timezone import localtime
 
 from program import formatting
+from program.models.links import labelled
 
 register = template.Library()
 
@@ -74,3 +75,9 @@ def abstract(text: str) -> str:
 @register.filter
 def inline_text(text: str) -> str:
     return formatting.render_inline(text)
+
+
+@register.filter
+def labelled_links(links: list[dict]) -> list[tuple[str, str]]:
+    """A person's or paper's typed links as (label, url): ("Code", "https://github.com/...")."""
+    return labelled(links)

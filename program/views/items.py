@@ -37,9 +37,8 @@ def person_detail(request, slug: str):
     """A person as this conference prints them, their posters and talks here, and links to the
     same person (by external id) at other conferences."""
     person = get_object_or_404(Person.objects.in_conference(request.conference), slug=slug)
-    in_order = ("session__day", "session__position", "position")
     posters, talks = (
-        list(model.objects.with_person(person).with_people().order_by(*in_order))
+        list(model.objects.with_person(person).with_people().in_program_order())
         for model in (Poster, Talk)
     )
     elsewhere = list(person.elsewhere(request.user))

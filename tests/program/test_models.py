@@ -17,6 +17,7 @@ from program.models import (
     Speakership,
     guess_kind,
 )
+from program.models.links import labelled
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
@@ -100,7 +101,7 @@ def test_links_are_typed_web_addresses(seed):
     poster = Poster.objects.first()
     poster.links = [{"kind": "code", "url": "https://github.com/x/y"}, homepage]
     poster.full_clean()
-    assert poster.labelled_links() == [
+    assert labelled(poster.links) == [
         ("Code", "https://github.com/x/y"),
         ("Homepage", "https://example.org/ling"),
     ]
