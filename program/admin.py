@@ -233,7 +233,7 @@ class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
     fields = ["conference", "name", "slug", "external_id", "affiliation", "bio", "links"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name", "slug"]
-    actions = ["merge"]
+    actions = ["merge", "split"]
 
     def get_readonly_fields(self, request, obj=None):
         # Their posters and talks are of this conference: a person does not move.
@@ -255,6 +255,26 @@ class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
         self.message_user(
             request, f"Merged {len(others)} record(s) into {keep.name}.", messages.SUCCESS
         )
+
+    @admin.action(description="Split the selected people: one record per poster or talk")
+    def split(self, request, queryset):
+        """For a record that stands for several people with one name: afterwards, merge back
+        the records that are one person."""
+        for person in queryset.select_related("conference").order_by("pk"):
+            created = services.split_person(person)
+            if created:
+                self.message_user(
+                    request,
+                    f"Split {person.name} into {len(created) + 1} records, one per poster or"
+                    " talk; merge back the ones that are one person.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{person.name} is on one poster or talk at most: nothing to split.",
+                    messages.WARNING,
+                )
 
 
 @admin.register(Session)

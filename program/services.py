@@ -1,5 +1,5 @@
 """Writes that span several program models: an item's ordered people, given by name; merging
-two records of one person."""
+two records of one person, and splitting a record that stands for several people."""
 
 from __future__ import annotations
 
@@ -107,3 +107,32 @@ def merge_people(keep: Person, others: Sequence[Person]) -> None:
     keep.full_clean()
     keep.save()
     keep.touch_conferences()
+
+
+@transaction.atomic
+def split_person(person: Person) -> list[Person]:
+    """Give each of the person's posters and talks after the first its own record (same printed
+    name, affiliation, bio and links; free slugs), for a record that turned out to stand for
+    several people who share a name. The organizer then merges back the records that are one
+    person. The external id stays with the original: it names one human. Returns the new records.
+    """
+    places = [
+        link
+        for link_model in ORDERED_PEOPLE_MODELS
+        for link in link_model.objects.filter(person=person).order_by("pk")
+    ]
+    created = []
+    for link in places[1:]:
+        copy = Person.objects.create(
+            conference=person.conference,
+            name=person.name,
+            slug=Person.objects.unique_slug(person.conference, person.name),
+            affiliation=person.affiliation,
+            bio=person.bio,
+            links=person.links,
+        )
+        type(link).objects.filter(pk=link.pk).update(person=copy)
+        created.append(copy)
+    if created:
+        person.touch_conferences()
+    return created

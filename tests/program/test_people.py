@@ -238,3 +238,37 @@ def test_a_merge_of_two_people_on_one_paper_or_two_conferences_is_refused(organi
     assert "Only people of one conference can be merged" in response.content.decode()
     assert Person.objects.filter(pk=elsewhere.pk).exists()
     assert [link.person for link in poster.ordered_people] == [first, second]
+
+
+def split(organizer_client, people):
+    return organizer_client.post(
+        "/admin/program/person/",
+        {"action": "split", "_selected_action": [p.pk for p in people]},
+        follow=True,
+    )
+
+
+def test_organizers_split_a_record_that_stands_for_two_people_then_merge_back(
+    organizer_client, seed
+):
+    # Ana Klimovic is on two posters in the seed; say they were two different Anas.
+    ana = Person.objects.get(conference=seed, slug="ana-klimovic")
+    ana.external_id = "0000-0002-1825-0097"
+    ana.save()
+    first, second = ana.posters.order_by("authorships__pk")
+    position_on_second = second.authorships.get(person=ana).position
+    response = split(organizer_client, [ana])
+    assert "Split Ana Klimovic into 2 records" in response.content.decode()
+    ana.refresh_from_db()
+    (other,) = Person.objects.filter(conference=seed, name="Ana Klimovic").exclude(pk=ana.pk)
+    assert other.slug == "ana-klimovic-2"
+    assert other.external_id == ""  # the id names one human: it stays with the original
+    assert list(ana.posters.all()) == [first]
+    assert list(other.posters.all()) == [second]
+    # The same position on the second poster, now held by the new record.
+    assert second.authorships.get(person=other).position == position_on_second
+    assert "nothing to split" in split(organizer_client, [other]).content.decode()
+
+    merge(organizer_client, [ana, other])
+    assert set(ana.posters.all()) == {first, second}
+    assert not Person.objects.filter(pk=other.pk).exists()
