@@ -283,7 +283,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Conference program API",
     "DESCRIPTION": "The program (conferences, rooms, sessions, posters, talks, people), the"
     " caller's agenda, and organizer writes. Lists are paginated: `page`, `page_size` (default"
-    " 50, at most 500). Times are ISO 8601 with the conference's UTC offset.",
+    " 50, at most 500). Times are ISO 8601 with the conference's UTC offset. Each conference is"
+    " also published for conference apps in the frab/c3voc formats at"
+    " `/<conference>/schedule.xml` and `/<conference>/schedule.json`, and as calendar files at"
+    " `/<conference>/schedule.ics`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from program.converters import IsoDateConverter
 from program.models import Poster, Talk
-from program.views import calendars, items, schedule, search, timezones
+from program.views import calendars, interchange, items, schedule, search, timezones
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("<slug:conference>/<isodate:date>/", schedule.day, name="day"),
     path("<slug:conference>/search/", search.search, name="search"),
     path("<slug:conference>/schedule.ics", calendars.program_ics, name="schedule-ics"),
+    path("<slug:conference>/schedule.json", interchange.schedule_json, name="schedule-json"),
+    path("<slug:conference>/schedule.xml", interchange.schedule_xml, name="schedule-xml"),
     path("<slug:conference>/sessions/<int:pk>.ics", calendars.session_ics, name="session-ics"),
     path("<slug:conference>/posters/<int:pk>.ics", calendars.item_ics, POSTER, name="poster-ics"),
     path("<slug:conference>/talks/<int:pk>.ics", calendars.item_ics, TALK, name="talk-ics"),

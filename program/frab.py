@@ -1,0 +1,351 @@
+"""The frab/c3voc schedule (``schedule.json`` and ``schedule.xml``) that conference apps read.
+
+Giggity, EventFahrplan, ConfClerk and the recording pipelines read this format; pentabarf, frab
+and pretalx write it (https://c3voc.de/wiki/schedule). One builder makes the JSON document; the
+XML is written from that same document, so the two never disagree.
+
+Choices the format leaves to us (the README says them too):
+
+- **Events.** A poster or a talk is one event, placed at its own time and room or its
+  session's; a session with neither posters nor talks (a keynote without a separate talk, a
+  break, opening remarks) is one event. Posters have no place of their own in frab, so a poster
+  session's posters are events of type "Poster" side by side in its room and slot, as a pretalx
+  schedule lists parallel slots. Items without a known time are left out (the format has no
+  "time to be announced"), as in the calendar files.
+- **Identity.** An event's ``guid`` is the item's own ``uid`` (stable across edits and fixture
+  loads); its integer ``id`` is ``pk * 10 + 1, 2, 3`` for a session, poster or talk, unique
+  across the three tables. A room's guid is derived from (conference, room name); a person's
+  from their external id (ORCID, OpenReview id) when they have one, so the same person at two
+  conferences has one guid, else from (conference, slug).
+- **Length.** An event without a known end lasts until its session's end; a session without
+  one, until the next session starts in its room that day; else ``DEFAULT_DURATION``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+
+from django.urls import reverse
+from django.utils.text import slugify
+
+from program.models import Conference, LinkKind, Person, Poster, Session, SessionItem, Talk
+
+SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
+GENERATOR = "conference-program"
+DEFAULT_DURATION = datetime.timedelta(minutes=30)
+TIMESLOT = "00:05"
+# A room name for items whose room is not known yet: frab places every event in a room.
+NO_ROOM = "Room to be announced"
+# uuid5 namespace of the guids we derive (rooms, people).
+NAMESPACE = uuid.UUID("5f0f3c0e-6f3b-4c43-9a55-2b8f3f0c4d21")
+# Integer ids: pk * 10 + this, so sessions, posters and talks never share one.
+ID_OFFSETS = {Session: 1, Poster: 2, Talk: 3}
+# Our link kinds as the format's reference types.
+LINK_TYPES = {
+    LinkKind.PAPER: "paper",
+    LinkKind.SLIDES: "slides",
+    LinkKind.VIDEO: "media",
+    LinkKind.STREAM: "media",
+    LinkKind.HOMEPAGE: "web",
+}
+TRACK_SLUG = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
+
+#: Makes a path absolute ("/mlsys2025/" -> "https://program.example.org/mlsys2025/").
+UrlFor = Callable[[str], str]
+
+
+def acronym(conference: Conference) -> str:
+    """The conference's slug as the format's acronym: lower case, digits and "_", 4 or more."""
+    return re.sub(r"[^a-z0-9_]", "_", conference.slug.lower()).ljust(4, "_")
+
+
+def event_id(item) -> int:
+    return item.pk * 10 + ID_OFFSETS[type(item)]
+
+
+def event_slug(conference: Conference, item, title: str) -> str:
+    words = slugify(title)[:60].strip("-_") or "event"
+    return f"{acronym(conference)}-{event_id(item)}-{words}"
+
+
+def room_guid(conference: Conference, name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"room:{conference.slug}:{name}"))
+
+
+def person_guid(person: Person, conference: Conference) -> str:
+    if person.external_id:
+        return str(uuid.uuid5(NAMESPACE, f"person-id:{person.external_id}"))
+    return str(uuid.uuid5(NAMESPACE, f"person:{conference.slug}:{person.slug}"))
+
+
+def hours_minutes(span: datetime.timedelta) -> str:
+    minutes = max(int(span.total_seconds()) // 60, 0)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def references(links: Iterable[dict], *, page: str = "") -> list[dict]:
+    refs = [
+        {
+            "type": LINK_TYPES.get(link["kind"], "related"),
+            "url": link["url"],
+            "title": LinkKind(link["kind"]).label,
+        }
+        for link in links
+    ]
+    if page:
+        refs.append({"type": "web", "url": page, "title": "On the conference site"})
+    return refs
+
+
+def _person(link, conference: Conference, url_for: UrlFor) -> dict:
+    person = link.person
+    # A person is of their item's conference (database triggers): no query for theirs.
+    path = reverse(
+        "program:person-detail", kwargs={"conference": conference.slug, "slug": person.slug}
+    )
+    return {
+        "id": person.pk,
+        "guid": person_guid(person, conference),
+        "name": person.name,
+        "biography": person.bio or None,
+        "url": url_for(path),
+        "links": references(person.links),
+    }
+
+
+def _item_type(item) -> str:
+    if isinstance(item, Poster):
+        return "Poster"
+    if isinstance(item, Talk):
+        return "Talk"
+    return item.get_kind_display()
+
+
+def session_ends(sessions: Iterable[Session]) -> dict[int, datetime.datetime]:
+    """Each timed session's end: its own, else the start of the next session in its room on
+    its day (the program moves on then), if there is one."""
+    following: dict[tuple, list[Session]] = {}
+    for session in sessions:
+        if session.starts_at:
+            following.setdefault((session.day, session.room_id), []).append(session)
+    ends = {}
+    for group in following.values():
+        group.sort(key=lambda session: session.starts_at)
+        for session in group:
+            later = (other.starts_at for other in group if other.starts_at > session.starts_at)
+            end = session.ends_at or next(later, None)
+            if end:
+                ends[session.pk] = end
+    return ends
+
+
+def _ends(item, starts: datetime.datetime, ends_of: dict[int, datetime.datetime]):
+    """An item's own end, else its session's (own or inferred), else ``DEFAULT_DURATION``."""
+    session = item.session if isinstance(item, SessionItem) else item
+    for end in (item.effective_ends_at, ends_of.get(session.pk)):
+        if end and end > starts:
+            return end
+    return starts + DEFAULT_DURATION
+
+
+def _event(item, *, conference: Conference, ends_of, url_for: UrlFor) -> dict:
+    zone = conference.zone
+    starts = item.effective_starts_at.astimezone(zone)
+    ends = _ends(item, starts, ends_of).astimezone(zone)
+    room = item.effective_room
+    track = item.effective_track
+    is_session = isinstance(item, Session)
+    abstract = item.description if is_session else item.abstract
+    people = [] if is_session else item.ordered_people
+    return {
+        "guid": str(item.uid),
+        "id": event_id(item),
+        "date": starts.isoformat(),
+        "start": f"{starts:%H:%M}",
+        "end": ends.isoformat(),
+        "duration": hours_minutes(ends - starts),
+        "room": room.name if room else NO_ROOM,
+        "slug": event_slug(conference, item, item.title),
+        "url": url_for(item.get_absolute_url()),
+        "title": item.title,
+        "subtitle": "",
+        "track": track.name if track else None,
+        "type": _item_type(item),
+        "language": None,
+        "abstract": abstract,
+        "description": "",
+        "persons": [_person(link, conference, url_for) for link in people],
+        "links": references(
+            [] if is_session else item.links, page="" if is_session else item.external_url
+        ),
+    }
+
+
+def events(sessions: Iterable[Session]):
+    """Every timed event in program order: each session's posters and talks, or the session."""
+    for session in sessions:
+        items = [*session.posters.all(), *session.talks.all()]
+        for item in items or [session]:
+            if item.effective_starts_at is not None:
+                yield item
+
+
+def _day_bounds(conference: Conference, day: datetime.date) -> tuple[str, str]:
+    zone = conference.zone
+    start = datetime.datetime.combine(day, conference.day_starts_at).replace(tzinfo=zone)
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), conference.day_starts_at
+    ).replace(tzinfo=zone)
+    return start.isoformat(), end.isoformat()
+
+
+def _track(track) -> dict:
+    entry = {"name": track.name}
+    slug = slugify(track.name)
+    if TRACK_SLUG.fullmatch(slug):
+        entry["slug"] = slug
+    if track.colour:
+        entry["color"] = track.colour.lower()
+    return entry
+
+
+def schedule(
+    conference: Conference,
+    sessions: Iterable[Session],
+    *,
+    rooms,
+    tracks,
+    url_for: UrlFor,
+    base_url: str,
+) -> dict:
+    """The conference as a c3voc ``schedule.json`` document (a dict, ready for json.dumps).
+
+    ``sessions`` come in program order with their posters, talks and people (``with_program``).
+    """
+    sessions = list(sessions)
+    ends_of = session_ends(sessions)
+    room_order = {room.name: index for index, room in enumerate(rooms)}
+    by_day: dict[datetime.date, dict[str, list[dict]]] = {day: {} for day in conference.days}
+    for item in events(sessions):
+        day = conference.day_of(item.effective_starts_at)
+        if day not in by_day:  # outside the conference's dates: nowhere to put it
+            continue
+        event = _event(item, conference=conference, ends_of=ends_of, url_for=url_for)
+        by_day[day].setdefault(event["room"], []).append(event)
+    days = []
+    for index, (day, day_rooms) in enumerate(by_day.items(), start=1):
+        start, end = _day_bounds(conference, day)
+        ordered = sorted(day_rooms, key=lambda name: (room_order.get(name, len(room_order)), name))
+        days.append(
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": start,
+                "day_end": end,
+                "rooms": {
+                    name: sorted(day_rooms[name], key=lambda event: (event["date"], event["id"]))
+                    for name in ordered
+                },
+            }
+        )
+    return {
+        "$schema": SCHEMA_URL,
+        "generator": {"name": GENERATOR},
+        "schedule": {
+            "version": conference.program_changed_at.astimezone(datetime.UTC).strftime(
+                "%Y-%m-%d %H:%M:%S"
+            ),
+            "base_url": base_url,
+            "conference": {
+                "acronym": acronym(conference),
+                "title": conference.name,
+                **({"description": conference.full_name} if conference.full_name else {}),
+                "start": conference.start_date.isoformat(),
+                "end": conference.end_date.isoformat(),
+                "daysCount": len(days),
+                "timeslot_duration": TIMESLOT,
+                "time_zone_name": conference.timezone,
+                "url": url_for(conference.get_absolute_url()),
+                "tracks": [_track(track) for track in tracks],
+                "rooms": [
+                    {
+                        "name": room.name,
+                        "guid": room_guid(conference, room.name),
+                        "description": room.area or None,
+                        "capacity": room.capacity,
+                    }
+                    for room in rooms
+                ],
+                "days": days,
+            },
+        },
+    }
+
+
+# The XML has the same content in frab's element names and order.
+EVENT_TEXT = ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract")
+
+
+def _text(parent: ET.Element, tag: str, value, **attributes) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = "" if value is None else str(value)
+    return element
+
+
+def _xml_event(parent: ET.Element, event: dict) -> None:
+    element = ET.SubElement(parent, "event", guid=event["guid"], id=str(event["id"]))
+    for tag in EVENT_TEXT:
+        _text(element, tag, event[tag])
+    _text(element, "slug", event["slug"])
+    _text(element, "track", event["track"])
+    persons = ET.SubElement(element, "persons")
+    for person in event["persons"]:
+        _text(persons, "person", person["name"], id=str(person["id"]), guid=person["guid"])
+    _text(element, "description", event["description"])
+    links = ET.SubElement(element, "links")
+    for link in event["links"]:
+        _text(links, "link", link["title"], href=link["url"], type=link["type"])
+    _text(element, "url", event["url"])
+
+
+def to_xml(document: dict, *, url: str) -> bytes:
+    """The ``schedule.xml`` of a ``schedule()`` document; ``url`` is the file's own address."""
+    data = document["schedule"]
+    conference = data["conference"]
+    root = ET.Element("schedule")
+    ET.SubElement(root, "generator", name=GENERATOR)
+    _text(root, "url", url)
+    _text(root, "version", data["version"])
+    head = ET.SubElement(root, "conference")
+    for tag in ("title", "acronym", "start", "end"):
+        _text(head, tag, conference[tag])
+    _text(head, "days", conference["daysCount"])
+    _text(head, "timeslot_duration", conference["timeslot_duration"])
+    _text(head, "base_url", data["base_url"])
+    _text(head, "url", conference["url"])
+    _text(head, "time_zone_name", conference["time_zone_name"])
+    for track in conference["tracks"]:
+        _text(head, "track", track["name"], **track)
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    for day in conference["days"]:
+        day_element = ET.SubElement(
+            root,
+            "day",
+            index=str(day["index"]),
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for name, day_events in day["rooms"].items():
+            attributes = {"name": name}
+            if name in guids:
+                attributes["guid"] = guids[name]
+            room = ET.SubElement(day_element, "room", attributes)
+            for event in day_events:
+                _xml_event(room, event)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
