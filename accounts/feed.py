@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import icalendar
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
@@ -22,7 +22,7 @@ def feed_items(user):
         .prefetch_related(
             Poster.prefetch_people(through="poster__"),
             Talk.prefetch_people(through="talk__"),
-            "session__posters",
+            Prefetch("session__posters", queryset=Poster.objects.select_related("contribution")),
             Talk.prefetch_people(through="session__talks__"),
         )
     )

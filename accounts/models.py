@@ -90,9 +90,11 @@ class AgendaItemQuerySet(models.QuerySet):
             "session__conference",
             "session__room",
             "poster__room",
+            "poster__contribution",
             "poster__session__conference",
             "poster__session__room",
             "talk__room",
+            "talk__contribution",
             "talk__session__conference",
             "talk__session__room",
         )

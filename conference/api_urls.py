@@ -15,6 +15,7 @@ router.register("tracks", views.TrackViewSet, basename="track")
 router.register("sessions", views.SessionViewSet, basename="session")
 router.register("posters", views.PosterViewSet, basename="poster")
 router.register("talks", views.TalkViewSet, basename="talk")
+router.register("contributions", views.ContributionViewSet, basename="contribution")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("agenda", AgendaViewSet, basename="agenda")
 

@@ -293,9 +293,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two choice sets share the field name "kind": a session's and a link's.
+    # A link's kind is a fixed enum (session kinds are codes, extensible per conference).
     "ENUM_NAME_OVERRIDES": {
-        "SessionKindEnum": "program.models.SessionKind",
         "LinkKindEnum": "program.models.LinkKind",
     },
 }

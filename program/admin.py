@@ -6,11 +6,15 @@ same few queries as a page of one. Change forms show and read times in the confe
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from program import services
 from program.forms import (
@@ -22,16 +26,28 @@ from program.forms import (
 from program.models import (
     Authorship,
     Conference,
+    Contribution,
     Person,
     Poster,
     Room,
     Session,
-    Speakership,
+    SessionKind,
     Talk,
     Track,
 )
 from program.search import fold
 from program.templatetags.program_tags import TBA
+
+
+def all_own_session_kinds() -> dict[str, str]:
+    """Every conference's own session kinds, for a session whose conference is not chosen yet."""
+    own = {}
+    for kinds in Conference.objects.exclude(session_kinds={}).values_list(
+        "session_kinds", flat=True
+    ):
+        own.update({code: label for code, label in kinds.items() if code not in SessionKind})
+    return own
+
 
 # How many people a poster or talk row names before it counts the rest.
 PEOPLE_SHOWN = 3
@@ -60,7 +76,7 @@ class InConferenceZone:
     chosen in the form (the empty add form shows no times to convert).
     """
 
-    conference_lookup = ""  # from Conference to this model: "sessions", "sessions__posters"
+    conference_lookup = ""  # from Conference to this model: "sessions", "contributions"
     conference_field = ""  # the form field that names the conference or the session
 
     def form_conference(self, request, object_id) -> Conference | None:
@@ -87,8 +103,21 @@ class InConferenceZone:
         return response
 
 
+class ConferenceAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that asks only for records of one conference: ``?conference=<id>`` in
+    its lookup address, which ``PersonAdmin.get_search_results`` reads. (Django's lookup request
+    names the field, not the object being edited.)"""
+
+    def __init__(self, *args, conference_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conference_id = conference_id
+
+    def get_url(self) -> str:
+        return f"{super().get_url()}?conference={self.conference_id}"
+
+
 class OrderedPeopleInline(admin.TabularInline):
-    """A poster's authors or a talk's speakers, edited as one ordered list."""
+    """A contribution's authors or speakers, edited as one ordered list."""
 
     form = OrderedPeopleForm
     formset = OrderedPeopleFormSet
@@ -97,25 +126,37 @@ class OrderedPeopleInline(admin.TabularInline):
     ordering = ["position"]
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """On a contribution's page, the person lookup lists people of its conference only (the
+        same name elsewhere is another record); a new contribution's lists everyone, and
+        ``clean()`` refuses a person of another conference."""
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.conference_id:
+            wrapper = formset.form.base_fields["person"].widget  # this formset's own class
+            inner = wrapper.widget
+            wrapper.widget = ConferenceAutocompleteSelect(
+                inner.field,
+                inner.admin_site,
+                attrs=inner.attrs,
+                choices=inner.choices,
+                using=inner.db,
+                conference_id=obj.conference_id,
+            )
+        return formset
+
 
 class AuthorshipInline(OrderedPeopleInline):
     model = Authorship
-    verbose_name = "author"
-    verbose_name_plural = "authors, in printed order"
-
-
-class SpeakershipInline(OrderedPeopleInline):
-    model = Speakership
-    verbose_name = "speaker"
-    verbose_name_plural = "speakers, in printed order"
+    verbose_name = "author or speaker"
+    verbose_name_plural = "authors or speakers, in printed order"
 
 
 class SessionItemInline(admin.TabularInline):
-    """A session's posters or talks, in order, each linking to its own change form."""
+    """A session's posters or talks, in order: which contribution is presented, and where."""
 
     form = SessionItemInlineForm
-    fields = ["position", "title", "room", "starts_at", "ends_at"]
-    autocomplete_fields = ["room"]
+    fields = ["position", "contribution", "room", "starts_at", "ends_at"]
+    autocomplete_fields = ["contribution", "room"]
     ordering = ["position", "pk"]
     show_change_link = True
     extra = 0
@@ -123,11 +164,33 @@ class SessionItemInline(admin.TabularInline):
 
 class PosterInline(SessionItemInline):
     model = Poster
-    fields = ["position", "title", "board", "room", "starts_at", "ends_at"]
+    fields = ["position", "contribution", "board", "room", "starts_at", "ends_at"]
 
 
 class TalkInline(SessionItemInline):
     model = Talk
+
+
+class PresentationInline(admin.TabularInline):
+    """A contribution's posters or talks: the slots it is presented in."""
+
+    form = SessionItemInlineForm
+    fields = ["session", "position", "room", "starts_at", "ends_at"]
+    autocomplete_fields = ["session", "room"]
+    ordering = ["session__day", "session__position", "position", "pk"]
+    show_change_link = True
+    extra = 0
+
+
+class ContributionPosterInline(PresentationInline):
+    model = Poster
+    fields = ["session", "position", "board", "room", "starts_at", "ends_at"]
+    verbose_name_plural = "presented as posters"
+
+
+class ContributionTalkInline(PresentationInline):
+    model = Talk
+    verbose_name_plural = "presented as talks (orals, spotlights, Q&A)"
 
 
 @admin.register(Conference)
@@ -202,7 +265,7 @@ class TrackAdmin(ConferencePartAdmin):
 class ItemCountsMixin:
     """Poster and talk counts as annotated columns: no query per row.
 
-    Sessions and people both reach theirs as ``posters`` and ``talks``.
+    Sessions and contributions both reach theirs as ``posters`` and ``talks``.
     """
 
     def get_queryset(self, request):
@@ -225,8 +288,8 @@ class ItemCountsMixin:
 
 
 @admin.register(Person)
-class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
-    list_display = ["name", "affiliation", "conference", "slug", "poster_count", "talk_count"]
+class PersonAdmin(FoldedSearch, admin.ModelAdmin):
+    list_display = ["name", "affiliation", "conference", "slug", "contribution_count"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
     search_fields = ["name__folded", "affiliation__folded", "slug", "external_id"]
@@ -235,8 +298,24 @@ class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
     ordering = ["name", "slug"]
     actions = ["merge", "split"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(contribution_count=Count("contributions"))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The author lookup on a contribution's page asks for its conference's people only.
+        conference = request.GET.get("conference", "")
+        lookup = request.path == reverse("admin:autocomplete")
+        if lookup and conference.isascii() and conference.isdigit():
+            queryset = queryset.filter(conference_id=int(conference))
+        return queryset, may_have_duplicates
+
+    @admin.display(description="papers and talks", ordering="contribution_count")
+    def contribution_count(self, person):
+        return person.contribution_count
+
     def get_readonly_fields(self, request, obj=None):
-        # Their posters and talks are of this conference: a person does not move.
+        # Their papers and talks are of this conference: a person does not move.
         return ["conference"] if obj else []
 
     @admin.action(description="Merge the selected people into the first one")
@@ -256,7 +335,7 @@ class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
             request, f"Merged {len(others)} record(s) into {keep.name}.", messages.SUCCESS
         )
 
-    @admin.action(description="Split the selected people: one record per poster or talk")
+    @admin.action(description="Split the selected people: one record per paper or talk")
     def split(self, request, queryset):
         """For a record that stands for several people with one name: afterwards, merge back
         the records that are one person."""
@@ -265,14 +344,14 @@ class PersonAdmin(ItemCountsMixin, FoldedSearch, admin.ModelAdmin):
             if created:
                 self.message_user(
                     request,
-                    f"Split {person.name} into {len(created) + 1} records, one per poster or"
+                    f"Split {person.name} into {len(created) + 1} records, one per paper or"
                     " talk; merge back the ones that are one person.",
                     messages.SUCCESS,
                 )
             else:
                 self.message_user(
                     request,
-                    f"{person.name} is on one poster or talk at most: nothing to split.",
+                    f"{person.name} is on one paper or talk at most: nothing to split.",
                     messages.WARNING,
                 )
 
@@ -303,8 +382,8 @@ class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelA
     search_fields = [
         "title__folded",
         "description__folded",
-        "posters__title__folded",
-        "talks__title__folded",
+        "posters__contribution__title__folded",
+        "talks__contribution__title__folded",
     ]
     autocomplete_fields = ["conference", "room", "track"]
     date_hierarchy = "day"
@@ -323,6 +402,19 @@ class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelA
         ),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The kind as a choice among the conference's kinds (the defaults for a new session;
+        the conference's own are checked when it is saved)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        conference = obj.conference if obj else Conference()
+        own = [] if obj else sorted(all_own_session_kinds().items())
+        form.base_fields["kind"] = forms.ChoiceField(
+            choices=[*conference.session_kind_choices(), *own],
+            initial=SessionKind.OTHER,
+            help_text="The conference's own kinds are set on the conference.",
+        )
+        return form
+
     @admin.display(description="session", ordering="title")
     def heading(self, session):
         return session.heading
@@ -332,8 +424,65 @@ class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelA
         return conference_time(session.starts_at, session.conference)
 
 
+def people_list(contribution: Contribution) -> str:
+    """ "Ada Lovelace · Alan Turing + 3 more", from the prefetched ordered people."""
+    links = contribution.ordered_people
+    names = " · ".join(link.person.name for link in links[:PEOPLE_SHOWN])
+    rest = len(links) - PEOPLE_SHOWN
+    return f"{names} + {rest} more" if rest > 0 else names
+
+
+class ScheduledFilter(admin.SimpleListFilter):
+    title = "scheduled"
+    parameter_name = "scheduled"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In a session"), ("no", "Not scheduled yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.scheduled(self.value() == "yes")
+        return queryset
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin):
+    """A paper or talk: what it says and who wrote it, and the slots it is presented in."""
+
+    conference_lookup = "contributions"
+    conference_field = "conference"
+    list_display = ["title", "people", "conference", "track", "poster_count", "talk_count"]
+    list_filter = ["conference", ScheduledFilter, "track"]
+    list_select_related = ["conference", "track"]
+    search_fields = [
+        "title__folded",
+        "abstract__folded",
+        "authorships__person__name__folded",
+    ]
+    autocomplete_fields = ["conference", "track"]
+    ordering = ["conference", "title", "pk"]
+    fields = [
+        "conference",
+        "title",
+        "track",
+        "abstract",
+        "keywords",
+        "language",
+        "external_url",
+        "links",
+    ]
+    inlines = [AuthorshipInline, ContributionPosterInline, ContributionTalkInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(Contribution.prefetch_people())
+
+    @admin.display(description="authors or speakers")
+    def people(self, contribution) -> str:
+        return people_list(contribution)
+
+
 class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
-    """What posters and talks share: their session, time, room, and ordered people."""
+    """What posters and talks share: the contribution presented, its session, time and room."""
 
     conference_field = "session"
     list_display = ["title", "people", "session", "day", "position"]
@@ -342,30 +491,40 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
         ("session__day", admin.AllValuesFieldListFilter),
         "session__kind",
     ]
-    list_select_related = ["session"]
-    autocomplete_fields = ["session", "room", "track"]
+    list_select_related = ["session__conference", "contribution"]
+    autocomplete_fields = ["session", "contribution", "room"]
     ordering = ["session__conference", "session__day", "session__position", "position", "pk"]
-    fields = [
-        "session",
-        "position",
-        "title",
-        "track",
-        "abstract",
-        "room",
-        "starts_at",
-        "ends_at",
-        "external_url",
+    search_fields = [
+        "contribution__title__folded",
+        "contribution__abstract__folded",
+        "contribution__authorships__person__name__folded",
     ]
+    fields = ["session", "position", "contribution", "paper", "room", "starts_at", "ends_at"]
+    readonly_fields = ["paper"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(self.model.prefetch_people())
 
+    @admin.display(description="title", ordering="contribution__title")
+    def title(self, item) -> str:
+        return item.title
+
     @admin.display(description="people")
     def people(self, item) -> str:
-        links = item.ordered_people  # prefetched in order
-        names = " · ".join(link.person.name for link in links[:PEOPLE_SHOWN])
-        rest = len(links) - PEOPLE_SHOWN
-        return f"{names} + {rest} more" if rest > 0 else names
+        return people_list(item.contribution)
+
+    @admin.display(description="paper or talk")
+    def paper(self, item) -> str:
+        """Title, abstract and people are edited on the contribution, for all its slots."""
+        if not item.contribution_id:
+            return "Choose the contribution above; add a new one under Contributions."
+        url = reverse("admin:program_contribution_change", args=[item.contribution_id])
+        return format_html(
+            '<a href="{}">{}</a> · {} (edit its title, abstract and people there)',
+            url,
+            item.contribution.title,
+            people_list(item.contribution),
+        )
 
     @admin.display(description="day", ordering="session__day")
     def day(self, item):
@@ -376,29 +535,42 @@ class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
 class PosterAdmin(SessionItemAdmin):
     conference_lookup = "sessions__posters"
     list_display = ["title", "people", "session", "day", "position", "board"]
-    search_fields = [
-        "title__folded",
-        "abstract__folded",
-        "authorships__person__name__folded",
-        "board",
-    ]
+    search_fields = [*SessionItemAdmin.search_fields, "board"]
     fields = [
         "session",
         "position",
-        "title",
-        "track",
-        "abstract",
+        "contribution",
+        "paper",
         "room",
         "board",
         "starts_at",
         "ends_at",
-        "external_url",
     ]
-    inlines = [AuthorshipInline]
 
 
 @admin.register(Talk)
 class TalkAdmin(SessionItemAdmin):
     conference_lookup = "sessions__talks"
-    search_fields = ["title__folded", "abstract__folded", "speakerships__person__name__folded"]
-    inlines = [SpeakershipInline]
+    list_display = ["title", "people", "session", "day", "position", "presentation_type"]
+    fields = [
+        "session",
+        "position",
+        "contribution",
+        "paper",
+        "presentation_type",
+        "do_not_record",
+        "room",
+        "starts_at",
+        "ends_at",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The type as a choice among the conference's types (the defaults for a new talk)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        conference = obj.session.conference if obj else Conference()
+        form.base_fields["presentation_type"] = forms.ChoiceField(
+            choices=[("", "As its session's kind"), *conference.presentation_type_choices()],
+            required=False,
+            help_text=Talk._meta.get_field("presentation_type").help_text,
+        )
+        return form

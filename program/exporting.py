@@ -2,7 +2,8 @@
 
 ``dumpdata program`` holds every conference; ``conference_records`` holds one conference and what
 belongs to it, in loading order: the conference, what hangs off it directly (its people, rooms,
-tracks, and any other such model), its sessions, posters, talks, authorships and speakerships.
+tracks, and any other such model), its sessions, its contributions with their authorships, and
+its posters and talks.
 Records are Django's own serialized objects with natural keys (``dumpdata --natural-foreign
 --natural-primary``), so ``loaddata`` reads the file into any database, and every field a
 model gains is exported with it.
@@ -26,7 +27,7 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from program.models import Authorship, Conference, Poster, Session, Speakership, Talk
+from program.models import Authorship, Conference, Contribution, Poster, Session, Talk
 
 #: The conference's fields that stay in its database (see the module's docstring).
 LOCAL_CONFERENCE_FIELDS = frozenset({"program_changed_at"})
@@ -42,15 +43,16 @@ def render_records(records: list[dict]) -> str:
 
 
 def conference_parts() -> list[type[models.Model]]:
-    """The program's models that belong to a conference directly, sessions aside: Person, Room,
-    Track, ... (by label, which is also a loading order: none of them names another)."""
+    """The program's models that belong to a conference directly, sessions and contributions
+    aside: Person, Room, Track, ... (by label, which is also a loading order: none of them names
+    another)."""
     return sorted(
         (
             relation.related_model
             for relation in Conference._meta.related_objects
             if relation.one_to_many
             and relation.related_model._meta.app_label == "program"
-            and relation.related_model is not Session
+            and relation.related_model not in (Session, Contribution)
         ),
         key=lambda model: model._meta.label,
     )
@@ -69,6 +71,7 @@ def conference_records(conference: Conference) -> list[dict]:
         Session.objects.filter(conference=conference),
         key=lambda session: (session.day, session.position, session.uid),
     )
+    contributions = read.add(Contribution, Contribution.objects.filter(conference=conference))
     items = [
         read.add(
             model,
@@ -77,14 +80,22 @@ def conference_records(conference: Conference) -> list[dict]:
         )
         for model in (Poster, Talk)
     ]
-    links = [
-        read.add(
-            model,
-            model.objects.filter(**{f"{model.item_field}__session__conference": conference}),
-            key=lambda link: (read.rank(link.item), link.position),
-        )
-        for model in (Authorship, Speakership)
-    ]
+    # Contributions in the order of their first presentation (unscheduled ones last, by title),
+    # then their people in that order.
+    first = {}
+    for item in (item for kind in items for item in kind):
+        rank = (read.rank(item.session), item.position, item.uid)
+        first[item.contribution_id] = min(first.get(item.contribution_id, rank), rank)
+    read.reorder(
+        Contribution,
+        contributions,
+        key=lambda c: (c.pk not in first, first.get(c.pk, ()), c.title, c.uid),
+    )
+    links = read.add(
+        Authorship,
+        Authorship.objects.filter(contribution__conference=conference),
+        key=lambda link: (read.rank(link.contribution), link.position),
+    )
     conference_fields = [
         field.name
         for field in Conference._meta.local_fields
@@ -92,7 +103,11 @@ def conference_records(conference: Conference) -> list[dict]:
     ]
     return [
         *serialize([conference], fields=conference_fields),
-        *(record for part in [*parts, sessions, *items, *links] for record in serialize(part)),
+        *(
+            record
+            for part in [*parts, sessions, contributions, links, *items]
+            for record in serialize(part)
+        ),
     ]
 
 
@@ -117,6 +132,11 @@ class ReadObjects:
         self.by_pk[model] = {instance.pk: instance for instance in objects}
         self.ranks.update(((model, instance.pk), rank) for rank, instance in enumerate(objects))
         return objects
+
+    def reorder(self, model, objects: list[models.Model], key) -> None:
+        """Sort objects read before by a key known only later, and rank them anew."""
+        objects.sort(key=key)
+        self.ranks.update(((model, instance.pk), rank) for rank, instance in enumerate(objects))
 
     def rank(self, instance: models.Model) -> int:
         return self.ranks[type(instance), instance.pk]

@@ -8,7 +8,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk, Track
+from program.models import Conference, Person, Poster, Room, Session, Talk, Track
 
 MAX_QUERY_LENGTH = 200
 
@@ -25,7 +25,7 @@ class ProgramFilterSet(django_filters.FilterSet):
     )
     day = django_filters.ChoiceFilter(label="Day", method="filter_day", empty_label="Any day")
     kind = django_filters.ChoiceFilter(
-        label="Kind", choices=SessionKind.choices, method="filter_kind", empty_label="Any kind"
+        label="Kind", choices=[], method="filter_kind", empty_label="Any kind"
     )
     room = django_filters.ModelChoiceFilter(
         label="Room", queryset=Room.objects.none(), method="filter_room", empty_label="Any room"
@@ -40,6 +40,7 @@ class ProgramFilterSet(django_filters.FilterSet):
         self.filters["day"].extra["choices"] = [
             (day.isoformat(), f"{day:%A} {day.day} {day:%B}") for day in conference.days
         ]
+        self.filters["kind"].extra["choices"] = conference.session_kind_choices()
         self.filters["room"].queryset = conference.rooms.all()
         self.filters["track"].queryset = conference.tracks.all()
 
@@ -78,8 +79,10 @@ class SessionItemFilterSet(ProgramFilterSet):
         return queryset.filter(Q(room=value) | Q(room__isnull=True, session__room=value))
 
     def filter_track(self, queryset, name, value):
-        # An item's own track counts, else its session's.
-        return queryset.filter(Q(track=value) | Q(track__isnull=True, session__track=value))
+        # The contribution's own track counts, else the session's.
+        return queryset.filter(
+            Q(contribution__track=value) | Q(contribution__track__isnull=True, session__track=value)
+        )
 
 
 class PosterFilterSet(SessionItemFilterSet):

@@ -121,8 +121,8 @@ def _item_type(item) -> str:
     if isinstance(item, Poster):
         return "Poster"
     if isinstance(item, Talk):
-        return "Talk"
-    return item.get_kind_display()
+        return item.slot_label if item.presentation_type else "Talk"
+    return item.kind_label
 
 
 def session_ends(sessions: Iterable[Session]) -> dict[int, datetime.datetime]:
@@ -175,10 +175,11 @@ def _event(item, *, conference: Conference, ends_of, url_for: UrlFor) -> dict:
         "subtitle": "",
         "track": track.name if track else None,
         "type": _item_type(item),
-        "language": None,
+        "language": None if is_session else (item.contribution.language or None),
         "abstract": abstract,
         "description": "",
         "persons": [_person(link, conference, url_for) for link in people],
+        "do_not_record": getattr(item, "do_not_record", False),
         "links": references(
             [] if is_session else item.links, page="" if is_session else item.external_url
         ),
@@ -305,6 +306,12 @@ def _xml_event(parent: ET.Element, event: dict) -> None:
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
         _text(persons, "person", person["name"], id=str(person["id"]), guid=person["guid"])
+    if event["language"]:
+        _text(element, "language", event["language"])
+    if event["do_not_record"]:
+        recording = ET.SubElement(element, "recording")
+        _text(recording, "license", "")
+        _text(recording, "optout", "true")
     _text(element, "description", event["description"])
     links = ET.SubElement(element, "links")
     for link in event["links"]:

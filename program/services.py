@@ -1,5 +1,5 @@
-"""Writes that span several program models: an item's ordered people, given by name; merging
-two records of one person, and splitting a record that stands for several people."""
+"""Writes that span several program models: a contribution's ordered people, given by name;
+merging two records of one person, and splitting a record that stands for several people."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from program.models import ORDERED_PEOPLE_MODELS, Conference, Person, SessionItem
+from program.models import ORDERED_PEOPLE_MODELS, Authorship, Conference, Contribution, Person
 
 
 def clean_names(names: Sequence[str]) -> list[str]:
@@ -53,16 +53,17 @@ def people_by_name(conference: Conference, names: Sequence[str]) -> list[Person]
 
 
 @transaction.atomic
-def set_people(item: SessionItem, names: Sequence[str]) -> None:
-    """Replace a poster's authors or a talk's speakers with these, in this order (1 = first)."""
-    people = people_by_name(item.session.conference, names)
-    link_model = item.people_model()
-    getattr(item, item.people_relation).all().delete()
-    link_model.objects.bulk_create(
-        link_model(**{link_model.item_field: item}, person=person, position=position)
+def set_people(contribution: Contribution, names: Sequence[str]) -> None:
+    """Replace a contribution's authors or speakers with these, in this order (1 = first).
+
+    All its posters and talks show them."""
+    people = people_by_name(contribution.conference, names)
+    contribution.authorships.all().delete()
+    Authorship.objects.bulk_create(
+        Authorship(contribution=contribution, person=person, position=position)
         for position, person in enumerate(people, start=1)
     )
-    item.touch_conferences()
+    contribution.touch_conferences()
 
 
 MERGED_FIELDS = ("affiliation", "bio", "external_id")
@@ -70,12 +71,12 @@ MERGED_FIELDS = ("affiliation", "bio", "external_id")
 
 @transaction.atomic
 def merge_people(keep: Person, others: Sequence[Person]) -> None:
-    """Make ``others`` one person with ``keep``: their places on posters and talks move to
+    """Make ``others`` one person with ``keep``: their places on papers and talks move to
     ``keep`` (same positions), blank fields of ``keep`` are filled from them, links are joined,
     and they are deleted.
 
     Refused, changing nothing, when they belong to another conference or when two of them are
-    on the same poster or talk (then they are two people who share a name).
+    on the same paper or talk (then they are two people who share a name).
     """
     others = [other for other in others if other.pk != keep.pk]
     foreign = [other.name for other in others if other.conference_id != keep.conference_id]
@@ -111,7 +112,7 @@ def merge_people(keep: Person, others: Sequence[Person]) -> None:
 
 @transaction.atomic
 def split_person(person: Person) -> list[Person]:
-    """Give each of the person's posters and talks after the first its own record (same printed
+    """Give each of the person's papers and talks after the first its own record (same printed
     name, affiliation, bio and links; free slugs), for a record that turned out to stand for
     several people who share a name. The organizer then merges back the records that are one
     person. The external id stays with the original: it names one human. Returns the new records.

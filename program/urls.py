@@ -30,4 +30,10 @@ urlpatterns = [
     path("<slug:conference>/posters/<int:pk>/", items.item_detail, POSTER, name="poster-detail"),
     path("<slug:conference>/talks/<int:pk>/", items.item_detail, TALK, name="talk-detail"),
     path("<slug:conference>/people/<slug:slug>/", items.person_detail, name="person-detail"),
+    path("<slug:conference>/papers/", items.contribution_list, name="contribution-list"),
+    path(
+        "<slug:conference>/papers/<int:pk>/",
+        items.contribution_detail,
+        name="contribution-detail",
+    ),
 ]

@@ -11,7 +11,9 @@ import factory
 
 from accounts.models import User
 from program.models import (
+    Authorship,
     Conference,
+    Contribution,
     Person,
     Poster,
     Room,
@@ -79,29 +81,64 @@ class SessionFactory(factory.django.DjangoModelFactory):
     room = None
 
 
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    conference = factory.LazyFunction(
+        lambda: ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
+    )
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    abstract = "An abstract."
+
+
 class SessionItemFactory(factory.django.DjangoModelFactory):
+    """A poster or talk; ``title``, ``abstract``, ``links``, ``external_url``, ``track`` and
+    ``keywords`` make its contribution (in the session's conference) unless one is given."""
+
     class Meta:
         abstract = True
 
+    class Params:
+        abstract = "An abstract."
+        links = factory.LazyFunction(list)
+        external_url = ""
+        track = None
+        keywords = factory.LazyFunction(list)
+
     position = factory.Sequence(lambda n: n)
+    contribution = factory.LazyAttribute(
+        lambda o: ContributionFactory(
+            conference=o.session.conference,
+            title=o.title,
+            abstract=o.abstract,
+            links=o.links,
+            external_url=o.external_url,
+            track=o.track,
+            keywords=o.keywords,
+        )
+    )
 
 
 class PosterFactory(SessionItemFactory):
     class Meta:
         model = Poster
 
+    class Params:
+        title = factory.Sequence(lambda n: f"Poster {n}")
+
     session = factory.SubFactory(SessionFactory)
-    title = factory.Sequence(lambda n: f"Poster {n}")
-    abstract = "An abstract."
 
 
 class TalkFactory(SessionItemFactory):
     class Meta:
         model = Talk
 
+    class Params:
+        title = factory.Sequence(lambda n: f"Talk {n}")
+        abstract = "A talk."
+
     session = factory.SubFactory(SessionFactory, kind=SessionKind.INVITED_TALK)
-    title = factory.Sequence(lambda n: f"Talk {n}")
-    abstract = "A talk."
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -116,15 +153,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def with_people(item, people):
-    """Gives a poster or talk its ordered people, as names or Person objects (1 = first)."""
-    link_model = item.people_model()
+    """Gives a contribution (or a poster's or talk's) its ordered people, as names or Person
+    objects (1 = first)."""
+    contribution = item if isinstance(item, Contribution) else item.contribution
     for position, someone in enumerate(people, start=1):
         person = (
             someone
             if isinstance(someone, Person)
-            else PersonFactory(name=someone, conference=item.session.conference)
+            else PersonFactory(name=someone, conference=contribution.conference)
         )
-        link_model.objects.create(**{link_model.item_field: item}, person=person, position=position)
+        Authorship.objects.create(contribution=contribution, person=person, position=position)
     return item
 
 

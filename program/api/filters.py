@@ -6,12 +6,40 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.filters import OrderingFilter
 
 from program.filters import MAX_QUERY_LENGTH
-from program.models import Conference, Person, Poster, Room, Session, SessionKind, Talk, Track
+from program.models import (
+    Conference,
+    Contribution,
+    Person,
+    Poster,
+    Room,
+    Session,
+    Talk,
+    Track,
+    kinds,
+)
+
+
+class AliasedOrderingFilter(OrderingFilter):
+    """``?ordering=`` by the names the API shows, sorted by where they live: a view's
+    ``ordering_aliases`` maps a name ("title") to a database path ("contribution__title")."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        aliases = getattr(view, "ordering_aliases", {})
+
+        def path(term: str) -> str:
+            name = term.removeprefix("-")
+            return term[: len(term) - len(name)] + aliases.get(name, name)
+
+        return [path(term) for term in ordering] if ordering else ordering
+
 
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)
 
@@ -83,7 +111,16 @@ class TrackFilter(django_filters.FilterSet):
 class SessionFilter(SearchFilterSet):
     conference = ConferenceChoiceFilter()
     day = django_filters.DateFilter(help_text="YYYY-MM-DD, in the conference's own zone.")
-    kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
+    kind = django_filters.CharFilter(
+        max_length=32,
+        validators=[
+            RegexValidator(
+                rf"^{kinds.CODE.pattern}\Z", "Give a kind's code: poster_session, keynote, ..."
+            )
+        ],
+        help_text="A session kind's code: one of the defaults (poster_session, keynote, ...)"
+        " or of the conference's own.",
+    )
     room = django_filters.ModelChoiceFilter(queryset=visible(Room), help_text="A room id.")
     track = django_filters.ModelChoiceFilter(queryset=visible(Track), help_text="A track id.")
     starts_after = UtcIsoDateTimeFilter(
@@ -121,7 +158,9 @@ class SessionItemFilter(SearchFilterSet):
     # The schema shows the ids a client sends; django-filter hands the methods the objects.
     @extend_schema_field({"type": "integer", "description": "A track id (own or session's)."})
     def filter_track(self, queryset, name, value: Track):
-        return queryset.filter(Q(track=value) | Q(track__isnull=True, session__track=value))
+        return queryset.filter(
+            Q(contribution__track=value) | Q(contribution__track__isnull=True, session__track=value)
+        )
 
     @extend_schema_field({"type": "integer", "description": "A person id."})
     def filter_person(self, queryset, name, value: Person):
@@ -138,6 +177,30 @@ class TalkFilter(SessionItemFilter):
     class Meta:
         model = Talk
         fields = ["conference", "session", "day", "track", "person", "q"]
+
+
+class ContributionFilter(SearchFilterSet):
+    conference = ConferenceChoiceFilter()
+    track = django_filters.ModelChoiceFilter(queryset=visible(Track), help_text="A track id.")
+    person = django_filters.ModelChoiceFilter(
+        queryset=visible(Person), method="filter_person", help_text="A person id."
+    )
+    scheduled = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_scheduled",
+        help_text="true: presented in a session; false: accepted, not scheduled yet.",
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["conference", "track", "person", "scheduled", "q"]
+
+    @extend_schema_field({"type": "integer", "description": "A person id."})
+    def filter_person(self, queryset, name, value: Person):
+        return queryset.with_person(value)
+
+    def filter_scheduled(self, queryset, name, value: str):
+        return queryset.scheduled(value == "true")
 
 
 class PersonFilter(SearchFilterSet):

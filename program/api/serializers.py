@@ -14,7 +14,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from program import services
-from program.models import Conference, LinkKind, Person, Poster, Room, Session, Talk, Track
+from program.models import (
+    Conference,
+    Contribution,
+    LinkKind,
+    Person,
+    Poster,
+    Room,
+    Session,
+    Talk,
+    Track,
+)
 
 
 def conference_of(instance) -> Conference:
@@ -166,7 +176,7 @@ class ItemRefSerializer(UrlMixin, serializers.Serializer):
 
 class SessionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     conference = ConferenceSlugField()
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = serializers.CharField(source="kind_label", read_only=True)
     starts_at = ConferenceTimeField(required=False, allow_null=True)
     ends_at = ConferenceTimeField(required=False, allow_null=True)
     room = RoomRefSerializer(read_only=True, allow_null=True)
@@ -265,8 +275,36 @@ class PeopleNamesField(serializers.ListField):
             raise serializers.ValidationError(error.messages) from error
 
 
-class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
-    """Posters and talks: an ordered list of people, the session, the effective room."""
+class PresentationSerializer(UrlMixin, serializers.Serializer):
+    """One slot of a contribution: a poster or a talk, where and when."""
+
+    type = serializers.SerializerMethodField()
+    id = serializers.IntegerField()
+    session = SessionRefSerializer()
+    starts_at = ConferenceTimeField(source="effective_starts_at", allow_null=True)
+    ends_at = ConferenceTimeField(source="effective_ends_at", allow_null=True)
+    room = serializers.SerializerMethodField()
+    board = serializers.SerializerMethodField()
+
+    def get_type(self, item) -> str:
+        return item._meta.model_name  # "poster" or "talk"
+
+    @extend_schema_field(RoomRefSerializer(allow_null=True))
+    def get_room(self, item):
+        room = item.effective_room
+        return RoomRefSerializer(room).data if room else None
+
+    def get_board(self, item) -> str:
+        return getattr(item, "board", "")
+
+
+class ContributionRefSerializer(UrlMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+
+
+class SessionItemSerializer(UrlMixin, serializers.ModelSerializer):
+    """Posters and talks: one slot (session, room, position) of a contribution, whose title,
+    abstract, people, track, keywords, language and links they show and write."""
 
     # Subclasses name the people's fields for the contract (``authors``/``author_names``,
     # ``speakers``/``speaker_names``); both names fields write to ``people_names``.
@@ -275,15 +313,58 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
     session_id = serializers.PrimaryKeyRelatedField(
         source="session", queryset=Session.objects.all(), write_only=True
     )
+    contribution = ContributionRefSerializer(read_only=True)
+    contribution_id = serializers.PrimaryKeyRelatedField(
+        source="chosen_contribution",
+        queryset=Contribution.objects.all(),
+        required=False,
+        write_only=True,
+        help_text=(
+            "Another slot of an existing paper or talk (its id in /api/v1/contributions/); left"
+            " out on create, a new contribution is made from title, abstract and people."
+            " Content fields given with it change the contribution for all its slots."
+        ),
+    )
+    # What the contribution says, read and written through each of its posters and talks.
+    title = serializers.CharField(source="contribution.title", max_length=500, required=False)
+    abstract = serializers.CharField(
+        source="contribution.abstract", allow_blank=True, required=False
+    )
+    external_url = serializers.URLField(
+        source="contribution.external_url", max_length=500, allow_blank=True, required=False
+    )
+    links = LinkSerializer(
+        source="contribution.links",
+        many=True,
+        required=False,
+        help_text="Typed links in printed order (http or https).",
+    )
+    keywords = serializers.ListField(
+        source="contribution.keywords",
+        child=serializers.CharField(max_length=100),
+        required=False,
+        help_text="Words or phrases, in printed order.",
+    )
+    language = serializers.CharField(
+        source="contribution.language",
+        max_length=35,
+        allow_blank=True,
+        required=False,
+        help_text='A language tag: "en", "de", "pt-BR".',
+    )
     room = serializers.SerializerMethodField()
     room_id = OptionalIdField(Room, help_text="Own room (writes); empty means the session's room.")
     track = serializers.SerializerMethodField()
-    track_id = OptionalIdField(
-        Track, help_text="Own track (writes); empty means the session's track."
+    track_id = serializers.PrimaryKeyRelatedField(
+        source="contribution.track",
+        queryset=Track.objects.all(),
+        allow_null=True,
+        required=False,
+        write_only=True,
+        help_text="The contribution's track (writes); empty means the session's track.",
     )
     starts_at = ConferenceTimeField(source="effective_starts_at", read_only=True, allow_null=True)
     ends_at = ConferenceTimeField(source="effective_ends_at", read_only=True, allow_null=True)
-    links = links_field()
 
     base_fields = [
         "id",
@@ -292,16 +373,22 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         "position",
         "session",
         "session_id",
+        "contribution",
+        "contribution_id",
         "room",
         "room_id",
         "track",
         "track_id",
         "starts_at",
         "ends_at",
+        "keywords",
+        "language",
         "external_url",
         "links",
         "url",
     ]
+    #: Errors of the contribution's fields, under the names this serializer uses.
+    CONTRIBUTION_ERRORS = {"track": "track_id", "conference": "contribution_id"}
 
     def get_field_names(self, declared_fields, info):
         # The shared fields, the subclass's own model fields (Meta.model_fields), then its people
@@ -321,20 +408,65 @@ class SessionItemSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializ
         track = obj.effective_track
         return TrackRefSerializer(track).data if track else None
 
-    @transaction.atomic
-    def create(self, validated_data):
-        names = validated_data.pop("people_names", [])
-        item = super().create(validated_data)
-        services.set_people(item, names)
-        return item
+    def validate(self, attrs):
+        """Checks the slot and its contribution as the admin does, before anything is saved."""
+        content = attrs.pop("contribution", {})
+        chosen = attrs.pop("chosen_contribution", None)
+        item = self.instance or self.Meta.model()
+        for name, value in attrs.items():
+            if name != "people_names":
+                setattr(item, name, value)
+        if chosen is not None:
+            contribution = chosen
+        elif self.instance is not None:
+            contribution = self.instance.contribution
+        elif "title" not in content:
+            raise serializers.ValidationError(
+                {"title": "Give the title, or contribution_id for another slot of a paper."}
+            )
+        else:
+            contribution = Contribution(conference=item.session.conference)
+        for name, value in content.items():
+            setattr(contribution, name, value)
+        errors = {}
+        try:
+            contribution.full_clean(exclude=["conference"] if not contribution.pk else [])
+        except DjangoValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[self.CONTRIBUTION_ERRORS.get(name, name)] = messages
+        item.contribution = contribution
+        try:
+            item.full_clean(exclude=["contribution"] if not contribution.pk else [])
+        except DjangoValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault("contribution_id" if name == "contribution" else name, messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        attrs["contribution"] = contribution
+        return attrs
 
     @transaction.atomic
-    def update(self, instance, validated_data):
+    def save_contribution(self, validated_data):
+        contribution = validated_data["contribution"]
         names = validated_data.pop("people_names", None)
-        item = super().update(instance, validated_data)
+        contribution.save()
         if names is not None:
-            services.set_people(item, names)
+            services.set_people(contribution, names)
+
+    def create(self, validated_data):
+        with transaction.atomic():
+            self.save_contribution(validated_data)
+            item = self.Meta.model(**validated_data)
+            item.save()
         return item
+
+    def update(self, instance, validated_data):
+        with transaction.atomic():
+            self.save_contribution(validated_data)
+            for name, value in validated_data.items():
+                setattr(instance, name, value)
+            instance.save()
+        return instance
 
 
 class PosterSerializer(SessionItemSerializer):
@@ -347,11 +479,70 @@ class PosterSerializer(SessionItemSerializer):
 
 
 class TalkSerializer(SessionItemSerializer):
+    presentation_type_display = serializers.CharField(source="slot_label", read_only=True)
     speakers = SpeakerRefSerializer(source="ordered_people", many=True, read_only=True)
     speaker_names = PeopleNamesField(max_length=50, help_text="Speakers in order; " + FOUND)
 
     class Meta:
         model = Talk
+        model_fields = ["presentation_type", "do_not_record"]
+
+
+class ContributionSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
+    """A paper or talk and every slot it is presented in (none yet: accepted, not scheduled)."""
+
+    conference = ConferenceSlugField(
+        help_text="The conference this paper or talk belongs to (set when created)."
+    )
+    track = TrackRefSerializer(read_only=True, allow_null=True)
+    track_id = OptionalIdField(Track, help_text="The track's id (writes); reads give `track`.")
+    links = links_field()
+    authors = PersonRefSerializer(source="ordered_people", many=True, read_only=True)
+    author_names = PeopleNamesField(
+        max_length=100, help_text="Authors or speakers in printed order; " + FOUND
+    )
+    presentations = PresentationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "conference",
+            "title",
+            "abstract",
+            "track",
+            "track_id",
+            "keywords",
+            "language",
+            "external_url",
+            "links",
+            "authors",
+            "author_names",
+            "presentations",
+            "url",
+        ]
+
+    def validate_conference(self, conference: Conference) -> Conference:
+        if self.instance and conference.pk != self.instance.conference_id:
+            raise serializers.ValidationError(
+                "A paper stays in its conference; add it to the other conference instead."
+            )
+        return conference
+
+    @transaction.atomic
+    def create(self, validated_data):
+        names = validated_data.pop("people_names", [])
+        contribution = super().create(validated_data)
+        services.set_people(contribution, names)
+        return contribution
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        names = validated_data.pop("people_names", None)
+        contribution = super().update(instance, validated_data)
+        if names is not None:
+            services.set_people(contribution, names)
+        return contribution
 
 
 class PersonItemSerializer(UrlMixin, serializers.Serializer):
@@ -360,12 +551,20 @@ class PersonItemSerializer(UrlMixin, serializers.Serializer):
     conference = serializers.CharField(source="session.conference.slug")
 
 
+class PersonContributionSerializer(UrlMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class PersonSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
     conference = ConferenceSlugField(
         help_text="The conference this record of the person belongs to (set when created)."
     )
-    posters = PersonItemSerializer(source="ordered_posters", many=True, read_only=True)
-    talks = PersonItemSerializer(source="ordered_talks", many=True, read_only=True)
+    contributions = PersonContributionSerializer(
+        source="ordered_contributions", many=True, read_only=True
+    )
+    posters = serializers.SerializerMethodField()
+    talks = serializers.SerializerMethodField()
     links = links_field()
 
     class Meta:
@@ -379,6 +578,7 @@ class PersonSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
             "affiliation",
             "bio",
             "links",
+            "contributions",
             "posters",
             "talks",
             "url",
@@ -394,6 +594,25 @@ class PersonSerializer(ModelRulesMixin, UrlMixin, serializers.ModelSerializer):
                 "A person stays in their conference; add a person to the other conference instead."
             )
         return conference
+
+    def _items(self, person, relation: str) -> list:
+        """The posters or talks of the person's contributions, in program order (prefetched by
+        the view as ``ordered_contributions``)."""
+        items = [
+            item
+            for contribution in getattr(person, "ordered_contributions", [])
+            for item in getattr(contribution, relation).all()
+        ]
+        items.sort(key=lambda i: (i.session.day, i.session.position, i.position, i.pk))
+        return PersonItemSerializer(items, many=True, context=self.context).data
+
+    @extend_schema_field(PersonItemSerializer(many=True))
+    def get_posters(self, person):
+        return self._items(person, "posters")
+
+    @extend_schema_field(PersonItemSerializer(many=True))
+    def get_talks(self, person):
+        return self._items(person, "talks")
 
     def create(self, validated_data):
         validated_data.setdefault(

@@ -7,11 +7,12 @@ serializers never query. A write answers with the object reloaded through that q
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from program.api import filters, serializers
-from program.models import Conference, Person, Poster, Room, Session, Talk, Track
+from program.models import Conference, Contribution, Person, Poster, Room, Session, Talk, Track
 
 
 class ProgramViewSet(viewsets.ModelViewSet):
@@ -81,7 +82,7 @@ class SessionViewSet(ProgramViewSet):
             *(
                 Prefetch(
                     model.session_relation,
-                    queryset=model.objects.select_related("session__conference"),
+                    queryset=model.objects.select_related("session__conference", "contribution"),
                 )
                 for model in (Poster, Talk)
             )
@@ -89,7 +90,10 @@ class SessionViewSet(ProgramViewSet):
 
 
 class SessionItemViewSet(ProgramViewSet):
+    filter_backends = [DjangoFilterBackend, filters.AliasedOrderingFilter]
     ordering_fields = ["title", "position", "id"]
+    # ``?ordering=title`` sorts by the contribution's title.
+    ordering_aliases = {"title": "contribution__title"}
     ordering = ["session__day", "session__position", "position", "id"]
 
     def with_related(self, queryset):
@@ -119,14 +123,29 @@ class PersonViewSet(ProgramViewSet):
     ordering = ["name", "id"]
 
     def with_related(self, queryset):
-        # A person is visible with their conference, and so are all their posters and talks.
+        # A person is visible with their conference, and so are all their papers and talks.
+        slots = (
+            Prefetch(relation, queryset=model.objects.select_related("session__conference"))
+            for relation, model in (("posters", Poster), ("talks", Talk))
+        )
         return queryset.select_related("conference").prefetch_related(
-            *(
-                Prefetch(
-                    relation,
-                    queryset=model.objects.select_related("session__conference").in_program_order(),
-                    to_attr=f"ordered_{relation}",
-                )
-                for relation, model in (("posters", Poster), ("talks", Talk))
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related("conference")
+                .order_by("title", "pk")
+                .prefetch_related(*slots),
+                to_attr="ordered_contributions",
             )
         )
+
+
+@extend_schema(tags=["program"])
+class ContributionViewSet(ProgramViewSet):
+    model = Contribution
+    serializer_class = serializers.ContributionSerializer
+    filterset_class = filters.ContributionFilter
+    ordering_fields = ["title", "id"]
+    ordering = ["conference__slug", "title", "id"]
+
+    def with_related(self, queryset):
+        return queryset.with_presentations()

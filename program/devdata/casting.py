@@ -1,9 +1,10 @@
-"""Who presents what: the generated people, posters with their authors, talks with speakers.
+"""Who presents what: the generated people, papers with their authors, talks with speakers.
 
-``cast_program`` fills a ``Draft`` whose sessions are made: poster sessions get posters of 1 to 15
-authors, plenaries one talk by a well-known speaker, oral sessions the rest of the talks. The
-``PeoplePicker`` sees to it that everyone generated is named at least once and a few people on
-many papers, as at a real conference.
+``cast_program`` fills a ``Draft`` whose sessions are made: poster sessions get papers of 1 to 15
+authors, plenaries one talk by a well-known speaker, oral sessions the rest of the talks. Every
+``SPOTLIGHT_EVERY``-th paper is also presented as a talk in an oral session (one contribution, two
+slots), and a few accepted papers have no slot yet. The ``PeoplePicker`` sees to it that everyone
+generated is named at least once and a few people on many papers, as at a real conference.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from program.devdata.names import AFFILIATIONS, random_person
 from program.devdata.planning import PLENARY_KINDS
 from program.models import (
     Authorship,
+    Contribution,
     Person,
     Poster,
+    PresentationType,
     Session,
     SessionKind,
-    Speakership,
     Talk,
     Track,
 )
@@ -33,6 +35,10 @@ from program.models import (
 # Cumulative weights of 1 to 15 authors on a poster: most papers have 3 to 8.
 AUTHOR_COUNTS = list(itertools.accumulate([2, 4, 9, 12, 14, 14, 13, 10, 7, 5, 4, 3, 2, 1, 1]))
 TALKS_PER_ORAL_SESSION = 4
+# Every so many papers with a poster are also presented as a talk in an oral session.
+SPOTLIGHT_EVERY = 25
+# One accepted paper without a slot for so many posters.
+UNSCHEDULED_EVERY = 40
 # Talks shorter than this in an oral session get no time of their own, only the session's.
 SHORTEST_TALK = datetime.timedelta(minutes=10)
 
@@ -65,6 +71,9 @@ def cast_program(draft: Draft, *, people: int, posters: int, talks: int | None) 
     add_posters(draft, picker, poster_sessions, author_counts)
     add_plenary_talks(draft, picker, plenaries)
     add_oral_talks(draft, picker, orals, talks - len(plenaries))
+    # Last, so that every value drawn before stays as it was without them.
+    add_spotlights(draft, orals)
+    add_unscheduled_papers(draft)
     return picker
 
 
@@ -134,22 +143,29 @@ def add_posters(
         for position in range(1, size + 1):
             number = len(draft.posters) + 1
             page = f"https://{draft.slug}.example.org/poster/{number}"
-            poster = Poster(
-                uid=draft.uid("poster", len(draft.posters)),
-                session=session,
+            paper = Contribution(
+                uid=draft.uid("paper", len(draft.posters)),
+                conference=draft.conference,
                 title=texts.paper_title(rng, topic if rng.random() < 0.7 else None),
                 abstract=texts.abstract(rng),
-                position=position,
                 external_url=page if rng.random() < 0.8 else "",
-                # Numbered across the whole conference, as big poster halls are ("#2504").
-                board=str(len(draft.posters) + 1),
-                # Every tenth poster belongs to another track than its session's.
+                # Every tenth paper belongs to another track than its session's.
                 track=cross_track(draft, session) if len(draft.posters) % 10 == 9 else None,
                 links=paper_links(draft.slug, number),
             )
-            draft.posters.append(poster)
+            draft.contributions.append(paper)
+            draft.posters.append(
+                Poster(
+                    uid=draft.uid("poster", len(draft.posters)),
+                    session=session,
+                    contribution=paper,
+                    position=position,
+                    # Numbered across the whole conference, as big poster halls are ("#2504").
+                    board=str(number),
+                )
+            )
             draft.authorships += [
-                Authorship(poster=poster, person=draft.people[person], position=rank)
+                Authorship(contribution=paper, person=draft.people[person], position=rank)
                 for rank, person in enumerate(authors(picker, next(counts)), start=1)
             ]
 
@@ -208,19 +224,73 @@ def add_oral_talks(draft: Draft, picker: PeoplePicker, orals: list[Session], tal
             person, _ = picker.pick(set())
             title = texts.paper_title(draft.rng)
             talk = add_talk(draft, session, title, draft.people[person], position)
+            talk.presentation_type = PresentationType.ORAL
             if slot is not None:
                 talk.starts_at = session.starts_at + slot * (position - 1)
                 talk.ends_at = talk.starts_at + slot
 
 
 def add_talk(draft: Draft, session: Session, title: str, speaker: Person, position: int) -> Talk:
+    content = Contribution(
+        uid=draft.uid("talk-content", len(draft.talks)),
+        conference=draft.conference,
+        title=title,
+        abstract=texts.abstract(draft.rng),
+    )
+    draft.contributions.append(content)
     talk = Talk(
         uid=draft.uid("talk", len(draft.talks)),
         session=session,
-        title=title,
-        abstract=texts.abstract(draft.rng),
+        contribution=content,
         position=position,
     )
     draft.talks.append(talk)
-    draft.speakerships.append(Speakership(talk=talk, person=speaker, position=1))
+    draft.authorships.append(Authorship(contribution=content, person=speaker, position=1))
     return talk
+
+
+def add_spotlights(draft: Draft, orals: list[Session]) -> None:
+    """Every ``SPOTLIGHT_EVERY``-th paper is also a talk at the end of an oral session, taken in
+    turn: the same contribution in a second slot, with its session's time."""
+    if not orals:
+        return
+    # Drafted sessions are not saved yet: they are told apart by identity.
+    last = {id(session): 0 for session in orals}
+    for talk in draft.talks:
+        if id(talk.session) in last:
+            last[id(talk.session)] = max(last[id(talk.session)], talk.position)
+    papers = draft.posters[SPOTLIGHT_EVERY - 1 :: SPOTLIGHT_EVERY]
+    for number, poster in enumerate(papers):
+        session = orals[number % len(orals)]
+        last[id(session)] += 1
+        draft.talks.append(
+            Talk(
+                uid=draft.uid("spotlight", number),
+                session=session,
+                contribution=poster.contribution,
+                position=last[id(session)],
+                presentation_type=PresentationType.SPOTLIGHT,
+            )
+        )
+
+
+def add_unscheduled_papers(draft: Draft) -> None:
+    """Accepted papers without a slot yet: one per ``UNSCHEDULED_EVERY`` posters, by the authors
+    of a poster (no new people, so everyone generated is still named once or more)."""
+    rng = draft.rng
+    by_paper: dict[int, list[Authorship]] = {}
+    for authorship in draft.authorships:
+        by_paper.setdefault(id(authorship.contribution), []).append(authorship)
+    for number, poster in enumerate(draft.posters[UNSCHEDULED_EVERY - 1 :: UNSCHEDULED_EVERY]):
+        paper = Contribution(
+            uid=draft.uid("unscheduled", number),
+            conference=draft.conference,
+            title=texts.paper_title(rng),
+            abstract=texts.abstract(rng),
+            links=paper_links(draft.slug, 100000 + number),
+        )
+        draft.contributions.append(paper)
+        draft.authorships += [
+            Authorship(contribution=paper, person=link.person, position=link.position)
+            for link in by_paper[id(poster.contribution)]
+        ]

@@ -19,12 +19,12 @@ from program.devdata.texts import TOPICS, title_case
 from program.models import (
     Authorship,
     Conference,
+    Contribution,
     Person,
     Poster,
     Room,
     Session,
     SessionKind,
-    Speakership,
     Talk,
     Track,
 )
@@ -42,10 +42,10 @@ class Draft:
     sessions: list[Session]
     tracks: list[Track] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
-    posters: list[Poster] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
     authorships: list[Authorship] = field(default_factory=list)
+    posters: list[Poster] = field(default_factory=list)
     talks: list[Talk] = field(default_factory=list)
-    speakerships: list[Speakership] = field(default_factory=list)
 
     @property
     def slug(self) -> str:

@@ -28,11 +28,11 @@ from program.devdata.planning import plan_sessions
 from program.models import (
     Authorship,
     Conference,
+    Contribution,
     Person,
     Poster,
     Room,
     Session,
-    Speakership,
     Talk,
     Track,
     validate_timezone,
@@ -48,11 +48,12 @@ class Summary:
     rooms: int
     sessions: int
     untimed_sessions: int
+    contributions: int
+    unscheduled: int
     posters: int
     talks: int
     people: int
     authorships: int
-    speakerships: int
     most_papers: int  # posters and talks of the person named most often
     replaced: bool
 
@@ -103,11 +104,13 @@ def generate_program(
         rooms=len(draft.rooms),
         sessions=len(draft.sessions),
         untimed_sessions=sum(1 for s in draft.sessions if s.starts_at is None),
+        contributions=len(draft.contributions),
+        unscheduled=len(draft.contributions)
+        - len({id(item.contribution) for item in [*draft.posters, *draft.talks]}),
         posters=len(draft.posters),
         talks=len(draft.talks),
         people=len(draft.people),
         authorships=len(draft.authorships),
-        speakerships=len(draft.speakerships),
         most_papers=max(picker.papers, default=0),
         replaced=replaced,
     )
@@ -167,10 +170,10 @@ def write_draft(draft: Draft) -> None:
     Track.objects.bulk_create(draft.tracks)
     Person.objects.bulk_create(draft.people, batch_size=BATCH_SIZE)
     Session.objects.bulk_create(draft.sessions, batch_size=BATCH_SIZE)
-    Poster.objects.bulk_create(draft.posters, batch_size=BATCH_SIZE)
+    Contribution.objects.bulk_create(draft.contributions, batch_size=BATCH_SIZE)
     Authorship.objects.bulk_create(draft.authorships, batch_size=BATCH_SIZE)
+    Poster.objects.bulk_create(draft.posters, batch_size=BATCH_SIZE)
     Talk.objects.bulk_create(draft.talks, batch_size=BATCH_SIZE)
-    Speakership.objects.bulk_create(draft.speakerships, batch_size=BATCH_SIZE)
     # Bulk writes skip ProgramPart.save(), which would mark the program as changed.
     draft.conference.touch()
 

@@ -72,21 +72,49 @@ class _Fixture:
         self.people: dict[str, dict] = {}
         self.slugs: set[str] = set()
         self.sessions: list[dict] = []
-        self.posters: list[dict] = []
+        self.contributions: list[dict] = []
         self.authorships: list[dict] = []
+        self.posters: list[dict] = []
         self.talks: list[dict] = []
-        self.speakerships: list[dict] = []
 
     def objects(self) -> list[dict]:
         return [
             *self.rooms.values(),
             *self.people.values(),
             *self.sessions,
-            *self.posters,
+            *self.contributions,
             *self.authorships,
+            *self.posters,
             *self.talks,
-            *self.speakerships,
         ]
+
+    def add_contribution(
+        self, uid: str, *, title: str, abstract: str, page: str, people: list[list[str]]
+    ) -> None:
+        """A paper or talk as the page prints it, with its people in printed order."""
+        self.contributions.append(
+            {
+                "model": "program.contribution",
+                "fields": {
+                    "uid": uid,
+                    "conference": [CONFERENCE_SLUG],
+                    "title": title,
+                    "abstract": abstract,
+                    "track": None,
+                    "keywords": [],
+                    "language": "",
+                    "external_url": page,
+                    "links": [],
+                },
+            }
+        )
+        for rank, person in enumerate(people, start=1):
+            self.authorships.append(
+                {
+                    "model": "program.authorship",
+                    "fields": {"contribution": [uid], "person": person, "position": rank},
+                }
+            )
 
     def add_item(self, position: int, item: SeedItem) -> None:
         session_uid = self.uid("session", position)
@@ -132,58 +160,50 @@ class _Fixture:
                 f"line {seed_poster.line + 1}: the facts file has no title for the poster by"
                 f" {seed_poster.authors[0]!r} in {session!r}"
             )
-        poster_uid = self.uid("poster", position, number)
+        contribution_uid = self.uid("paper", position, number)
+        self.add_contribution(
+            contribution_uid,
+            title=fact["title"],
+            abstract=seed_poster.abstract,
+            page=fact.get("page") or "",
+            people=[self.person(name) for name in seed_poster.authors],
+        )
         self.posters.append(
             {
                 "model": "program.poster",
                 "fields": {
-                    "uid": poster_uid,
+                    "uid": self.uid("poster", position, number),
                     "session": [session_uid],
-                    "title": fact["title"],
-                    "abstract": seed_poster.abstract,
+                    "contribution": [contribution_uid],
                     "position": number,
                     "room": None,
                     "starts_at": None,
                     "ends_at": None,
-                    "external_url": fact.get("page") or "",
                 },
             }
         )
-        for rank, name in enumerate(seed_poster.authors, start=1):
-            self.authorships.append(
-                {
-                    "model": "program.authorship",
-                    "fields": {
-                        "poster": [poster_uid],
-                        "person": self.person(name),
-                        "position": rank,
-                    },
-                }
-            )
 
     def add_talk(self, session_uid: str, position: int, item: SeedItem) -> None:
-        talk_uid = self.uid("talk", position, 1)
+        contribution_uid = self.uid("talk-content", position, 1)
+        self.add_contribution(
+            contribution_uid,
+            title=item.talk.title,
+            abstract=item.talk.abstract,
+            page="",
+            people=[self.person(item.talk.speaker, bio=item.talk.bio)],
+        )
         self.talks.append(
             {
                 "model": "program.talk",
                 "fields": {
-                    "uid": talk_uid,
+                    "uid": self.uid("talk", position, 1),
                     "session": [session_uid],
-                    "title": item.talk.title,
-                    "abstract": item.talk.abstract,
+                    "contribution": [contribution_uid],
                     "position": 1,
                     "room": None,
                     "starts_at": None,
                     "ends_at": None,
-                    "external_url": "",
                 },
-            }
-        )
-        speaker = self.person(item.talk.speaker, bio=item.talk.bio)
-        self.speakerships.append(
-            {
-                "model": "program.speakership",
-                "fields": {"talk": [talk_uid], "person": speaker, "position": 1},
             }
         )
 

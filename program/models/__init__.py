@@ -1,4 +1,5 @@
-"""The program: conferences, rooms, sessions, posters, talks and the people behind them.
+"""The program: conferences, rooms, sessions, contributions (papers and talks), their posters and
+talks, and the people behind them.
 
 Rules that the database can hold are constraints (end after start, unique author positions, room
 and session of one conference via triggers in migration 0002); rules that need the conference's
@@ -16,31 +17,28 @@ from program.models.conference import (
     validate_conference_slug,
     validate_timezone,
 )
+from program.models.contributions import Contribution
+from program.models.kinds import PresentationType, SessionKind
 from program.models.links import LinkKind, guess_kind, validate_links
-from program.models.people import (
-    ORDERED_PEOPLE_MODELS,
-    Authorship,
-    Person,
-    PersonAtPosition,
-    Speakership,
-)
-from program.models.sessions import Poster, Session, SessionItem, SessionKind, Talk, TimedItem
+from program.models.people import ORDERED_PEOPLE_MODELS, Authorship, Person, PersonAtPosition
+from program.models.sessions import Poster, Session, SessionItem, Talk, TimedItem
 
 __all__ = [
     "ORDERED_PEOPLE_MODELS",
     "RESERVED_SLUGS",
     "Authorship",
     "Conference",
+    "Contribution",
     "LinkKind",
     "Person",
     "PersonAtPosition",
     "Poster",
+    "PresentationType",
     "ProgramPart",
     "Room",
     "Session",
     "SessionItem",
     "SessionKind",
-    "Speakership",
     "Talk",
     "TimedItem",
     "Track",

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.timezone import now
 
+from program.models import kinds
+
 
 def validate_timezone(value: str) -> None:
     """Accept IANA zone names only ("America/Los_Angeles"), as zoneinfo knows them."""
@@ -45,6 +47,16 @@ def validate_conference_slug(value: str) -> None:
             params={"value": value},
             code="reserved_slug",
         )
+
+
+def other_conference_errors(item, conference: Conference, fields) -> dict[str, str]:
+    """A room, track or contribution chosen for an item must be of the item's conference."""
+    errors = {}
+    for field in fields:
+        chosen = getattr(item, field) if getattr(item, f"{field}_id") else None
+        if chosen is not None and chosen.conference_id != conference.pk:
+            errors[field] = f"This {field} belongs to {chosen.conference}, not to {conference}."
+    return errors
 
 
 def can_see_drafts(user) -> bool:
@@ -118,6 +130,22 @@ class Conference(models.Model):
         help_text="When a conference day begins in its time zone. At 05:00, a talk at 00:30"
         " belongs to the day before, as the printed program has it.",
     )
+    session_kinds = models.JSONField(
+        "own session kinds",
+        default=dict,
+        blank=True,
+        validators=[kinds.validate_labels],
+        help_text="Kinds of session this conference adds to the defaults, or relabels, code to"
+        ' label: {"devroom": "Devroom", "poster_session": "Poster Spotlights"}.',
+    )
+    presentation_types = models.JSONField(
+        "own presentation types",
+        default=dict,
+        blank=True,
+        validators=[kinds.validate_labels],
+        help_text="Types of talk this conference adds to the defaults (oral, spotlight, Q&A, ...)"
+        ' or relabels: {"lightning": "5-minute talk"}.',
+    )
     is_published = models.BooleanField(
         "published", default=False, help_text="Drafts are visible to organizers only."
     )
@@ -157,6 +185,18 @@ class Conference(models.Model):
         """Mark the program as changed after bulk writes that bypass save()."""
         self.program_changed_at = now()
         Conference.objects.filter(pk=self.pk).update(program_changed_at=self.program_changed_at)
+
+    def session_kind_choices(self) -> list[tuple[str, str]]:
+        return kinds.choices(kinds.SessionKind, self.session_kinds)
+
+    def presentation_type_choices(self) -> list[tuple[str, str]]:
+        return kinds.choices(kinds.PresentationType, self.presentation_types)
+
+    def session_kind_label(self, code: str) -> str:
+        return dict(self.session_kind_choices()).get(code, code)
+
+    def presentation_type_label(self, code: str) -> str:
+        return dict(self.presentation_type_choices()).get(code, code)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -5,9 +5,9 @@ bio, links): the same human at two conferences is two records, linked only by an
 ``external_id`` (ORCID, OpenReview id) or an organizer's merge, never by a guess from the name.
 Two records with the same name in one conference are two different people.
 
-A poster's authors and a talk's speakers are the same idea: "a person at a position in an item's
-printed list of people". ``PersonAtPosition`` holds it once; ``Authorship`` and ``Speakership``
-only say which item they point at.
+A paper's authors and a talk's speakers are the same idea: "a person at a position in a
+contribution's printed list of people" (``Authorship``); the contribution's posters and talks all
+show that one list.
 """
 
 from __future__ import annotations
@@ -161,19 +161,20 @@ class PersonAtPositionQuerySet(models.QuerySet):
 
 
 def ordered_people_constraints(
-    model: str, *, item: str, role: str, article: str
+    model: str, *, item: str, noun: str, role: str, article: str
 ) -> list[models.BaseConstraint]:
-    """Positions unique and from 1, and each person once, per item ("poster", "author", "an")."""
+    """Positions unique and from 1, and each person once, per item: the foreign key ``item``,
+    called ``noun`` in messages ("contribution", "paper or talk", "author", "an")."""
     return [
         models.UniqueConstraint(
             fields=[item, "position"],
             name=f"{model}_position_unique",
-            violation_error_message=f"Two {role}s cannot share a position on one {item}.",
+            violation_error_message=f"Two {role}s cannot share a position on one {noun}.",
         ),
         models.UniqueConstraint(
             fields=[item, "person"],
             name=f"{model}_person_unique",
-            violation_error_message=f"This person is already {article} {role} of this {item}.",
+            violation_error_message=f"This person is already {article} {role} of this {noun}.",
         ),
         models.CheckConstraint(
             condition=Q(position__gte=1),
@@ -186,7 +187,7 @@ def ordered_people_constraints(
 class PersonAtPosition(models.Model):
     """One person at a position in an item's printed list of people (1 = first)."""
 
-    #: The foreign key to the item (a poster or a talk), named by each concrete model.
+    #: The foreign key to the item (a contribution), named by each concrete model.
     item_field: ClassVar[str]
 
     # RESTRICT, not PROTECT: deleting a conference takes its people and their places together.
@@ -208,7 +209,7 @@ class PersonAtPosition(models.Model):
     def clean(self) -> None:
         if not (self.person_id and getattr(self, f"{self.item_field}_id")):
             return
-        conference = self.item.session.conference
+        conference = self.item.conference
         if self.person.conference_id != conference.pk:
             raise ValidationError(
                 {
@@ -240,31 +241,18 @@ class PersonAtPosition(models.Model):
 
 
 class Authorship(PersonAtPosition):
-    """One author of one poster."""
+    """One author (or speaker) of one contribution, at a position in its printed list."""
 
-    item_field = "poster"
-    poster = models.ForeignKey(
-        "program.Poster", on_delete=models.CASCADE, related_name="authorships"
+    item_field = "contribution"
+    contribution = models.ForeignKey(
+        "program.Contribution", on_delete=models.CASCADE, related_name="authorships"
     )
 
     class Meta:
-        ordering = ["poster", "position"]
+        ordering = ["contribution", "position"]
         constraints = ordered_people_constraints(
-            "authorship", item="poster", role="author", article="an"
+            "authorship", item="contribution", noun="paper or talk", role="author", article="an"
         )
 
 
-class Speakership(PersonAtPosition):
-    """One speaker of one talk."""
-
-    item_field = "talk"
-    talk = models.ForeignKey("program.Talk", on_delete=models.CASCADE, related_name="speakerships")
-
-    class Meta:
-        ordering = ["talk", "position"]
-        constraints = ordered_people_constraints(
-            "speakership", item="talk", role="speaker", article="a"
-        )
-
-
-ORDERED_PEOPLE_MODELS = (Authorship, Speakership)
+ORDERED_PEOPLE_MODELS = (Authorship,)

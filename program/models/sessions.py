@@ -1,8 +1,11 @@
 """The timetable: sessions, and the posters and talks inside them.
 
-Sessions, posters and talks answer the same questions the same way: ``effective_starts_at``,
-``effective_ends_at`` and ``effective_room`` (a poster or talk borrows its session's time and
-room unless it has its own), and ``visible_to(user)`` on their querysets.
+A poster or a talk is one presentation of a contribution (``program/models/contributions.py``):
+the slot (session, time, room, board) is its own, the title, abstract and people are the
+contribution's, shared by all its presentations. Sessions, posters and talks answer the same
+questions the same way: ``effective_starts_at``, ``effective_ends_at`` and ``effective_room`` (a
+poster or talk borrows its session's time and room unless it has its own), and
+``visible_to(user)`` on their querysets.
 """
 
 from __future__ import annotations
@@ -18,34 +21,17 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import classproperty
 
-from program.models.conference import Conference, ProgramPart, Room, Track
-from program.models.links import links_field
-from program.models.people import Authorship, Person, PersonAtPosition, Speakership
+from program.models.conference import (
+    Conference,
+    ProgramPart,
+    Room,
+    Track,
+    other_conference_errors,
+)
+from program.models.contributions import Contribution, matches_word
+from program.models.kinds import SessionKind
+from program.models.people import Authorship, Person
 from program.search import each_word_matches
-
-
-class SessionKind(models.TextChoices):
-    # Labels are what the conference's own page prints before the title ("Poster: Session 9").
-    REGISTRATION = "registration", "Registration Desk"
-    POSTER_SESSION = "poster_session", "Poster"
-    INVITED_TALK = "invited_talk", "Invited Talk"
-    KEYNOTE = "keynote", "Keynote"
-    ORAL_SESSION = "oral_session", "Oral Session"
-    BREAK = "break", "Break"
-    SOCIAL = "social", "Social"
-    OPENING_REMARKS = "opening_remarks", "Opening Remarks"
-    CLOSING_REMARKS = "closing_remarks", "Closing Remarks"
-    OTHER = "other", "Other"
-
-
-def other_conference_errors(item, conference: Conference, fields) -> dict[str, str]:
-    """A room or track chosen for a session, poster or talk must be of its conference."""
-    errors = {}
-    for field in fields:
-        chosen = getattr(item, field) if getattr(item, f"{field}_id") else None
-        if chosen is not None and chosen.conference_id != conference.pk:
-            errors[field] = f"This {field} belongs to {chosen.conference}, not to {conference}."
-    return errors
 
 
 def validate_board(value: str) -> None:
@@ -137,7 +123,8 @@ class SessionQuerySet(ByUidQuerySet):
         return self.order_by("day", "position", "starts_at", "pk")
 
     def with_program(self) -> SessionQuerySet:
-        """Sessions with conference, room, posters, talks and ordered people: five queries.
+        """Sessions with conference, room, posters, talks (with their contributions) and ordered
+        people: five queries.
 
         Rooms and tracks come with their conference, for their links (``get_absolute_url``).
         """
@@ -148,7 +135,7 @@ class SessionQuerySet(ByUidQuerySet):
                 Prefetch(
                     model.session_relation,
                     queryset=model.objects.select_related(
-                        "room__conference", "track__conference"
+                        "room__conference", "contribution__track__conference"
                     ).prefetch_related(model.prefetch_people()),
                 )
                 for model in (Poster, Talk)
@@ -158,7 +145,12 @@ class SessionQuerySet(ByUidQuerySet):
 
 class Session(TimedItem):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
-    kind = models.CharField(max_length=32, choices=SessionKind.choices, default=SessionKind.OTHER)
+    kind = models.CharField(
+        max_length=32,
+        default=SessionKind.OTHER,
+        help_text="One of the defaults (poster_session, keynote, oral_session, tutorial, ...) or"
+        " of the conference's own session kinds.",
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     day = models.DateField(help_text="The day in the conference's time zone.")
@@ -195,9 +187,14 @@ class Session(TimedItem):
         return Conference.objects.filter(pk=self.conference_id)
 
     @property
+    def kind_label(self) -> str:
+        """ "Poster", "Keynote", or the conference's own label for its own kind."""
+        return self.conference.session_kind_label(self.kind)
+
+    @property
     def heading(self) -> str:
         """As the conference page prints it: "Poster: Session 9: …", "Closing Remarks"."""
-        label = self.get_kind_display()
+        label = self.kind_label
         title, kind = self.title.casefold(), label.casefold()
         # Never doubled: a title that already says its kind ("Keynote: …") is printed as it is.
         if self.kind == SessionKind.OTHER or title == kind or title.startswith(f"{kind}:"):
@@ -246,6 +243,11 @@ class Session(TimedItem):
         conference = self.conference if self.conference_id else None
         if conference:
             errors.update(other_conference_errors(self, conference, ("room", "track")))
+        if conference and self.kind not in dict(conference.session_kind_choices()):
+            errors["kind"] = (
+                f"{self.kind!r} is not a session kind of {conference}; add it to the"
+                " conference's own session kinds, or choose one of its kinds."
+            )
         if conference and self.day:
             if not conference.start_date <= self.day <= conference.end_date:
                 errors.setdefault(
@@ -260,7 +262,7 @@ class Session(TimedItem):
 
 
 class SessionItemQuerySet(ByUidQuerySet):
-    """Posters and talks: the same questions, asked through their ordered people."""
+    """Posters and talks: the same questions, asked through their contribution."""
 
     conference_path = "session__conference"
 
@@ -272,52 +274,39 @@ class SessionItemQuerySet(ByUidQuerySet):
 
     def search(self, query: str) -> SessionItemQuerySet:
         """Each word in the title, the abstract or one of the item's people's names."""
-        link_model = self.model.people_model()
-
-        def condition(word: str) -> Q:
-            return (
-                Q(title__folded__contains=word)
-                | Q(abstract__folded__contains=word)
-                | Q(
-                    Exists(
-                        link_model.objects.filter(
-                            **{link_model.item_field: OuterRef("pk")},
-                            person__name__folded__contains=word,
-                        )
-                    )
-                )
-            )
-
-        return self.filter(each_word_matches(query, condition))
+        return self.filter(
+            each_word_matches(query, lambda word: matches_word(word, prefix="contribution__"))
+        )
 
     def with_person(self, person: Person | int) -> SessionItemQuerySet:
-        link_model = self.model.people_model()
         return self.filter(
-            Exists(
-                link_model.objects.filter(**{link_model.item_field: OuterRef("pk")}, person=person)
-            )
+            Exists(Authorship.objects.filter(contribution=OuterRef("contribution"), person=person))
         )
 
     def with_people(self) -> SessionItemQuerySet:
-        """With session, conference, rooms and ordered people: two queries."""
+        """With session, conference, rooms, contribution and ordered people: two queries."""
         return self.select_related(
             "session__conference",
             "session__room__conference",
             "session__track__conference",
             "room__conference",
-            "track__conference",
+            "contribution__conference",
+            "contribution__track__conference",
         ).prefetch_related(self.model.prefetch_people())
 
 
 class SessionItem(TimedItem):
-    """A poster or a talk: it belongs to a session and borrows its time and room by default."""
-
-    #: The reverse name of the item's ordered people (``PersonAtPosition`` rows).
-    people_relation: ClassVar[str]
+    """A poster or a talk: one presentation of a contribution in a session, borrowing the
+    session's time and room by default. Title, abstract, people, track and links are the
+    contribution's (read through properties of the same names)."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="%(class)ss")
-    title = models.CharField(max_length=500)
-    abstract = models.TextField(blank=True)
+    contribution = models.ForeignKey(
+        Contribution,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        help_text="The paper or talk presented here: its title, abstract and people.",
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order within the session.")
     room = models.ForeignKey(
         Room,
@@ -326,18 +315,6 @@ class SessionItem(TimedItem):
         blank=True,
         related_name="+",
         help_text="Leave empty to use the session's room.",
-    )
-    external_url = models.URLField(
-        "page on the conference site", max_length=500, blank=True, default=""
-    )
-    links = links_field()
-    track = models.ForeignKey(
-        Track,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="%(class)ss",
-        help_text="Leave empty to use the session's track.",
     )
 
     objects = SessionItemQuerySet.as_manager()
@@ -363,24 +340,34 @@ class SessionItem(TimedItem):
         )
 
     @classmethod
-    def people_model(cls) -> type[PersonAtPosition]:
-        return cls._meta.get_field(cls.people_relation).related_model
-
-    @classmethod
     def prefetch_people(cls, through: str = "") -> Prefetch:
-        """The item's people in printed order, with their Person rows.
+        """The contribution's people in printed order, with their Person rows.
 
         ``through`` reaches the item from another model ("poster__" from an agenda item).
         """
-        return Prefetch(
-            f"{through}{cls.people_relation}",
-            queryset=cls.people_model().objects.select_related("person").order_by("position"),
-        )
+        return Contribution.prefetch_people(f"{through}contribution__")
+
+    # What the contribution says, shared by all its presentations.
+    @property
+    def title(self) -> str:
+        return self.contribution.title
+
+    @property
+    def abstract(self) -> str:
+        return self.contribution.abstract
+
+    @property
+    def links(self) -> list[dict]:
+        return self.contribution.links
+
+    @property
+    def external_url(self) -> str:
+        return self.contribution.external_url
 
     @property
     def ordered_people(self) -> models.QuerySet:
         """Authors or speakers in printed order (prefetched by ``with_people``)."""
-        return getattr(self, self.people_relation).all()
+        return self.contribution.ordered_people
 
     @property
     def conference(self) -> Conference:
@@ -389,6 +376,16 @@ class SessionItem(TimedItem):
     @property
     def day(self) -> datetime.date:
         return self.session.day
+
+    @property
+    def slot_label(self) -> str:
+        """What kind of slot this is, as a list of a paper's presentations says it: "Poster",
+        "Oral Session", "Invited Talk"."""
+        if isinstance(self, Poster):
+            return "Poster"
+        if self.presentation_type:
+            return self.session.conference.presentation_type_label(self.presentation_type)
+        return self.session.kind_label
 
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(sessions=self.session_id)
@@ -399,7 +396,8 @@ class SessionItem(TimedItem):
 
     @property
     def effective_track(self) -> Track | None:
-        return self.track if self.track_id else self.session.track
+        track_id = self.contribution.track_id
+        return self.contribution.track if track_id else self.session.track
 
     @property
     def effective_starts_at(self) -> datetime.datetime | None:
@@ -414,14 +412,14 @@ class SessionItem(TimedItem):
     def clean(self) -> None:
         errors = self.clean_times()
         if self.session_id:
-            errors.update(other_conference_errors(self, self.session.conference, ("room", "track")))
+            errors.update(
+                other_conference_errors(self, self.session.conference, ("room", "contribution"))
+            )
         if errors:
             raise ValidationError(errors)
 
 
 class Poster(SessionItem):
-    people_relation = "authorships"
-    authors = models.ManyToManyField(Person, through=Authorship, related_name="posters", blank=True)
     board = models.CharField(
         "poster board",
         max_length=20,
@@ -448,5 +446,33 @@ class Poster(SessionItem):
 
 
 class Talk(SessionItem):
-    people_relation = "speakerships"
-    speakers = models.ManyToManyField(Person, through=Speakership, related_name="talks", blank=True)
+    """A talk, an oral, a spotlight or a Q&A: a contribution presented in a session."""
+
+    presentation_type = models.CharField(
+        "presentation type",
+        max_length=32,
+        blank=True,
+        help_text="oral, spotlight, invited, Q&A, ... or one of the conference's own; empty:"
+        " as its session's kind.",
+    )
+    do_not_record = models.BooleanField(
+        "do not record",
+        default=False,
+        help_text="The speakers did not consent to this talk being recorded or streamed.",
+    )
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.message_dict
+        conference = self.session.conference if self.session_id else None
+        types = dict(conference.presentation_type_choices()) if conference else {}
+        if conference and self.presentation_type and self.presentation_type not in types:
+            errors["presentation_type"] = [
+                f"{self.presentation_type!r} is not a presentation type of {conference}; add it"
+                " to the conference's own types, or choose one of its types."
+            ]
+        if errors:
+            raise ValidationError(errors)

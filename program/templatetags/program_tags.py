@@ -68,6 +68,12 @@ def item_actions(context, item) -> str:
 
 
 @register.filter
+def model_name(instance) -> str:
+    """ "poster", "talk", "session": for ids and classes (templates cannot read ``_meta``)."""
+    return instance._meta.model_name
+
+
+@register.filter
 def abstract(text: str) -> str:
     return formatting.render_abstract(text)
 

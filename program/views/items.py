@@ -1,11 +1,17 @@
-"""Pages for one poster or talk, and for one person."""
+"""Pages for one poster or talk, one contribution (paper), the accepted papers, and one person."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 
-from program.models import Person, Poster, SessionItem, Talk
+from program.filters import MAX_QUERY_LENGTH
+from program.models import Contribution, Person, Poster, SessionItem, Talk
 from program.views.common import conference_page, page_context
+from program.views.search import without_page
+
+PAPERS_PER_PAGE = 100
 
 
 def neighbours(items: list, current) -> tuple:
@@ -23,13 +29,58 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
     item = get_object_or_404(model.objects.for_conference(request.conference).with_people(), pk=pk)
     # Through the session's own manager, so each sibling's link reuses the loaded session.
     siblings = list(
-        getattr(item.session, model.session_relation).only("pk", "title", "position", "session_id")
+        getattr(item.session, model.session_relation)
+        .select_related("contribution")
+        .only("pk", "position", "session_id", "contribution__title")
     )
     previous, following = neighbours(siblings, item)
+    # Every slot of the same paper (an oral and a poster, a repeated Q&A), this one among them.
+    prefetch_related_objects([item.contribution], *Contribution.prefetch_presentations())
     context = page_context(
-        request, item=item, kind=model._meta.model_name, previous=previous, following=following
+        request,
+        item=item,
+        kind=model._meta.model_name,
+        previous=previous,
+        following=following,
+        presentations=item.contribution.presentations,
     )
     return render(request, "program/item_detail.html", context)
+
+
+@conference_page
+def contribution_detail(request, pk: int):
+    """A paper or talk with every slot it is presented in, or none yet (accepted, unscheduled)."""
+    contribution = get_object_or_404(
+        Contribution.objects.for_conference(request.conference).with_presentations(), pk=pk
+    )
+    context = page_context(
+        request, contribution=contribution, presentations=contribution.presentations
+    )
+    return render(request, "program/contribution_detail.html", context)
+
+
+@conference_page
+def contribution_list(request):
+    """The accepted papers and talks, by title, each with its authors and slots; ``q`` searches
+    them and ``unscheduled`` keeps those without a slot yet."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    unscheduled = request.GET.get("unscheduled") == "1"
+    contributions = Contribution.objects.for_conference(request.conference).order_by("title", "pk")
+    if query:
+        contributions = contributions.search(query)
+    if unscheduled:
+        contributions = contributions.scheduled(False)
+    page = Paginator(contributions.with_presentations(), PAPERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = page_context(
+        request,
+        page=page,
+        query=query,
+        unscheduled=unscheduled,
+        query_without_page=without_page(request.GET),
+    )
+    return render(request, "program/contribution_list.html", context)
 
 
 @conference_page
@@ -41,8 +92,16 @@ def person_detail(request, slug: str):
         list(model.objects.with_person(person).with_people().in_program_order())
         for model in (Poster, Talk)
     )
+    unscheduled = list(
+        Contribution.objects.with_person(person).scheduled(False).with_people().order_by("title")
+    )
     elsewhere = list(person.elsewhere(request.user))
     context = page_context(
-        request, person=person, posters=posters, talks=talks, elsewhere=elsewhere
+        request,
+        person=person,
+        posters=posters,
+        talks=talks,
+        unscheduled=unscheduled,
+        elsewhere=elsewhere,
     )
     return render(request, "program/person_detail.html", context)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
 from program import timing
-from program.models import Conference, Room, Session
+from program.models import Conference, Contribution, Room, Session
 from program.views.common import conference_page, page_context
 
 # Past this many posters a day page lists titles and authors and leaves abstracts to the session
@@ -55,6 +55,7 @@ def overview(request):
         running=running,
         happening_now=timing.happening_now(sessions, moment) if running else [],
         up_next=timing.up_next(sessions, moment) if running else [],
+        unscheduled_count=Contribution.objects.for_conference(conference).scheduled(False).count(),
     )
     return render(request, "program/overview.html", context)
 

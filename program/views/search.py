@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
-from program.models import Person, Poster, Session, Talk
+from program.models import Contribution, Person, Poster, Session, Talk
 from program.views.common import conference_view, page_context
 
 RESULTS_PER_PAGE = 50
@@ -18,7 +18,9 @@ def search(request):
     data = request.GET
     sessions = SessionFilterSet(
         data,
-        Session.objects.for_conference(conference).in_program_order().select_related("room"),
+        Session.objects.for_conference(conference)
+        .in_program_order()
+        .select_related("conference", "room"),
         conference=conference,
     )
     context = page_context(
@@ -43,12 +45,22 @@ def search(request):
         conference=conference,
     ).qs
     narrowed = any(data.get(name) for name in ("day", "kind", "room", "track"))
+    query = data.get("q", "").strip()
     people = (
         Person.objects.none()
-        if narrowed or not data.get("q", "").strip()
+        if narrowed or not query
         else PersonFilterSet(
             data, Person.objects.in_conference(conference), conference=conference
         ).qs
+    )
+    # Accepted papers without a slot have no day, kind or room: found by words only.
+    unscheduled = (
+        Contribution.objects.none()
+        if narrowed or not query
+        else Contribution.objects.for_conference(conference)
+        .scheduled(False)
+        .search(query)
+        .order_by("title", "pk")
     )
     poster_page = Paginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
     context.update(
@@ -56,13 +68,16 @@ def search(request):
         talks=talks,
         people=people[:RESULTS_PER_PAGE],
         people_count=people.count(),
+        unscheduled=unscheduled.with_people()[:RESULTS_PER_PAGE],
+        unscheduled_count=unscheduled.count(),
         poster_page=poster_page,
-        query_without_page=_without_page(data),
+        query_without_page=without_page(data),
     )
     return render(request, "program/search.html", context)
 
 
-def _without_page(data) -> str:
+def without_page(data) -> str:
+    """The query string of a result page, for links to the other pages."""
     query = data.copy()
     query.pop("page", None)
     return query.urlencode()

@@ -20,7 +20,7 @@ def token_for(client, user) -> dict:
 
 def test_a_token_client_saves_lists_and_deletes_agenda_items(client, attendee, seed):
     auth = token_for(client, attendee)
-    poster = Poster.objects.get(title__startswith="Marconi")
+    poster = Poster.objects.get(contribution__title__startswith="Marconi")
     first = client.post(f"{API}/agenda/", {"item_type": "poster", "item_id": poster.pk}, **auth)
     assert first.status_code == 201
     again = client.post(f"{API}/agenda/", {"item_type": "poster", "item_id": poster.pk}, **auth)

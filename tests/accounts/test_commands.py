@@ -70,7 +70,7 @@ def test_prepare_site_loads_the_program_once_and_creates_one_organizer(monkeypat
     assert (Session.objects.count(), Poster.objects.count()) == (7, 20)
 
     # An organizer deletes a poster; a restart must not bring it back nor make a second account.
-    Poster.objects.filter(title__startswith="TileLink").delete()
+    Poster.objects.filter(contribution__title__startswith="TileLink").delete()
     second = run("prepare_site")
     assert "not loaded again" in second
     assert "created" not in second

@@ -34,10 +34,10 @@ LOADING_ORDER = [
     "program.person",
     "program.room",
     "program.session",
+    "program.contribution",
+    "program.authorship",
     "program.poster",
     "program.talk",
-    "program.authorship",
-    "program.speakership",
 ]
 
 
@@ -126,16 +126,20 @@ def test_a_conference_exports_alone_in_loading_order_and_round_trips(two_confere
     assert fields("program.person")[0]["external_id"] == "0000-0002-1825-0097"
     assert [s["title"] for s in fields("program.session")] == ["Posters", "Ling Liu"]
     assert fields("program.session")[0]["room"] == ["alpha", "Hall B"]
-    assert [p["title"] for p in fields("program.poster")] == ["XGrammar", "Subsets"]
-    assert [t["title"] for t in fields("program.talk")] == ["Responsible Finetuning"]
+    # Contributions in the order of their first slot, each poster and talk naming its own.
+    papers = fields("program.contribution")
+    assert [c["title"] for c in papers] == ["XGrammar", "Subsets", "Responsible Finetuning"]
+    uids = [c["uid"] for c in papers]
+    assert [p["contribution"] for p in fields("program.poster")] == [[uids[0]], [uids[1]]]
+    assert [t["contribution"] for t in fields("program.talk")] == [[uids[2]]]
     assert [(a["person"], a["position"]) for a in fields("program.authorship")] == [
         (["alpha", "yixin-dong"], 1),
         (["alpha", "ana-klimovic"], 2),
         (["alpha", "zoe-unal"], 3),
         (["alpha", "maximilian-bother"], 1),
         (["alpha", "ana-klimovic"], 2),
+        (["alpha", "ling-liu"], 1),
     ]
-    assert [s["person"] for s in fields("program.speakership")] == [["alpha", "ling-liu"]]
     for absent in ("beta", str(two_conferences["b_session"].uid), "Only In Beta", "on-nothing"):
         assert absent not in text
 

@@ -225,7 +225,7 @@ def test_guids_and_ids_stay_when_an_item_changes(client, congress):
     assert len(set(after.values())) == len(after)  # ids unique across sessions and talks
 
 
-def test_tracks_links_and_person_ids(client, db):
+def test_tracks_links_language_recording_and_person_ids(client, db, json_schema, xml_schema):
     conference = ConferenceFactory(slug="tracks", name="Tracks 2025")
     track = conference.tracks.create(name="Systems for ML", colour="#1F77B4")
     session = SessionFactory(conference=conference, track=track)
@@ -242,12 +242,29 @@ def test_tracks_links_and_person_ids(client, db):
         ],
         external_url="https://mlsys.org/virtual/2025/poster/1",
     )
+    poster.contribution.language = "en"
+    poster.contribution.save()
+    unrecorded = make_talk(
+        SessionFactory(conference=conference, kind=SessionKind.KEYNOTE, position=2),
+        speakers=[ada],
+        presentation_type="keynote",
+        do_not_record=True,
+    )
     document, root = fetch(client, "tracks")
+    assert_valid(document, root, json_schema, xml_schema)
+    by_guid = {event["guid"]: event for event in all_events(document)}
+    keynote = by_guid.pop(str(unrecorded.uid))
+    assert (keynote["type"], keynote["do_not_record"]) == ("Keynote", True)
+    assert root.xpath("string(//event[@guid=$g]/recording/optout)", g=str(unrecorded.uid)) == "true"
+    document["schedule"]["conference"]["days"] = [
+        {"rooms": {"": list(by_guid.values())}}
+    ]  # the poster alone, below
     assert document["schedule"]["conference"]["tracks"] == [
         {"name": "Systems for ML", "slug": "systems-for-ml", "color": "#1f77b4"}
     ]
     (event,) = all_events(document)
     assert event["track"] == "Systems for ML"
+    assert event["language"] == "en"
     assert event["links"] == [
         {"type": "paper", "url": "https://arxiv.org/abs/1", "title": "Paper"},
         {"type": "related", "url": "https://github.com/ada/engine", "title": "Code"},
@@ -263,8 +280,12 @@ def test_tracks_links_and_person_ids(client, db):
     other = ConferenceFactory(slug="other", name="Other 2026")
     elsewhere = PersonFactory(conference=other, name="A. Lovelace", external_id=ada.external_id)
     assert person["guid"] == frab.person_guid(elsewhere, other)
-    assert root.xpath("string(//event/links/link[1]/@href)") == "https://arxiv.org/abs/1"
+    assert (
+        root.xpath("string(//event[type='Poster']/links/link[1]/@href)")
+        == "https://arxiv.org/abs/1"
+    )
     assert root.xpath("string(//conference/track/@color)") == "#1f77b4"
+    assert root.xpath("string(//event[type='Poster']/language)") == "en"
 
 
 def test_etag_and_304_and_drafts(organizer, seed):

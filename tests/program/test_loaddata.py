@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from program.models import Authorship, Conference, Person, Poster, Room, Session
+from program.models import Authorship, Conference, Contribution, Person, Poster, Room, Session, Talk
 from tests.factories import PACIFIC
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,10 @@ def test_loading_the_fixture_twice_changes_nothing(seed):
         20,
         132,
     )
-    assert Authorship.objects.count() == 140
+    assert (Contribution.objects.count(), Talk.objects.count()) == (21, 1)
+    # 140 authors of the 20 papers, and the talk's speaker (an authorship of its contribution).
+    assert Authorship.objects.filter(contribution__posters__isnull=False).count() == 140
+    assert Authorship.objects.count() == 141
 
 
 def program_snapshot() -> list:
@@ -38,7 +41,7 @@ def program_snapshot() -> list:
             poster.title,
             poster.session.title,
             poster.session.starts_at,
-            [(a.position, a.person.slug, a.person.name) for a in poster.authorships.all()],
+            [(a.position, a.person.slug, a.person.name) for a in poster.ordered_people],
         )
         for poster in Poster.objects.with_people().order_by("uid")
     ]
@@ -46,13 +49,15 @@ def program_snapshot() -> list:
 
 def test_an_edited_program_dumped_with_natural_keys_loads_into_an_empty_database(seed, tmp_path):
     poster = Poster.objects.filter(session__title__startswith="Session 9").order_by("position")[0]
-    poster.title = "Scaling Deep Learning Training with MPMD Pipeline Parallelism (edited)"
-    poster.save()
+    poster.contribution.title = (
+        "Scaling Deep Learning Training with MPMD Pipeline Parallelism (edited)"
+    )
+    poster.contribution.save()
     moved = Session.objects.get(title__startswith="Session 12")
     moved.starts_at = datetime.datetime(2025, 5, 15, 17, 0, tzinfo=PACIFIC)
     moved.save()
     newcomer = Person.objects.create(conference=seed, name="Late Añadido", slug="late-anadido")
-    Authorship.objects.create(poster=poster, person=newcomer, position=5)
+    Authorship.objects.create(contribution=poster.contribution, person=newcomer, position=5)
     before = program_snapshot()
 
     dump = tmp_path / "program.json"
@@ -123,7 +128,7 @@ def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_p
                 {
                     "model": "program.authorship",
                     "fields": {
-                        "poster": ["00000000-0000-0000-0000-00000000dead"],
+                        "contribution": ["00000000-0000-0000-0000-00000000dead"],
                         "person": ["checked", "a-person"],
                         "position": 1,
                     },
@@ -134,7 +139,7 @@ def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_p
     with pytest.raises(DeserializationError) as error:
         call_command("loaddata", str(fixture), verbosity=0)
     assert (
-        "program.Authorship at position 1 for person ['checked', 'a-person'] names a poster"
+        "program.Authorship at position 1 for person ['checked', 'a-person'] names a contribution"
         in str(error.value)
     )
     assert not Person.objects.filter(slug="a-person").exists()
@@ -155,6 +160,7 @@ CONFERENCE = {
 }
 SESSION_UID = "00000000-0000-0000-0000-0000000000a1"
 POSTER_UID = "00000000-0000-0000-0000-0000000000b1"
+CONTRIBUTION_UID = "00000000-0000-0000-0000-0000000000c1"
 HALL_A = {"model": "program.room", "fields": {"conference": ["checked"], "name": "Hall A"}}
 
 
@@ -180,7 +186,7 @@ def person(slug: str, conference=("mlsys2025",), **fields) -> dict:
 
 
 def counts() -> dict[str, int]:
-    models = (Conference, Room, Session, Poster, Person, Authorship)
+    models = (Conference, Room, Session, Contribution, Poster, Person, Authorship)
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -272,22 +278,30 @@ def test_a_session_in_a_room_of_another_conference_is_named(seed, tmp_path):
 
 
 def test_a_poster_is_checked_against_its_session_loaded_before_it(tmp_path):
+    contribution = {
+        "model": "program.contribution",
+        "fields": {
+            "uid": CONTRIBUTION_UID,
+            "conference": ["checked"],
+            "title": "An end without a start",
+            "external_url": "mailto:someone@example.org",  # now the contribution's
+        },
+    }
     poster = {
         "model": "program.poster",
         "fields": {
             "uid": POSTER_UID,
             "session": [SESSION_UID],
-            "title": "An end without a start",
+            "contribution": [CONTRIBUTION_UID],
             "room": ["checked", "Hall A"],
             "ends_at": "2025-05-15T17:00:00Z",  # the database's check lets it pass
-            "external_url": "mailto:someone@example.org",
         },
     }
     with pytest.raises(CommandError) as error:
-        load(tmp_path, [CONFERENCE, HALL_A, session(), poster])
+        load(tmp_path, [CONFERENCE, HALL_A, session(), contribution, poster])
     message = str(error.value)
     assert f"program.poster ['{POSTER_UID}'] ends_at: " in message
-    assert f"program.poster ['{POSTER_UID}'] external_url: " in message
+    assert f"program.contribution ['{CONTRIBUTION_UID}'] external_url: " in message
     assert counts() == dict.fromkeys(counts(), 0)
 
 
@@ -327,15 +341,15 @@ def test_other_apps_are_loaded_as_they_are(tmp_path):
 
 
 def test_a_record_the_database_refuses_is_named_even_when_its_key_needs_a_query(seed, tmp_path):
-    # The authorship's natural key is its poster's uid and its position: finding the uid takes a
-    # query after the failed insert, which neither database would answer without the savepoint
-    # around each record (Django marks the transaction as failed; PostgreSQL aborts it).
-    poster = Poster.objects.order_by("uid").first()
-    first = poster.authorships.get(position=1)
+    # The authorship's natural key is its contribution's uid and its position: finding the uid
+    # takes a query after the failed insert, which neither database would answer without the
+    # savepoint around each record (Django marks the transaction as failed; PostgreSQL aborts it).
+    paper = Poster.objects.order_by("uid").first().contribution
+    first = paper.authorships.get(position=1)
     twice = {
         "model": "program.authorship",
         "fields": {
-            "poster": [str(poster.uid)],
+            "contribution": [str(paper.uid)],
             "person": ["mlsys2025", first.person.slug],
             "position": 99,
         },
@@ -346,7 +360,7 @@ def test_a_record_the_database_refuses_is_named_even_when_its_key_needs_a_query(
     message = str(error.value)
     assert "authorship_person_unique" in message or "UNIQUE" in message
     assert "program.Authorship" in message
-    assert f"[natural key ['{poster.uid}', 99]]" in message
+    assert f"[natural key ['{paper.uid}', 99]]" in message
     assert counts() == before
 
 
@@ -371,9 +385,10 @@ def test_a_valid_fixture_loads_with_forward_references(tmp_path):
 def test_validation_adds_no_query_per_record(seed, tmp_path):
     """Beside a savepoint per record, a load asks what Django's own loaddata asks, plus one
     query per model that validation looks up in the database (here the seed's sessions, whose
-    new posters are in the fixture)."""
+    new posters are in the fixture, and a seed paper presented again)."""
     people = ["ana", "bo", "cy"]
     seed_session = Session.objects.filter(conference=seed).values_list("uid", flat=True).first()
+    seed_paper = Contribution.objects.filter(conference=seed).values_list("uid", flat=True).first()
 
     def program(slug: str) -> list[dict]:
         conference = {**CONFERENCE, "fields": {**CONFERENCE["fields"], "slug": slug}}
@@ -382,30 +397,46 @@ def test_validation_adds_no_query_per_record(seed, tmp_path):
         for n in range(10):
             session_uid = f"00000000-0000-0000-{slug[-1]}000-{n:012}"
             poster_uid = f"00000000-0000-0000-{slug[-1]}001-{n:012}"
+            paper_uid = f"00000000-0000-0000-{slug[-1]}003-{n:012}"
             records.append(session(session_uid, conference=[slug], room=[slug, "Hall A"]))
             records.append(
                 {
+                    "model": "program.contribution",
+                    "fields": {"uid": paper_uid, "conference": [slug], "title": f"P{n}"},
+                }
+            )
+            records.append(
+                {
                     "model": "program.poster",
-                    "fields": {"uid": poster_uid, "session": [session_uid], "title": f"P{n}"},
+                    "fields": {
+                        "uid": poster_uid,
+                        "session": [session_uid],
+                        "contribution": [paper_uid],
+                    },
                 }
             )
             records.extend(
                 {
                     "model": "program.authorship",
                     "fields": {
-                        "poster": [poster_uid],
+                        "contribution": [paper_uid],
                         "person": [slug, author],
                         "position": position,
                     },
                 }
                 for position, author in enumerate(people, start=1)
             )
-        # A poster added to a seed session, by a seed author: validation fetches both.
+        # A poster added to a seed session, presenting a seed paper again: validation fetches
+        # both.
         seed_poster = f"00000000-0000-0000-{slug[-1]}002-000000000000"
         records.append(
             {
                 "model": "program.poster",
-                "fields": {"uid": seed_poster, "session": [str(seed_session)], "title": "Late"},
+                "fields": {
+                    "uid": seed_poster,
+                    "session": [str(seed_session)],
+                    "contribution": [str(seed_paper)],
+                },
             }
         )
         return records
@@ -424,7 +455,7 @@ def test_validation_adds_no_query_per_record(seed, tmp_path):
     ours = statements("loaddata", "checked2")
     records = len(program("x"))
     assert savepoints(ours) - savepoints(django_own) == 2 * records
-    # Validation's one lookup: the seed session named by the late poster, with its conference
-    # (the rest was loaded).
+    # Validation's one lookup per model: the seed session and the seed paper named by the late
+    # poster, each with its conference (the rest was loaded).
     extra = (len(ours) - savepoints(ours)) - (len(django_own) - savepoints(django_own))
-    assert extra == 1
+    assert extra == 2

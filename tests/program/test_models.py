@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from program.models import (
     Authorship,
     Conference,
+    Contribution,
     Person,
     Poster,
     Session,
     SessionKind,
-    Speakership,
+    Talk,
     guess_kind,
 )
 from program.models.links import labelled
@@ -99,8 +100,9 @@ def test_links_are_typed_web_addresses(seed):
     person = PersonFactory.build(slug="ling-liu-2", links=[homepage])
     person.full_clean()
     poster = Poster.objects.first()
-    poster.links = [{"kind": "code", "url": "https://github.com/x/y"}, homepage]
-    poster.full_clean()
+    paper = poster.contribution  # a poster's links are its contribution's
+    paper.links = [{"kind": "code", "url": "https://github.com/x/y"}, homepage]
+    paper.full_clean()
     assert labelled(poster.links) == [
         ("Code", "https://github.com/x/y"),
         ("Homepage", "https://example.org/ling"),
@@ -116,7 +118,7 @@ def test_links_are_typed_web_addresses(seed):
         [42],
     )
     for bad in bad_links:
-        for owner in (person, poster):
+        for owner in (person, paper):
             owner.links = bad
             with pytest.raises(ValidationError) as error:
                 owner.full_clean()
@@ -250,20 +252,26 @@ def test_author_positions_are_unique_and_one_person_is_listed_once_per_poster():
     ana = PersonFactory(name="Ana Klimovic")
     poster = make_poster(SessionFactory(conference=ana.conference), authors=[ana, "Max Böther"])
     with pytest.raises(IntegrityError), transaction.atomic():
-        Authorship.objects.create(poster=poster, person=PersonFactory(), position=1)
+        Authorship.objects.create(
+            contribution=poster.contribution, person=PersonFactory(), position=1
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Authorship.objects.create(poster=poster, person=ana, position=3)
+        Authorship.objects.create(contribution=poster.contribution, person=ana, position=3)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Authorship.objects.create(poster=poster, person=PersonFactory(), position=0)
+        Authorship.objects.create(
+            contribution=poster.contribution, person=PersonFactory(), position=0
+        )
 
 
 def test_speaker_positions_are_unique_and_one_person_is_listed_once_per_talk():
     ling = PersonFactory(name="Ling Liu")
     talk = make_talk(SessionFactory(conference=ling.conference), speakers=[ling])
     with pytest.raises(IntegrityError), transaction.atomic():
-        Speakership.objects.create(talk=talk, person=PersonFactory(), position=1)
+        Authorship.objects.create(
+            contribution=talk.contribution, person=PersonFactory(), position=1
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Speakership.objects.create(talk=talk, person=ling, position=2)
+        Authorship.objects.create(contribution=talk.contribution, person=ling, position=2)
 
 
 def test_a_person_is_one_record_linked_to_all_their_papers_and_talks():
@@ -272,8 +280,13 @@ def test_a_person_is_one_record_linked_to_all_their_papers_and_talks():
     first = make_poster(session, authors=["Maximilian Böther", ana])
     second = make_poster(session, authors=["YOUHE JIANG", ana])
     talk = make_talk(SessionFactory(conference=ana.conference), speakers=[ana])
-    assert set(ana.posters.all()) == {first, second}
-    assert list(ana.talks.all()) == [talk]
+    assert set(ana.contributions.all()) == {
+        first.contribution,
+        second.contribution,
+        talk.contribution,
+    }
+    assert set(Poster.objects.with_person(ana)) == {first, second}
+    assert list(Talk.objects.with_person(ana)) == [talk]
 
 
 def test_a_person_with_papers_cannot_be_deleted_from_under_them():
@@ -289,9 +302,12 @@ def test_natural_keys_are_slugs_and_uids():
     assert room.natural_key() == (room.conference.slug, "Mission City Ballroom")
     assert Conference.objects.get_by_natural_key(room.conference.slug) == room.conference
     assert poster.natural_key() == (str(poster.uid),)
-    authorship = poster.authorships.get()
-    assert authorship.natural_key() == (str(poster.uid), 1)
-    assert Authorship.objects.get_by_natural_key(str(poster.uid), 1) == authorship
+    paper = poster.contribution
+    assert paper.natural_key() == (str(paper.uid),)
+    assert Contribution.objects.get_by_natural_key(str(paper.uid)) == paper
+    authorship = paper.authorships.get()
+    assert authorship.natural_key() == (str(paper.uid), 1)
+    assert Authorship.objects.get_by_natural_key(str(paper.uid), 1) == authorship
 
 
 def test_a_heading_never_says_its_kind_twice():

@@ -57,17 +57,25 @@ def other_conference_fixture(tmp_path) -> str:
             },
         },
         {
+            "model": "program.contribution",
+            "fields": {
+                "uid": "00000000-0000-0000-0000-00000000c001",
+                "conference": ["nlp2026"],
+                "title": "Another Ling Liu's paper",
+            },
+        },
+        {
             "model": "program.poster",
             "fields": {
                 "uid": "00000000-0000-0000-0000-00000000b001",
                 "session": ["00000000-0000-0000-0000-00000000a001"],
-                "title": "Another Ling Liu's paper",
+                "contribution": ["00000000-0000-0000-0000-00000000c001"],
             },
         },
         {
             "model": "program.authorship",
             "fields": {
-                "poster": ["00000000-0000-0000-0000-00000000b001"],
+                "contribution": ["00000000-0000-0000-0000-00000000c001"],
                 "person": ["nlp2026", "ling-liu"],
                 "position": 1,
             },
@@ -121,7 +129,7 @@ def test_same_name_co_authors_are_two_people_and_stay_so_on_update(organizer_cli
     assert authors[1]["slug"] == "ana-klimovic"  # the seed's own record, not a copy
 
     # Writing the same list again keeps the same two people, in the same places.
-    poster = Poster.objects.get(title="Two Zhiyuan Lius")
+    poster = Poster.objects.get(contribution__title="Two Zhiyuan Lius")
     response = organizer_client.patch(
         f"{API}/posters/{poster.pk}/", {"author_names": names}, content_type="application/json"
     )
@@ -131,13 +139,13 @@ def test_same_name_co_authors_are_two_people_and_stay_so_on_update(organizer_cli
     # The same person twice is still refused by the database.
     first = Person.objects.get(pk=authors[0]["id"])
     with pytest.raises(IntegrityError), transaction.atomic():
-        Authorship.objects.create(poster=poster, person=first, position=9)
+        Authorship.objects.create(contribution=poster.contribution, person=first, position=9)
 
 
 def test_names_never_reach_another_conferences_people(seed):
     other = ConferenceFactory(slug="other")
     poster = make_poster(SessionFactory(conference=other), authors=[])
-    services.set_people(poster, ["Ana Klimovic"])
+    services.set_people(poster.contribution, ["Ana Klimovic"])
     (author,) = poster.ordered_people
     assert author.person.conference == other
     assert Person.objects.filter(name="Ana Klimovic").count() == 2
@@ -146,7 +154,7 @@ def test_names_never_reach_another_conferences_people(seed):
 def test_a_person_of_another_conference_cannot_be_an_author(seed):
     other_ana = PersonFactory(conference=ConferenceFactory(slug="other"), name="Ana Klimovic")
     poster = seed.sessions.get(title__startswith="Session 9").posters.first()
-    link = Authorship(poster=poster, person=other_ana, position=99)
+    link = Authorship(contribution=poster.contribution, person=other_ana, position=99)
     with pytest.raises(ValidationError) as error:
         link.full_clean()
     assert "is a person of" in error.value.message_dict["person"][0]
@@ -214,15 +222,17 @@ def test_organizers_merge_two_records_of_one_person(organizer_client, seed):
         conference=seed, name="Ana Klimovic", slug="ana-klimovic-2", affiliation="ETH Zürich"
     )
     poster = make_poster(session, authors=["Someone", twin], title="Entered twice")
-    ana_posters = set(ana.posters.values_list("pk", flat=True))
+    ana_posters = set(Poster.objects.with_person(ana).values_list("pk", flat=True))
 
     response = merge(organizer_client, [twin, ana])
     assert "Merged 1 record(s) into Ana Klimovic." in response.content.decode()
     assert not Person.objects.filter(pk=twin.pk).exists()
     ana.refresh_from_db()
     assert ana.affiliation == "ETH Zürich"  # a blank field filled from the merged record
-    assert set(ana.posters.values_list("pk", flat=True)) == ana_posters | {poster.pk}
-    assert poster.authorships.get(position=2).person == ana  # same place in the list
+    assert set(Poster.objects.with_person(ana).values_list("pk", flat=True)) == ana_posters | {
+        poster.pk
+    }
+    assert poster.contribution.authorships.get(position=2).person == ana  # same place in the list
 
 
 def test_a_merge_of_two_people_on_one_paper_or_two_conferences_is_refused(organizer_client, seed):
@@ -255,20 +265,22 @@ def test_organizers_split_a_record_that_stands_for_two_people_then_merge_back(
     ana = Person.objects.get(conference=seed, slug="ana-klimovic")
     ana.external_id = "0000-0002-1825-0097"
     ana.save()
-    first, second = ana.posters.order_by("authorships__pk")
-    position_on_second = second.authorships.get(person=ana).position
+    first, second = Poster.objects.filter(contribution__authorships__person=ana).order_by(
+        "contribution__authorships__pk"
+    )
+    position_on_second = second.contribution.authorships.get(person=ana).position
     response = split(organizer_client, [ana])
     assert "Split Ana Klimovic into 2 records" in response.content.decode()
     ana.refresh_from_db()
     (other,) = Person.objects.filter(conference=seed, name="Ana Klimovic").exclude(pk=ana.pk)
     assert other.slug == "ana-klimovic-2"
     assert other.external_id == ""  # the id names one human: it stays with the original
-    assert list(ana.posters.all()) == [first]
-    assert list(other.posters.all()) == [second]
+    assert list(Poster.objects.with_person(ana)) == [first]
+    assert list(Poster.objects.with_person(other)) == [second]
     # The same position on the second poster, now held by the new record.
-    assert second.authorships.get(person=other).position == position_on_second
+    assert second.contribution.authorships.get(person=other).position == position_on_second
     assert "nothing to split" in split(organizer_client, [other]).content.decode()
 
     merge(organizer_client, [ana, other])
-    assert set(ana.posters.all()) == {first, second}
+    assert set(Poster.objects.with_person(ana)) == {first, second}
     assert not Person.objects.filter(pk=other.pk).exists()

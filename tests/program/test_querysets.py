@@ -31,9 +31,9 @@ def read_everything(conference) -> list[str]:
         _ = session.heading, session.conference.zone, session.room
         for poster in session.posters.all():
             _ = poster.effective_room, poster.effective_starts_at
-            names += [authorship.person.name for authorship in poster.authorships.all()]
+            names += [authorship.person.name for authorship in poster.ordered_people]
         for talk in session.talks.all():
-            names += [s.person.name for s in talk.speakerships.all()]
+            names += [s.person.name for s in talk.ordered_people]
     return names
 
 
@@ -57,7 +57,7 @@ def test_authors_come_back_in_their_printed_order():
     printed = ["Yixin Dong", "Charlie Ruan", "Yaxing Cai", "Ziyi Xu", "Yilong Zhao"]
     make_poster(session, authors=printed)
     loaded = Session.objects.for_day(conference, DAY).with_program().get()
-    assert [a.person.name for a in loaded.posters.get().authorships.all()] == printed
+    assert [a.person.name for a in loaded.posters.get().ordered_people] == printed
 
 
 def test_published_hides_draft_conferences():

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from program.models import Poster, Room
-from tests.factories import RoomFactory, SessionFactory, make_poster
+from tests.factories import ContributionFactory, RoomFactory, SessionFactory, make_poster
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,19 @@ def test_a_poster_shows_its_board_on_the_day_and_its_own_page(client):
 def test_a_board_is_written_as_printed_and_used_once_per_session():
     session = SessionFactory()
     make_poster(session, board="A-12")
+    paper = ContributionFactory(conference=session.conference, title="T")
     for bad in ("#12", "12 ", "board 12", "-3"):
         with pytest.raises(ValidationError) as error:
-            Poster(session=session, title="T", board=bad).full_clean()
+            Poster(session=session, contribution=paper, board=bad).full_clean()
         assert "board" in error.value.message_dict, bad
     with pytest.raises(ValidationError) as error:
-        Poster(session=session, title="Twin", board="A-12").full_clean()
+        twin = ContributionFactory(conference=session.conference, title="Twin")
+        Poster(session=session, contribution=twin, board="A-12").full_clean()
     assert "Another poster of this session has this board." in str(error.value)
     # Another session may reuse the number; posters without a board never collide.
-    Poster(session=SessionFactory(conference=session.conference), title="T", board="A-12").clean()
+    Poster(
+        session=SessionFactory(conference=session.conference), contribution=paper, board="A-12"
+    ).clean()
     make_poster(session)
     make_poster(session)
 

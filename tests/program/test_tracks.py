@@ -38,10 +38,10 @@ def test_a_track_of_another_conference_is_refused(tracked):
     with pytest.raises(ValidationError) as error:
         session.full_clean()
     assert "belongs to" in error.value.message_dict["track"][0]
-    poster = tracked["inherits"]
-    poster.track = foreign
+    paper = tracked["inherits"].contribution  # a poster's own track is its contribution's
+    paper.track = foreign
     with pytest.raises(ValidationError) as error:
-        poster.full_clean()
+        paper.full_clean()
     assert "track" in error.value.message_dict
 
 
@@ -138,4 +138,4 @@ def test_generated_programs_have_tracks_on_parallel_sessions_and_some_papers():
         kind__in=[SessionKind.POSTER_SESSION, SessionKind.ORAL_SESSION]
     )
     assert all(session.track_id for session in parallel)
-    assert Poster.objects.exclude(track=None).exists()
+    assert Poster.objects.exclude(contribution__track=None).exists()

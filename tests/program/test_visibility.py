@@ -71,9 +71,9 @@ def test_people_seen_only_in_a_draft_are_hidden_from_search_pages_and_the_api(
     assert shared["conference"] == "shown"
     assert {p["conference"] for p in shared["posters"]} == {"shown"}
     assert [p["id"] for p in shared["posters"]] == list(
-        Poster.objects.filter(session__conference__slug="shown", authors=shared["id"]).values_list(
-            "pk", flat=True
-        )
+        Poster.objects.filter(
+            session__conference__slug="shown", contribution__authorships__person=shared["id"]
+        ).values_list("pk", flat=True)
     )
     draft_author = Person.objects.get(name="draft author")
     assert client.get(f"/shown/people/{draft_author.slug}/").status_code == 404

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             f"  {summary.rooms:,} rooms, {summary.sessions:,} sessions"
             f" ({summary.untimed_sessions:,} without a known time), {summary.posters:,} posters,"
             f" {summary.talks:,} talks\n"
-            f"  {summary.people:,} people, {summary.authorships:,} authorships,"
-            f" {summary.speakerships:,} speakerships; the busiest person is on"
-            f" {summary.most_papers:,} posters and talks"
+            f"  {summary.contributions:,} papers and talks ({summary.unscheduled:,} not scheduled"
+            f" yet), {summary.people:,} people, {summary.authorships:,} authorships; the busiest"
+            f" person is on {summary.most_papers:,} posters and talks"
         )

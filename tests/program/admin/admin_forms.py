@@ -4,14 +4,12 @@ import datetime
 
 from django.utils import timezone
 
-from program.models import (
-    Poster,
-)
+from program.models import Contribution
 from tests.factories import (
     PACIFIC,
 )
 
-PROGRAM_MODELS = ["conference", "room", "person", "session", "poster", "talk"]
+PROGRAM_MODELS = ["conference", "room", "person", "session", "contribution", "poster", "talk"]
 
 
 def form_data(response, zone=PACIFIC) -> dict:
@@ -63,5 +61,6 @@ def refused(client, url, data) -> str:
 
 
 def names_in_order(item) -> list[str]:
-    links = item.authorships if isinstance(item, Poster) else item.speakerships
-    return [link.person.name for link in links.order_by("position")]
+    """The people of a contribution, or of a poster's or talk's contribution, in order."""
+    contribution = item if isinstance(item, Contribution) else item.contribution
+    return [link.person.name for link in contribution.authorships.order_by("position")]

@@ -11,8 +11,9 @@ def program_urls(program) -> list[str]:
     objects = [
         program["conference"],
         program["room"],
-        program["poster"].authors.first(),
+        program["poster"].contribution.people.first(),
         program["session"],
+        program["poster"].contribution,
         program["poster"],
         program["talk"],
     ]

@@ -8,17 +8,18 @@ from django.test.utils import CaptureQueriesContext
 
 from program.models import (
     Authorship,
+    Contribution,
     Person,
     Poster,
     Room,
     Session,
     SessionKind,
-    Speakership,
     Talk,
 )
 from tests.factories import (
     PACIFIC,
     ConferenceFactory,
+    PersonFactory,
     SessionFactory,
     make_poster,
 )
@@ -95,6 +96,29 @@ def test_person_autocomplete_answers_organizers(organizer_client, admin_program)
         assert [r["text"] for r in response.json()["results"]] == ["Maximilian Böther"]
 
 
+def test_a_papers_author_lookup_lists_only_people_of_its_conference(
+    organizer_client, admin_program
+):
+    other = ConferenceFactory(slug="other", name="Other")
+    PersonFactory(conference=other, name="Maximilian Böther", slug="maximilian-bother")
+    paper = admin_program["poster"].contribution
+    page = organizer_client.get(f"/admin/program/contribution/{paper.pk}/change/").content.decode()
+    url = f"/admin/autocomplete/?conference={admin_program['conference'].pk}"
+    assert f'data-ajax--url="{url}"' in page
+    lookup = {"app_label": "program", "model_name": "authorship", "field_name": "person"}
+    conference = str(admin_program["conference"].pk)
+    found = organizer_client.get(
+        "/admin/autocomplete/", {**lookup, "term": "bother", "conference": conference}
+    ).json()["results"]
+    assert len(found) == 1
+    assert found[0]["id"] == str(paper.people.get(name="Maximilian Böther").pk)
+    # Without a conference (a paper being added) everyone with the name is offered.
+    everyone = organizer_client.get("/admin/autocomplete/", {**lookup, "term": "bother"})
+    assert len(everyone.json()["results"]) == 2
+    odd = organizer_client.get("/admin/autocomplete/", {**lookup, "term": "b", "conference": "²"})
+    assert odd.status_code == 200
+
+
 # Cost: a fixed number of queries, however large the program
 
 
@@ -124,21 +148,28 @@ def build_program(slug: str, *, posters: int, talks: int, people: int, other: in
         )
         for n, kind in enumerate(kinds)
     )
-    created = Poster.objects.bulk_create(
-        Poster(session=sessions[n // 30], title=f"Poster {n}", position=n % 30)
-        for n in range(posters)
+    papers = Contribution.objects.bulk_create(
+        Contribution(conference=conference, title=f"Poster {n}") for n in range(posters)
+    )
+    Poster.objects.bulk_create(
+        Poster(session=sessions[n // 30], contribution=paper, position=n % 30)
+        for n, paper in enumerate(papers)
     )
     Authorship.objects.bulk_create(
-        Authorship(poster=poster, person=persons[(3 * n + a) % people], position=a + 1)
-        for n, poster in enumerate(created)
+        Authorship(contribution=paper, person=persons[(3 * n + a) % people], position=a + 1)
+        for n, paper in enumerate(papers)
         for a in range(3)
     )
-    created = Talk.objects.bulk_create(
-        Talk(session=sessions[poster_sessions], title=f"Talk {n}", position=n) for n in range(talks)
+    contents = Contribution.objects.bulk_create(
+        Contribution(conference=conference, title=f"Talk {n}") for n in range(talks)
     )
-    Speakership.objects.bulk_create(
-        Speakership(talk=talk, person=persons[(2 * n + s) % people], position=s + 1)
-        for n, talk in enumerate(created)
+    Talk.objects.bulk_create(
+        Talk(session=sessions[poster_sessions], contribution=content, position=n)
+        for n, content in enumerate(contents)
+    )
+    Authorship.objects.bulk_create(
+        Authorship(contribution=content, person=persons[(2 * n + s) % people], position=s + 1)
+        for n, content in enumerate(contents)
         for s in range(2)
     )
 
@@ -164,7 +195,7 @@ def test_changelists_cost_the_same_queries_for_three_posters_and_three_hundred(
     for model in PROGRAM_MODELS:
         with django_assert_num_queries(small[model], info=f"the {model} list"):
             open_changelist(organizer_client, model)
-    for model in ["person", "session", "poster", "talk"]:
+    for model in ["person", "session", "contribution", "poster", "talk"]:
         with django_assert_num_queries(small[model], info=f"page 2 of the {model} list"):
             open_changelist(organizer_client, model, page=2)
     print("changelist queries:", small)  # shown with pytest -s

@@ -10,6 +10,7 @@ from program.models import (
 )
 from tests.factories import (
     ConferenceFactory,
+    ContributionFactory,
     PersonFactory,
     RoomFactory,
 )
@@ -64,6 +65,7 @@ def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
     organizer_client, admin_program
 ):
     elsewhere = RoomFactory(name="Elsewhere")
+    lost = ContributionFactory(conference=admin_program["conference"], title="Lost")
     data = {
         "conference": admin_program["conference"].pk,
         "kind": SessionKind.POSTER_SESSION,
@@ -73,7 +75,7 @@ def test_a_new_session_with_a_poster_in_another_conferences_room_is_refused(
         "posters-TOTAL_FORMS": "1",
         "posters-INITIAL_FORMS": "0",
         "posters-0-position": "1",
-        "posters-0-title": "Lost",
+        "posters-0-contribution": lost.pk,
         "posters-0-room": elsewhere.pk,
         "talks-TOTAL_FORMS": "0",
         "talks-INITIAL_FORMS": "0",
@@ -106,10 +108,10 @@ def test_a_conference_ending_before_it_starts_is_refused_with_a_message(
 def test_two_authors_at_one_position_are_refused_and_nothing_changes(
     organizer_client, admin_program
 ):
-    poster = admin_program["poster"]
+    poster = admin_program["poster"].contribution
     data = form_data(organizer_client.get(change_url(poster)))
     page = refused(organizer_client, change_url(poster), {**data, "authorships-1-position": "1"})
-    assert "Two authors cannot share a position on one poster." in page
+    assert "Two authors cannot share a position on one paper or talk." in page
     assert [(a.position, a.person.name) for a in poster.authorships.all()] == [
         (1, "Maximilian Böther"),
         (2, "Ana Klimovic"),
@@ -119,11 +121,11 @@ def test_two_authors_at_one_position_are_refused_and_nothing_changes(
 def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
     organizer_client, admin_program
 ):
-    poster = admin_program["poster"]
+    poster = admin_program["poster"].contribution
     data = form_data(organizer_client.get(change_url(poster)))
     first = data["authorships-0-person"]
     page = refused(organizer_client, change_url(poster), {**data, "authorships-1-person": first})
-    assert "This person is already an author of this poster." in page
+    assert "This person is already an author of this paper or talk." in page
     assert names_in_order(poster) == ["Maximilian Böther", "Ana Klimovic"]
 
     twice = PersonFactory(name="Twice")
@@ -136,12 +138,12 @@ def test_the_same_person_twice_on_a_poster_is_refused_and_nothing_changes(
         "authorships-3-position": "4",
     }
     page = refused(organizer_client, change_url(poster), newcomer_twice)
-    assert "This person is already an author of this poster." in page
+    assert "This person is already an author of this paper or talk." in page
     assert poster.authorships.count() == 2
 
 
 def test_author_positions_start_at_one(organizer_client, admin_program):
-    poster = admin_program["poster"]
+    poster = admin_program["poster"].contribution
     data = form_data(organizer_client.get(change_url(poster)))
     page = refused(organizer_client, change_url(poster), {**data, "authorships-0-position": "0"})
     assert "Ensure this value is greater than or equal to 1." in page

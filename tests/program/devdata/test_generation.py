@@ -6,18 +6,18 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from program.devdata.generation import generate_program
 from program.models import (
     Authorship,
     Conference,
+    Contribution,
     Person,
     Poster,
     Room,
     Session,
     SessionKind,
-    Speakership,
     Talk,
 )
 
@@ -53,7 +53,7 @@ def canonical(slug: str) -> dict:
                 p.position,
                 p.title,
                 p.abstract,
-                [(a.person.slug, a.person.name, a.person.affiliation) for a in p.authorships.all()],
+                [(a.person.slug, a.person.name, a.person.affiliation) for a in p.ordered_people],
             )
             for p in posters
         ],
@@ -62,7 +62,7 @@ def canonical(slug: str) -> dict:
                 t.uid,
                 t.title,
                 t.starts_at,
-                [(s.person.slug, s.person.bio) for s in t.speakerships.all()],
+                [(s.person.slug, s.person.bio) for s in t.ordered_people],
             )
             for t in talks
         ],
@@ -74,15 +74,21 @@ def test_it_makes_the_program_size_asked_for():
     conference = summary.conference
     assert Session.objects.filter(conference=conference).count() == summary.sessions == 8
     assert Poster.objects.filter(session__conference=conference).count() == summary.posters == 60
-    assert Talk.objects.filter(session__conference=conference).count() == summary.talks == 7
+    # Seven talks of their own, and two papers also presented as talks (spotlights, on top).
+    assert Talk.objects.filter(session__conference=conference).count() == summary.talks == 7 + 2
+    assert Talk.objects.filter(contribution__posters__isnull=True).count() == 7
     assert Person.objects.count() == summary.people == 200
     assert conference.rooms.count() == summary.rooms == 3
     assert len(conference.days) == 3 and conference.start_date == datetime.date(2026, 7, 13)
     assert conference.is_published and conference.timezone == "Europe/Berlin"
     assert Authorship.objects.count() == summary.authorships
-    assert Speakership.objects.count() == summary.speakerships == 7
+    # 60 papers and 7 talks, two of the papers also presented as talks, one accepted but not
+    # scheduled yet.
+    assert Contribution.objects.count() == summary.contributions == 60 + 7 + 1
+    assert Talk.objects.filter(contribution__posters__isnull=False).count() == 2
+    assert Contribution.objects.scheduled(False).count() == summary.unscheduled == 1
     # Everyone generated is on the program.
-    assert not Person.objects.filter(authorships__isnull=True, speakerships__isnull=True).exists()
+    assert not Person.objects.filter(authorships__isnull=True).exists()
 
 
 def test_the_same_arguments_give_the_same_program_and_another_seed_another():
@@ -153,14 +159,21 @@ def test_posters_take_time_and_room_from_their_session_and_talks_keep_within_the
 
 def test_authors_are_mostly_three_to_eight_and_some_people_are_on_many_papers():
     generate_program(slug="gen", **MEDIUM)
-    counts = list(Poster.objects.annotate(n=Count("authorships")).values_list("n", flat=True))
+    counts = list(
+        Poster.objects.annotate(n=Count("contribution__authorships")).values_list("n", flat=True)
+    )
     assert min(counts) >= 1 and max(counts) <= 15
     assert sum(3 <= n <= 8 for n in counts) > len(counts) * 0.6
-    for poster in Poster.objects.prefetch_related("authorships"):
-        positions = [a.position for a in poster.authorships.all()]
+    for poster in Poster.objects.with_people():
+        positions = [a.position for a in poster.ordered_people]
         assert sorted(positions) == list(range(1, len(positions) + 1))
+    # Papers with a poster, as before talks and papers shared the authorship table.
+    on_posters = Q(authorships__contribution__posters__isnull=False)
     papers = sorted(
-        Person.objects.annotate(n=Count("authorships")).values_list("n", flat=True), reverse=True
+        Person.objects.annotate(
+            n=Count("authorships", filter=on_posters, distinct=True)
+        ).values_list("n", flat=True),
+        reverse=True,
     )
     assert papers[0] >= 8  # a few people are on many papers ...
     assert papers[len(papers) // 2] <= 2  # ... most on one or two
@@ -187,7 +200,7 @@ def test_keynotes_and_invited_talks_have_one_speaker_with_a_bio():
     ).with_people()
     assert plenaries
     for talk in plenaries:
-        (speakership,) = talk.speakerships.all()
+        (speakership,) = talk.ordered_people
         assert speakership.person.name in speakership.person.bio
         assert speakership.person.affiliation
         assert talk.session.title == talk.title
@@ -195,8 +208,8 @@ def test_keynotes_and_invited_talks_have_one_speaker_with_a_bio():
 
 def test_abstracts_have_100_to_250_words_with_a_little_tex_emphasis_links_and_cut_off_ends():
     generate_program(slug="gen", **MEDIUM)
-    abstracts = list(Poster.objects.values_list("abstract", flat=True))
-    abstracts += Talk.objects.values_list("abstract", flat=True)
+    abstracts = list(Poster.objects.values_list("contribution__abstract", flat=True))
+    abstracts += Talk.objects.values_list("contribution__abstract", flat=True)
     assert all(100 <= len(abstract.split()) <= 250 for abstract in abstracts)
     assert 0.1 < sum("$" in abstract for abstract in abstracts) / len(abstracts) < 0.9
     assert any("*" in abstract for abstract in abstracts)
@@ -217,7 +230,8 @@ def test_two_generated_conferences_share_a_database_and_replacing_one_keeps_the_
 
     assert authors(canonical("one")) == authors(two)
     assert not Person.objects.filter(
-        conference__slug="one", authorships__poster__session__conference__slug="two"
+        conference__slug="one",
+        authorships__contribution__posters__session__conference__slug="two",
     ).exists()
     run(slug="one", replace=True, **SMALL)
     assert canonical("two") == two
@@ -257,5 +271,7 @@ def test_an_existing_slug_without_replace_is_refused_and_left_as_it_was():
 def test_the_command_says_what_it_made_and_how_long_it_took():
     output = run(slug="gen", **SMALL)
     assert "Generated GEN (gen), 2026-07-13 to 2026-07-15 in Europe/Berlin, in " in output
-    assert "3 rooms, 8 sessions (1 without a known time), 60 posters, 5 talks" in output
+    # Five talks of their own and two spotlights of papers.
+    assert "3 rooms, 8 sessions (1 without a known time), 60 posters, 7 talks" in output
+    assert "66 papers and talks (1 not scheduled yet)" in output
     assert "200 people" in output

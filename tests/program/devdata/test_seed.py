@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from program.models import Authorship, Person, Poster, Room, Session, Speakership, Talk
+from program.models import Authorship, Contribution, Person, Poster, Room, Session, Talk
 from tests.factories import PACIFIC
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_every_poster_has_its_authors_in_order_its_room_and_its_abstract_to_the_
         posters = list(session.posters.all())
         assert len(posters) == len(item["posters"])
         for poster, expected in zip(posters, item["posters"], strict=True):
-            assert [a.person.name for a in poster.authorships.all()] == expected["authors"]
+            assert [a.person.name for a in poster.ordered_people] == expected["authors"]
             assert poster.effective_room.name == expected["room"]
             assert poster.abstract == expected["abstract"]
             assert poster.effective_starts_at == session.starts_at
@@ -116,7 +116,7 @@ def test_poster_titles_come_from_the_facts_file(seed_day):
     by_first_author = {(f["session"], f["first_author"]): f for f in FACTS["posters"]}
     for session in sessions:
         for poster in session.posters.all():
-            fact = by_first_author[(session.title, poster.authorships.all()[0].person.name)]
+            fact = by_first_author[(session.title, poster.ordered_people[0].person.name)]
             assert poster.title == fact["title"]
             assert poster.external_url == (fact["page"] or "")
 
@@ -126,8 +126,8 @@ def test_the_invited_talk_has_its_title_abstract_speaker_and_bio(seed_day):
     title, abstract, speaker, bio = next(i for i in expected_program() if "talk" in i)["talk"]
     talk = sessions[2].talks.get()
     assert (talk.title, talk.abstract) == (title, abstract)
-    assert [s.person.name for s in talk.speakerships.all()] == [speaker] == ["Ling Liu"]
-    assert talk.speakerships.get().person.bio == bio
+    assert [s.person.name for s in talk.ordered_people] == [speaker] == ["Ling Liu"]
+    assert talk.ordered_people.get().person.bio == bio
     assert bio.startswith("Ling Liu is a Professor") and bio.endswith("CISCO and IBM.")
 
 
@@ -151,9 +151,15 @@ def test_only_session_10_has_an_end_time_and_unknowns_stay_unknown(seed_day):
 
 def test_counts_people_and_the_authors_on_two_papers(seed_day):
     assert (Session.objects.count(), Poster.objects.count(), Talk.objects.count()) == (7, 20, 1)
-    assert (Authorship.objects.count(), Speakership.objects.count()) == (140, 1)
-    authors = Person.objects.filter(authorships__isnull=False).distinct()
+    # 20 papers and one talk, each presented once; 140 author places and one speaker.
+    assert Contribution.objects.count() == 21
+    assert Contribution.objects.scheduled(False).count() == 0
+    assert Authorship.objects.filter(contribution__posters__isnull=False).count() == 140
+    assert Authorship.objects.filter(contribution__talks__isnull=False).count() == 1
+    # The speaker is on the talk's contribution only: 131 authors of papers, and one more person.
+    authors = Person.objects.filter(authorships__contribution__posters__isnull=False).distinct()
     assert authors.count() == 131
+    assert Person.objects.filter(authorships__isnull=False).distinct().count() == 132
     assert Person.objects.count() == 132
     twice = {p.name for p in authors if p.authorships.count() == 2}
     assert len(twice) == 9
@@ -169,11 +175,13 @@ def test_names_are_kept_exactly_as_printed(seed_day, text):
 
 
 def test_abstracts_keep_latex_and_the_trailing_ellipsis(seed_day):
-    assert Poster.objects.filter(abstract__contains="upto $1.16\\times$ with respect").exists()
-    assert Poster.objects.filter(abstract__contains="34.4$\\times$ higher").exists()
-    cut = Poster.objects.filter(abstract__endswith="…")
+    assert Poster.objects.filter(
+        contribution__abstract__contains="upto $1.16\\times$ with respect"
+    ).exists()
+    assert Poster.objects.filter(contribution__abstract__contains="34.4$\\times$ higher").exists()
+    cut = Poster.objects.filter(contribution__abstract__endswith="…")
     assert cut.count() == SEED.count("…\n") + SEED.endswith("…")
-    assert cut.filter(abstract__endswith="scale to a dataset …").exists()
+    assert cut.filter(contribution__abstract__endswith="scale to a dataset …").exists()
 
 
 def test_the_committed_fixture_is_what_the_sources_build():

@@ -15,8 +15,8 @@ def test_a_repeat_visit_gets_304_until_the_program_changes(client, program):
     etag = second["ETag"]
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     poster = program["first"]
-    poster.title = "A corrected title"
-    poster.save()
+    poster.contribution.title = "A corrected title"
+    poster.contribution.save()
     changed = client.get(url, headers={"if-none-match": etag})
     assert changed.status_code == 200
     assert "A corrected title" in text_of(changed)

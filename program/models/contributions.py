@@ -1,0 +1,204 @@
+"""Contributions: the papers and talks of a conference, whatever slots they are presented in.
+
+A contribution is what an author submits and a reader cites: title, abstract, ordered authors or
+speakers, track, keywords, language and links. Its presentations are the posters and talks of
+the timetable (``program/models/sessions.py``): one paper may have an oral and a poster, or a
+Q&A repeated in two sessions for two time zones, each saved to an agenda on its own; an accepted
+paper without a slot yet has none and is listed among the conference's accepted papers.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+
+from program.models.conference import Conference, ProgramPart, Track, other_conference_errors
+from program.models.links import links_field
+from program.models.people import Authorship, Person
+from program.search import each_word_matches
+
+MAX_KEYWORDS = 50
+# A language tag as BCP 47 writes it: "en", "de", "pt-BR", "zh-Hant".
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def validate_keywords(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(word, str) and word.strip() and len(word) <= 100 for word in value
+    ):
+        raise ValidationError(
+            'Give keywords as a list of words or phrases of at most 100 characters: ["LLM",'
+            ' "scheduling"].'
+        )
+    if len(value) > MAX_KEYWORDS:
+        raise ValidationError(f"Give at most {MAX_KEYWORDS} keywords.")
+
+
+def validate_language(value: str) -> None:
+    if value and not LANGUAGE_TAG.fullmatch(value):
+        raise ValidationError('Give a language tag such as "en", "de" or "pt-BR".')
+
+
+class ContributionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, uid: str):
+        return self.get(uid=uid)
+
+    def visible_to(self, user) -> ContributionQuerySet:
+        return self.filter(conference__in=Conference.objects.visible_to(user))
+
+    def for_conference(self, conference: Conference) -> ContributionQuerySet:
+        return self.filter(conference=conference)
+
+    def search(self, query: str) -> ContributionQuerySet:
+        """Each word in the title, the abstract or one of the contribution's people's names."""
+        return self.filter(each_word_matches(query, matches_word))
+
+    def with_person(self, person: Person | int) -> ContributionQuerySet:
+        return self.filter(authorships__person=person)
+
+    def scheduled(self, scheduled: bool = True) -> ContributionQuerySet:
+        """With at least one poster or talk, or (``False``) with none: accepted, not yet placed."""
+        from program.models.sessions import Poster, Talk
+
+        placed = Exists(Poster.objects.filter(contribution=OuterRef("pk"))) | Exists(
+            Talk.objects.filter(contribution=OuterRef("pk"))
+        )
+        return self.filter(placed if scheduled else ~placed)
+
+    def with_people(self) -> ContributionQuerySet:
+        """With conference, track and ordered people: two queries."""
+        return self.select_related("conference", "track__conference").prefetch_related(
+            Contribution.prefetch_people()
+        )
+
+    def with_presentations(self) -> ContributionQuerySet:
+        """With ``with_people`` and every poster and talk, their sessions and rooms."""
+        return self.with_people().prefetch_related(*Contribution.prefetch_presentations())
+
+
+def matches_word(word: str, prefix: str = "") -> Q:
+    """A folded word in a contribution's title, abstract or people's names (``prefix`` reaches
+    the contribution from another model: "contribution__")."""
+    people = Authorship.objects.filter(
+        contribution=OuterRef(prefix.removesuffix("__") or "pk"),
+        person__name__folded__contains=word,
+    )
+    return (
+        Q(**{f"{prefix}title__folded__contains": word})
+        | Q(**{f"{prefix}abstract__folded__contains": word})
+        | Q(Exists(people))
+    )
+
+
+class Contribution(ProgramPart):
+    """A paper or talk of one conference, presented in any number of slots (or none yet)."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="contributions"
+    )
+    uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Stable identity across fixtures and imports.",
+    )
+    title = models.CharField(max_length=500)
+    abstract = models.TextField(blank=True)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="Leave empty to show each presentation in its session's track.",
+    )
+    keywords = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_keywords],
+        help_text='Words or phrases, in printed order: ["LLM", "scheduling"].',
+    )
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        validators=[validate_language],
+        help_text='The language it is given in, as a tag: "en", "de", "pt-BR".',
+    )
+    external_url = models.URLField(
+        "page on the conference site", max_length=500, blank=True, default=""
+    )
+    links = links_field()
+    people = models.ManyToManyField(
+        Person, through=Authorship, related_name="contributions", blank=True
+    )
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conference", "title", "pk"]
+        indexes = [models.Index(fields=["conference", "title"], name="contribution_title_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (str(self.uid),)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "program:contribution-detail",
+            kwargs={"conference": self.conference.slug, "pk": self.pk},
+        )
+
+    def affected_conferences(self) -> models.QuerySet:
+        return Conference.objects.filter(pk=self.conference_id)
+
+    @classmethod
+    def prefetch_people(cls, through: str = "") -> Prefetch:
+        """The contribution's people in printed order, with their Person rows.
+
+        ``through`` reaches the contribution from another model ("contribution__" from a poster).
+        """
+        return Prefetch(
+            f"{through}authorships",
+            queryset=Authorship.objects.select_related("person").order_by("position"),
+        )
+
+    @classmethod
+    def prefetch_presentations(cls) -> list[Prefetch]:
+        """Its posters and talks with their sessions and rooms, for ``presentations``."""
+        from program.models.sessions import Poster, Talk
+
+        return [
+            Prefetch(
+                relation,
+                queryset=model.objects.select_related(
+                    "session__conference", "session__room", "session__track", "room"
+                ).in_program_order(),
+            )
+            for relation, model in (("posters", Poster), ("talks", Talk))
+        ]
+
+    @property
+    def ordered_people(self) -> models.QuerySet:
+        """Authors or speakers in printed order (prefetched by ``with_people``)."""
+        return self.authorships.all()
+
+    @property
+    def presentations(self) -> list:
+        """Its posters and talks in program order (prefetched by ``with_presentations``)."""
+        return sorted(
+            [*self.posters.all(), *self.talks.all()],
+            key=lambda item: (item.session.day, item.session.position, item.position, item.pk),
+        )
+
+    def clean(self) -> None:
+        if self.conference_id:
+            errors = other_conference_errors(self, self.conference, ("track",))
+            if errors:
+                raise ValidationError(errors)
