@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from program.models import Conference, Person, Poster, Session, Talk
+from program.models import Conference, Contribution, Person, Poster, Session, Talk
 
 
 class Command(BaseCommand):
@@ -39,7 +39,8 @@ class Command(BaseCommand):
         session = Session.objects.filter(conference=conference, posters__isnull=False).first()
         poster = Poster.objects.filter(session__conference=conference).first()
         talk = Talk.objects.filter(session__conference=conference).first()
-        person = Person.objects.filter(authorships__poster__session__conference=conference).first()
+        person = Person.objects.filter(conference=conference, authorships__isnull=False).first()
+        paper = Contribution.objects.filter(conference=conference).first()
         slug = conference.slug
         paths = [
             f"/{slug}/",
@@ -49,7 +50,11 @@ class Command(BaseCommand):
             f"/{slug}/talks/{talk.pk}/" if talk else None,
             f"/{slug}/people/{person.slug}/" if person else None,
             f"/{slug}/search/?q=caching",
+            f"/{slug}/papers/",
+            f"/{slug}/papers/{paper.pk}/" if paper else None,
             f"/{slug}/schedule.ics",
+            f"/{slug}/schedule.json",
+            f"/{slug}/schedule.xml",
         ]
         client = Client(HTTP_HOST=(settings.ALLOWED_HOSTS or ["localhost"])[0])
         self.stdout.write(f"{'page':50} {'status':>6} {'KB':>6} {'queries':>7} {'median ms':>9}")
