@@ -109,7 +109,7 @@ def test_database_url_selects_postgresql(tmp_path):
 
 def test_redis_url_selects_the_shared_redis_cache(tmp_path):
     values = read_settings(tmp_path, REDIS_URL="redis://cache.internal:6379/2")
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "conference.cache.ResilientRedisCache"
     assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
 
 
