@@ -114,6 +114,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A control character (such as NUL) in a path, query or form body: 400 naming where.
+    "conference.odd_input.OddInputMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,6 +308,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # DRF's own parsers that refuse control characters in any field (conference/odd_input.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "conference.odd_input.JSONParser",
+        "conference.odd_input.FormParser",
+        "conference.odd_input.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
