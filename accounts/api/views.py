@@ -122,8 +122,15 @@ class AgendaViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    def perform_destroy(self, instance):
-        services.remove_agenda_item(user=self.request.user, agenda_item_id=instance.pk)
+    def destroy(self, request, *args, **kwargs):
+        """Delete with a filter and look at the count: of parallel deletes of one item, exactly
+        one answers 204 and the others 404 (the row was already gone)."""
+        raw = str(kwargs[self.lookup_field])
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+            raise exceptions.NotFound("No such item in your agenda.")
+        if not services.remove_agenda_item(user=request.user, agenda_item_id=int(raw)):
+            raise exceptions.NotFound("No such item in your agenda.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TokenView(ObtainAuthToken):
