@@ -325,7 +325,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "program.api.ordering.StrictOrderingFilter",
     ],
     # DRF's own parsers that refuse control characters in any field (conference/odd_input.py).
     "DEFAULT_PARSER_CLASSES": [
@@ -334,7 +334,7 @@ REST_FRAMEWORK = {
         "conference.odd_input.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "conference.openapi.ProgramAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "conference.throttling.AnonThrottle",
         "conference.throttling.UserThrottle",

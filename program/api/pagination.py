@@ -36,3 +36,20 @@ class ProgramPagination(PageNumberPagination):
         if raw is not None and raw != "last" and (whole_number(raw) or 0) < 1:
             raise ValidationError({"page": ["Give a page number from 1 up."]})
         return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+                parameter["description"] = (
+                    f"Results per page: 1 to {self.max_page_size} (default {self.page_size})."
+                )
+        return parameters
