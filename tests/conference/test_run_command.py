@@ -45,6 +45,7 @@ def running_site(tmp_path_factory):
             "DEBUG",
             "SECRET_KEY",
             "REDIS_URL",
+            "TRUSTED_PROXY_COUNT",
             "CACHE_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
