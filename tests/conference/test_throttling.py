@@ -50,8 +50,13 @@ def redis_throttle(settings):
         pytest.skip(f"no Redis server at {REDIS_URL}; CI runs this test against a real one")
 
 
-def test_redis_counts_atomically(redis_throttle):
+def test_redis_counts_atomically_and_the_counter_expires(redis_throttle):
+    from django.core.cache import caches
+
     assert sorted(count_in_threads("atomic")) == list(range(1, THREADS + 1))
+    cache = caches["throttle"]
+    name = cache.make_and_validate_key("atomic")
+    assert 0 < cache._cache.get_client(name).ttl(name) <= 60
 
 
 def test_the_api_limit_is_exact_with_redis(client, db, redis_throttle, monkeypatch):
