@@ -131,9 +131,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "conference.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A control character (such as NUL) in a path, query or form body: 400 naming where.
-    "conference.odd_input.OddInputMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A control character (such as NUL) in a path, query or form body: 400 naming where (after
+    # CORS, so that another origin's script can read why).
+    "conference.odd_input.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content for responses that do not set their own (the API's lists and

@@ -129,3 +129,9 @@ def test_a_nul_in_the_token_endpoint_is_400(client, attendee):
     )
     assert response.status_code == 400
     assert list(response.json()) == ["username"]
+
+
+def test_the_refusal_is_readable_by_another_origin(client, program):
+    response = client.get(f"{API}/posters/?q=%00", headers={"origin": "https://app.example"})
+    assert response.status_code == 400
+    assert response["Access-Control-Allow-Origin"] == "*"
