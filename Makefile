@@ -10,6 +10,14 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Proxies of ours in front of gunicorn (README "Running in production"). 0: the client is the
+# connecting address and X-Forwarded-* headers are ignored; N: gunicorn trusts the forwarding
+# headers from FORWARDED_ALLOW_IPS (default: a proxy on this host) and Django reads the client
+# from X-Forwarded-For (conference/client_ip.py).
+TRUSTED_PROXY_COUNT ?= 0
+FORWARDED_ALLOW_IPS ?= 127.0.0.1,::1
+export TRUSTED_PROXY_COUNT
+GUNICORN_FORWARDED := $(if $(filter 0,$(TRUSTED_PROXY_COUNT)),'',$(FORWARDED_ALLOW_IPS))
 
 # The first Python >= 3.12 found: on PATH, then pyenv's versions. Django 6.1 needs 3.12 or newer.
 PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
@@ -39,11 +47,12 @@ $(VENV)/.installed: pyproject.toml
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py prepare_site
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/); Ctrl-C stops."
 	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) \
-	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
+	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips $(GUNICORN_FORWARDED)
 
 # The browser tests' accessibility scan uses axe-core from the npm registry; without npm (or
 # without Debian's chromium) those tests are skipped with a message, and CI installs both.

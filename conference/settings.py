@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
@@ -35,6 +36,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(
         f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
     )
+
+
+def env_count(name: str, default: int = 0) -> int:
+    """A whole number from 0 up; anything else is refused with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number from 0 up; got {value!r}")
+    return int(value)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -73,9 +84,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of the app (conference/client_ip.py). 0: the client is
+# REMOTE_ADDR and X-Forwarded-For is ignored; N: the N-th X-Forwarded-For entry from the right.
+# Throttles, lock-outs and gunicorn's --forwarded-allow-ips (Makefile) all follow it.
+TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come from our own static files only; no 'unsafe-inline'. The nonce is for
+# the admin's one <style> (Django's own, with a per-response nonce) and is left out elsewhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Applications -------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -99,8 +128,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "conference.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A control character (such as NUL) in a path, query or form body: 400 naming where (after
+    # CORS, so that another origin's script can read why).
+    "conference.odd_input.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content for responses that do not set their own (the API's lists and
@@ -129,6 +163,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.agenda",
@@ -157,20 +192,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------------
-# REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances.
+# REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances; when
+# Redis cannot be reached the site keeps answering (conference/cache.py). The "throttle" cache
+# holds the API's rate counters: the same Redis, or else a table in the database (made by
+# createcachetable), so that every worker and instance counts against one limit.
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "program_cache",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
-        }
+    REDIS_CACHE = {
+        "BACKEND": "conference.cache.ResilientRedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
     }
+    CACHES = {"default": REDIS_CACHE, "throttle": REDIS_CACHE}
 elif CACHE_URL in ("", "locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": DATABASE_CACHE,
+    }
 elif CACHE_URL == "dummy://":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "throttle": DATABASE_CACHE,
+    }
 else:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy://;"
@@ -203,18 +251,33 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Brute force -------------------------------------------------------------------------------
-# django-axes: after AXES_FAILURE_LIMIT failed logins for one username, or from one address, that
-# username or address waits AXES_COOLOFF_TIME; a success clears the count.
+# django-axes, aimed at the attacker (accounts/lockout.py): within AXES_COOLOFF_TIME, one username
+# from one address is locked after AXES_FAILURE_LIMIT failures, one username from anywhere after
+# AXES_USERNAME_FAILURE_LIMIT, and one address only after AXES_ADDRESS_FAILURE_LIMIT (so that one
+# shared address, a venue's NAT or a proxy, is not a kill switch). A success clears the username.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.AttackerAimedHandler"
+AXES_FAILURE_LIMIT = env_count("AXES_FAILURE_LIMIT", 5)
+AXES_USERNAME_FAILURE_LIMIT = env_count("AXES_USERNAME_FAILURE_LIMIT", 10)
+AXES_ADDRESS_FAILURE_LIMIT = env_count("AXES_ADDRESS_FAILURE_LIMIT", 100)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_count("AXES_COOLOFF_MINUTES", 15))
+# What a success resets (every failure for that username); the counts above are the handler's.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# The client's address as throttles see it (TRUSTED_PROXY_COUNT); django-ipware is not installed,
+# and its settings below only matter if it ever is.
+AXES_CLIENT_IP_CALLABLE = "conference.client_ip.client_ip"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -263,14 +326,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "program.api.ordering.StrictOrderingFilter",
+    ],
+    # DRF's own parsers that refuse control characters in any field (conference/odd_input.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "conference.odd_input.JSONParser",
+        "conference.odd_input.FormParser",
+        "conference.odd_input.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "conference.openapi.ProgramAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "conference.throttling.AnonThrottle",
+        "conference.throttling.UserThrottle",
     ],
+    # The same count as conference.client_ip, for anything of DRF's that asks.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "300/min"),
         "user": os.environ.get("API_USER_RATE", "1200/min"),

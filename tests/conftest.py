@@ -11,6 +11,7 @@
 """
 
 import datetime
+import uuid
 import zoneinfo
 
 import pytest
@@ -48,10 +49,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    # Throttle counters and other cached state must not leak from one test into the next.
+def fresh_cache(settings):
+    # Throttle counters and other cached state must not leak from one test into the next. The
+    # throttle counters live in the database cache (or Redis): a prefix of this test's own keeps
+    # them apart without touching the database before the test asks for it.
     from django.core.cache import cache
 
+    throttle = {**settings.CACHES["throttle"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "throttle": throttle}
     cache.clear()
     yield
     cache.clear()

@@ -16,6 +16,7 @@ CONFIG_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "CACHE_URL",
+    "TRUSTED_PROXY_COUNT",
     "EMAIL_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
@@ -41,6 +42,9 @@ print(json.dumps({
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
     "MAILER": settings.MAILERS["default"],
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
+    "NUM_PROXIES": settings.REST_FRAMEWORK["NUM_PROXIES"],
+    "THROTTLE_CACHE": settings.CACHES["throttle"]["BACKEND"],
 }))
 """
 
@@ -109,7 +113,7 @@ def test_database_url_selects_postgresql(tmp_path):
 
 def test_redis_url_selects_the_shared_redis_cache(tmp_path):
     values = read_settings(tmp_path, REDIS_URL="redis://cache.internal:6379/2")
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "conference.cache.ResilientRedisCache"
     assert values["CACHE_LOCATION"] == "redis://cache.internal:6379/2"
 
 
@@ -182,3 +186,18 @@ print(cache.get("settings-test")["ok"])
         pytest.skip(f"no Redis server at {url}; CI runs this test against a real one")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Böther"
+
+
+def test_trusted_proxy_count_defaults_to_0_and_sets_drf_too(tmp_path):
+    values = read_settings(tmp_path)
+    assert values["TRUSTED_PROXY_COUNT"] == values["NUM_PROXIES"] == 0
+    assert values["THROTTLE_CACHE"] == "django.core.cache.backends.db.DatabaseCache"
+    values = read_settings(tmp_path, TRUSTED_PROXY_COUNT="2")
+    assert values["TRUSTED_PROXY_COUNT"] == values["NUM_PROXIES"] == 2
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "²"])
+def test_a_trusted_proxy_count_that_is_not_a_whole_number_is_refused(tmp_path, value):
+    result = run_python(READ_SETTINGS, clean_environment(tmp_path, TRUSTED_PROXY_COUNT=value))
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be a whole number" in result.stderr

@@ -1,0 +1,78 @@
+"""Log-in lock-outs aimed at the attacker, not at everyone behind one address.
+
+Three counts of failed log-ins within the cool-off time (django-axes' AccessAttempt rows, kept in
+the database so every worker and instance sees them):
+
+- one username from one address: locked at ``AXES_FAILURE_LIMIT`` (5), the usual guesser;
+- one username from anywhere: locked at ``AXES_USERNAME_FAILURE_LIMIT`` (10), a guesser who
+  spreads over many addresses;
+- one address, whatever the usernames: locked only at ``AXES_ADDRESS_FAILURE_LIMIT`` (100),
+  password spraying. A conference's shared NAT address or a proxy is not a kill switch: five
+  attendees mistyping their passwords lock nobody else out.
+
+django-axes compares one number with one limit, so ``get_failures`` returns each count scaled
+to ``AXES_FAILURE_LIMIT``: ``count * limit // own_limit`` reaches ``limit`` exactly when the
+count reaches its own limit. While locked, the HTML log-in and the API token endpoint answer
+429 with ``Retry-After`` (the cool-off: a failure during a lock-out starts it again).
+"""
+
+from __future__ import annotations
+
+from axes.attempts import get_cool_off_threshold
+from axes.conf import settings
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.db.models import Sum
+from django.shortcuts import render
+
+LOCKED_MESSAGE = "Too many failed log-ins; try again later or reset your password."
+
+
+def retry_after_seconds(request=None) -> int:
+    cool_off = get_cool_off(request)
+    return max(1, int(cool_off.total_seconds())) if cool_off else 3600
+
+
+class AttackerAimedHandler(AxesDatabaseHandler):
+    def failure_counts(self, request, credentials=None) -> list[tuple[int, int]]:
+        """(failures, own limit) for each thing that can be locked."""
+        attempts = AccessAttempt.objects.all()
+        if settings.AXES_COOLOFF_TIME is not None:
+            attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
+
+        def failures(**filters) -> int:
+            found = attempts.filter(**filters).aggregate(total=Sum("failures_since_start"))
+            return found["total"] or 0
+
+        address = request.axes_ip_address
+        username = get_client_username(request, credentials)
+        counts = [(failures(ip_address=address), settings.AXES_ADDRESS_FAILURE_LIMIT)]
+        if username is not None:
+            counts += [
+                (
+                    failures(username=username, ip_address=address),
+                    get_failure_limit(request, credentials),
+                ),
+                (failures(username=username), settings.AXES_USERNAME_FAILURE_LIMIT),
+            ]
+        return counts
+
+    def get_failures(self, request, credentials=None) -> int:
+        limit = get_failure_limit(request, credentials)
+        return max(
+            count * limit // max(1, own_limit)
+            for count, own_limit in self.failure_counts(request, credentials)
+        )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The HTML lock-out page (AXES_LOCKOUT_CALLABLE): 429 with Retry-After."""
+    response = render(
+        request,
+        settings.AXES_LOCKOUT_TEMPLATE,
+        {"failure_limit": get_failure_limit(request, credentials)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after_seconds(request))
+    return response

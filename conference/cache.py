@@ -1,0 +1,104 @@
+"""A Redis cache that degrades instead of failing when Redis is unreachable.
+
+Every operation that cannot reach Redis logs one warning (at most every ``QUIET_SECONDS`` per
+process) and behaves as a miss: reads return the default, writes return False, ``incr`` returns
+None. After a failure the process leaves Redis alone for ``QUIET_SECONDS``, so a dead Redis
+costs one short connection timeout, not one per request. Throttles treat a missing counter as
+"allow" (fail open, conference/throttling.py); nothing else in the site needs the cache to be
+right. ``/healthz`` calls ``ping()`` to report the cache's state.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+log = logging.getLogger("conference.cache")
+
+QUIET_SECONDS = 5.0
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        params["OPTIONS"] = {
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            **params.get("OPTIONS", {}),
+        }
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    def _guard(self, operation, fallback, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return operation(*args, **kwargs)
+        except redis.exceptions.RedisError as error:
+            self._down_until = time.monotonic() + QUIET_SECONDS
+            log.warning(
+                "Redis is unreachable (%s: %s); throttling fails open and the cache misses"
+                " for the next %.0f s.",
+                type(error).__name__,
+                error,
+                QUIET_SECONDS,
+            )
+            return fallback
+
+    def ping(self) -> bool:
+        """True when Redis answers now (ignores the quiet period; for the health check)."""
+        try:
+            return bool(self._cache.get_client(write=True).ping())
+        except redis.exceptions.RedisError:
+            return False
+
+    def get(self, key, default=None, version=None):
+        return self._guard(super().get, default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().set, False, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().add, False, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().touch, False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard(super().delete, False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard(super().get_many, {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guard(super().has_key, False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._guard(super().incr, None, key, delta, version)
+
+    def count(self, key, timeout: int) -> int | None:
+        """Add one to the counter ``key`` (made with ``timeout`` seconds to live) and return its
+        new value, in one atomic round trip (MULTI: SET NX EX, INCR, which keeps the expiry; any
+        Redis since 2.6.12); None when Redis is down."""
+
+        def count():
+            name = self.make_and_validate_key(key)
+            pipeline = self._cache.get_client(name, write=True).pipeline(transaction=True)
+            pipeline.set(name, 0, ex=timeout, nx=True)
+            pipeline.incr(name)
+            return pipeline.execute()[1]
+
+        return self._guard(count, None)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().set_many, list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard(super().delete_many, None, keys, version)
+
+    def clear(self):
+        return self._guard(super().clear, False)

@@ -1,0 +1,39 @@
+"""``?ordering=`` that names a field the list cannot be ordered by is a 400, not ignored."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+
+class StrictOrderingFilter(OrderingFilter):
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw:
+            allowed = [
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            ]
+            wrong = [term for term in raw.split(",") if term.strip().lstrip("-") not in allowed]
+            if wrong:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Order by {', '.join(allowed)} (with - for descending, several"
+                            f" separated by commas); got {', '.join(map(repr, wrong))[:200]}."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple):
+            for parameter in parameters:
+                parameter["description"] = (
+                    f"Order by {', '.join(fields)}; prefix - for descending, separate several"
+                    " with commas. Anything else is a 400."
+                )
+                parameter["schema"] = {
+                    "type": "string",
+                    "pattern": rf"^-?({'|'.join(fields)})(,-?({'|'.join(fields)}))*$",
+                }
+        return parameters
