@@ -10,7 +10,6 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.filters import OrderingFilter
 
 from program.filters import MAX_QUERY_LENGTH
 from program.models import (
@@ -24,22 +23,6 @@ from program.models import (
     Track,
     kinds,
 )
-
-
-class AliasedOrderingFilter(OrderingFilter):
-    """``?ordering=`` by the names the API shows, sorted by where they live: a view's
-    ``ordering_aliases`` maps a name ("title") to a database path ("contribution__title")."""
-
-    def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        aliases = getattr(view, "ordering_aliases", {})
-
-        def path(term: str) -> str:
-            name = term.removeprefix("-")
-            return term[: len(term) - len(name)] + aliases.get(name, name)
-
-        return [path(term) for term in ordering] if ordering else ordering
-
 
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)
 

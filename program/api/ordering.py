@@ -37,3 +37,18 @@ class StrictOrderingFilter(OrderingFilter):
                     "pattern": rf"^-?({'|'.join(fields)})(,-?({'|'.join(fields)}))*$",
                 }
         return parameters
+
+
+class AliasedOrderingFilter(StrictOrderingFilter):
+    """``?ordering=`` by the names the API shows, sorted by where they live: a view's
+    ``ordering_aliases`` maps a name ("title") to a database path ("contribution__title")."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        aliases = getattr(view, "ordering_aliases", {})
+
+        def path(term: str) -> str:
+            name = term.removeprefix("-")
+            return term[: len(term) - len(name)] + aliases.get(name, name)
+
+        return [path(term) for term in ordering] if ordering else ordering

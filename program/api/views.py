@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from program.api import filters, serializers
+from program.api.ordering import AliasedOrderingFilter
 from program.models import Conference, Contribution, Person, Poster, Room, Session, Talk, Track
 
 
@@ -90,7 +91,7 @@ class SessionViewSet(ProgramViewSet):
 
 
 class SessionItemViewSet(ProgramViewSet):
-    filter_backends = [DjangoFilterBackend, filters.AliasedOrderingFilter]
+    filter_backends = [DjangoFilterBackend, AliasedOrderingFilter]
     ordering_fields = ["title", "position", "id"]
     # ``?ordering=title`` sorts by the contribution's title.
     ordering_aliases = {"title": "contribution__title"}
