@@ -1,0 +1,387 @@
+"""Apply a ``source.Program`` to one conference, all or nothing, or only say what would change.
+
+Every record is found again by the file's own id: its uid is derived from (conference slug,
+kind of record, source id), so a re-import updates the same rows: attendees' saved posters and
+talks stay saved, and one whose time or room changed shows as changed in their agenda and feed
+(the agenda compares with what it saved). Sessions, contributions, posters and talks of the
+conference that the file no longer has are removed; rooms, tracks and people are kept.
+
+Each record is checked as the admin checks it (``full_clean``) before it is saved; a problem
+names the record by the file's id and the field, and nothing is written. A dry run does the same
+work and rolls it back, so the preview is exactly what a real import would do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+
+from program import services
+from program.importing import source
+from program.models import (
+    Authorship,
+    Conference,
+    Contribution,
+    Person,
+    Poster,
+    Room,
+    Session,
+    Talk,
+    Track,
+)
+
+NAMESPACE = uuid.UUID("9d3f5a8e-2b71-4c0a-8f6e-1a4b7c2d9e05")
+SLOT_MODELS = {"poster": Poster, "talk": Talk}
+
+
+def uid_for(slug: str, kind: str, key: str) -> uuid.UUID:
+    """The uid of the record the file calls ``key``, in this conference."""
+    return uuid.uuid5(NAMESPACE, f"{slug}/{kind}/{key}")
+
+
+class ImportProblem(Exception):
+    """The file does not fit; ``problems`` name each record and field. Nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _DryRun(Exception):
+    pass
+
+
+@dataclass
+class Change:
+    action: str  # "add", "change", "move" or "remove"
+    record: str  # "session", "contribution", "poster", "talk", "conference", "room", "track"
+    key: str  # the file's id, or our title for a removal
+    title: str
+    fields: dict[str, tuple] = field(default_factory=dict)  # name -> (before, after)
+
+    def __str__(self) -> str:
+        text = f"{self.action:6} {self.record} {self.title!r}"
+        if self.fields:
+            text += ": " + "; ".join(
+                f"{name} {_short(before)} -> {_short(after)}"
+                for name, (before, after) in self.fields.items()
+            )
+        return text
+
+
+def _short(value) -> str:
+    text = value.isoformat() if hasattr(value, "isoformat") else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class Report:
+    conference: str
+    created_conference: bool = False
+    changes: list[Change] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def count(self, action: str, record: str) -> int:
+        return sum(1 for c in self.changes if c.action == action and c.record == record)
+
+
+def import_program(program: source.Program, *, slug: str, dry_run: bool = False) -> Report:
+    report = Report(conference=slug, skipped=list(program.skipped))
+    try:
+        with transaction.atomic():
+            _Importer(program, slug, report).run()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+class _Importer:
+    def __init__(self, program: source.Program, slug: str, report: Report):
+        self.program, self.slug, self.report = program, slug, report
+        self.problems: list[str] = []
+
+    def run(self) -> None:
+        self.conference = self.find_conference()
+        self.rooms = self.named(
+            Room, {*self.program.rooms, *(s.room for s in self.program.sessions)}
+        )
+        self.tracks = self.named(Track, {c.track for c in self.program.contributions})
+        self.contributions = self.put_contributions()
+        self.sessions = self.put_sessions()
+        self.put_slots()
+        if self.problems:
+            raise ImportProblem(self.problems)
+        self.conference.touch()
+
+    def check(self, instance, name: str, **options) -> bool:
+        try:
+            instance.full_clean(**options)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                self.problems.append(f"{name}: {field_name}: {' '.join(messages)}")
+            return False
+        return True
+
+    def find_conference(self) -> Conference:
+        conference = Conference.objects.filter(slug=self.slug).first()
+        if conference is None:
+            program = self.program
+            if not (program.start_date and program.end_date):
+                raise ImportProblem(
+                    [
+                        f"There is no conference {self.slug!r} and the file gives no dates:"
+                        " create the conference first (admin or API), then import."
+                    ]
+                )
+            conference = Conference(
+                slug=self.slug,
+                name=(program.name or self.slug)[:200],
+                timezone=program.timezone,
+                start_date=program.start_date,
+                end_date=program.end_date,
+                day_starts_at=program.day_starts_at or datetime.time(0, 0),
+                is_published=False,  # organizers look at it before publishing
+            )
+            if not self.check(conference, f"conference {self.slug!r}"):
+                raise ImportProblem(self.problems)
+            conference.save()
+            self.report.created_conference = True
+            self.report.changes.append(Change("add", "conference", self.slug, conference.name))
+        # Talk types the file names that the conference does not have yet.
+        types = dict(conference.presentation_type_choices())
+        new = {
+            slot.presentation_type: slot.type_label
+            for slot in self.program.slots
+            if slot.presentation_type and slot.presentation_type not in types and slot.type_label
+        }
+        if new:
+            before = dict(conference.presentation_types)
+            conference.presentation_types = {**before, **new}
+            conference.save()
+            self.report.changes.append(
+                Change(
+                    "change",
+                    "conference",
+                    self.slug,
+                    conference.name,
+                    {"presentation_types": (before, conference.presentation_types)},
+                )
+            )
+        return conference
+
+    def named(self, model, names) -> dict[str, object]:
+        """Rooms or tracks by name, made when missing (never removed: other data may use them)."""
+        found = {obj.name: obj for obj in model.objects.filter(conference=self.conference)}
+        for name in sorted(filter(None, names)):
+            if name not in found:
+                obj = model(conference=self.conference, name=name)
+                if self.check(obj, f"{model._meta.model_name} {name!r}"):
+                    obj.save()
+                    found[name] = obj
+                    self.report.changes.append(Change("add", model._meta.model_name, name, name))
+        return found
+
+    def diff(self, instance, values: dict) -> dict[str, tuple]:
+        changed = {}
+        for name, value in values.items():
+            try:
+                before = getattr(instance, name)
+            except ObjectDoesNotExist:  # a new record's foreign key, not set yet
+                before = None
+            if before != value:
+                changed[name] = (before, value)
+                setattr(instance, name, value)
+        return changed
+
+    def upsert(self, record: str, instance, key: str, values: dict, existed: bool):
+        """Set values, check, and save; record an add or a change. Returns the changed fields,
+        or None when the record does not pass."""
+        changed = self.diff(instance, values)
+        name = f"{record} {key!r}"
+        if not self.check(instance, name, exclude=self.unsaved(instance)):
+            return None
+        if not existed or changed:
+            instance.save()
+            self.report.changes.append(
+                Change(
+                    "change" if existed else "add",
+                    record,
+                    key,
+                    str(values.get("title", "")),
+                    changed if existed else {},
+                )
+            )
+        return changed
+
+    @staticmethod
+    def unsaved(instance) -> list[str]:
+        """Foreign keys to records not saved because an earlier one failed: not checked twice."""
+        return [
+            f.name
+            for f in instance._meta.concrete_fields
+            if f.many_to_one and getattr(instance, f.attname) is None and not f.null
+        ]
+
+    def put_contributions(self) -> dict[str, Contribution]:
+        existing = {c.uid: c for c in Contribution.objects.filter(conference=self.conference)}
+        result = {}
+        for item in self.program.contributions:
+            uid = uid_for(self.slug, "contribution", item.key)
+            contribution = existing.pop(uid, None)
+            existed = contribution is not None
+            contribution = contribution or Contribution(conference=self.conference, uid=uid)
+            values = {
+                "title": item.title,
+                "abstract": item.abstract,
+                "track": self.tracks.get(item.track),
+                "keywords": item.keywords,
+                "language": item.language,
+                "links": item.links,
+                "external_url": item.external_url,
+            }
+            if self.upsert("contribution", contribution, item.key, values, existed) is None:
+                continue
+            self.put_people(contribution, item, existed)
+            result[item.key] = contribution
+        self.leftovers = list(existing.values())
+        return result
+
+    def put_people(self, contribution: Contribution, item: source.Contribution, existed: bool):
+        people = self.people_for(item)
+        before = list(
+            contribution.authorships.order_by("position").values_list("person", flat=True)
+        )
+        after = [person.pk for person in people]
+        if before == after:
+            return
+        contribution.authorships.all().delete()
+        Authorship.objects.bulk_create(
+            Authorship(contribution=contribution, person=person, position=position)
+            for position, person in enumerate(people, start=1)
+        )
+        if existed:
+            self.report.changes.append(
+                Change("change", "contribution", item.key, item.title, {"people": (before, after)})
+            )
+
+    def people_for(self, item: source.Contribution) -> list[Person]:
+        """The file's people in order: by the source's id when it has one (kept in
+        ``external_id``), else by name as the API finds them (two namesakes stay two)."""
+        unkeyed = iter(
+            services.people_by_name(self.conference, [p.name for p in item.people if not p.key])
+        )
+        people, seen = [], set()
+        for given in item.people:
+            person = self.keyed_person(given) if given.key else next(unkeyed)
+            if person.pk in seen:
+                self.report.skipped.append(
+                    f"contribution {item.key!r}: {given.name} named twice; listed once"
+                )
+                continue
+            seen.add(person.pk)
+            people.append(person)
+        return people
+
+    def keyed_person(self, given: source.Person) -> Person:
+        person = Person.objects.filter(conference=self.conference, external_id=given.key).first()
+        if person is None:
+            person = Person.objects.create(
+                conference=self.conference,
+                name=given.name,
+                slug=Person.objects.unique_slug(self.conference, given.name),
+                external_id=given.key,
+                bio=given.bio,
+            )
+        elif (person.name, person.bio) != (given.name, given.bio or person.bio):
+            person.name, person.bio = given.name, given.bio or person.bio
+            person.save()
+        return person
+
+    def put_sessions(self) -> dict[str, Session]:
+        existing = {s.uid: s for s in Session.objects.filter(conference=self.conference)}
+        result = {}
+        positions: dict[datetime.date, int] = {}
+        ordered = sorted(
+            self.program.sessions,
+            key=lambda s: (s.starts_at is None, s.starts_at or datetime.datetime.min, s.room),
+        )
+        for item in ordered:
+            uid = uid_for(self.slug, "session", item.key)
+            session = existing.pop(uid, None)
+            existed = session is not None
+            session = session or Session(conference=self.conference, uid=uid)
+            day = (
+                self.conference.day_of(item.starts_at)
+                if item.starts_at
+                else self.conference.start_date
+            )
+            positions[day] = positions.get(day, 0) + 1
+            values = {
+                "kind": item.kind,
+                "title": item.title,
+                "description": item.description,
+                "day": day,
+                "position": positions[day],
+                "starts_at": item.starts_at,
+                "ends_at": item.ends_at,
+                "room": self.rooms.get(item.room),
+            }
+            changed = self.upsert("session", session, item.key, values, existed)
+            if changed is not None:
+                result[item.key] = session
+        self.leftovers += list(existing.values())
+        return result
+
+    def put_slots(self) -> None:
+        existing = {
+            (kind, item.uid): item
+            for kind, model in SLOT_MODELS.items()
+            for item in model.objects.filter(session__conference=self.conference).select_related(
+                "session__room", "room"
+            )
+        }
+        for slot in self.program.slots:
+            session = self.sessions.get(slot.session)
+            contribution = self.contributions.get(slot.contribution)
+            if session is None or contribution is None:
+                continue  # its session or contribution did not pass: already named
+            model = SLOT_MODELS[slot.kind]
+            uid = uid_for(self.slug, slot.kind, slot.key)
+            item = existing.pop((slot.kind, uid), None)
+            existed = item is not None
+            before = (item.effective_starts_at, item.effective_room) if existed else None
+            item = item or model(uid=uid)
+            values = {
+                "session": session,
+                "contribution": contribution,
+                "position": slot.position,
+                "starts_at": slot.starts_at,
+                "ends_at": slot.ends_at,
+            }
+            if model is Talk:
+                values["presentation_type"] = slot.presentation_type
+                values["do_not_record"] = slot.do_not_record
+            changed = self.diff(item, values)
+            if not self.check(item, f"{slot.kind} {slot.key!r}"):
+                continue
+            if existed and not changed:
+                continue
+            item.save()
+            moved = existed and before != (item.effective_starts_at, item.effective_room)
+            action = "move" if moved else ("change" if existed else "add")
+            self.report.changes.append(
+                Change(action, slot.kind, slot.key, contribution.title, changed if existed else {})
+            )
+        for (kind, _), item in existing.items():
+            self.report.changes.append(Change("remove", kind, str(item.uid), item.title))
+            item.delete()
+        for leftover in self.leftovers:
+            record = leftover._meta.model_name
+            self.report.changes.append(Change("remove", record, str(leftover.uid), leftover.title))
+            leftover.delete()

@@ -1,0 +1,89 @@
+"""manage.py import_program FILE --conference SLUG [--format ...] [--calendar FILE] [--dry-run]"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_slug
+
+from program.importing.applying import ImportProblem, import_program
+from program.importing.readers import FORMATS, ReadError, detect, read
+from program.models import validate_conference_slug
+
+# A program file larger than this is refused before it is read (the largest real ones are a
+# few megabytes).
+MAX_BYTES = 50 * 1024 * 1024
+SHOWN = 40
+
+
+def read_file(name: str) -> bytes:
+    path = Path(name)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CommandError(f"{name} is larger than {MAX_BYTES // 1024 // 1024} MB.")
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {name}: {error.strerror or error}") from error
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a conference's program: a frab/c3voc schedule.json or schedule.xml, or a"
+        " Mini-Conf papers.csv/papers.json (with --calendar main_calendar.json). Importing an"
+        " updated file again updates, adds and removes by the file's ids. --dry-run only says"
+        " what would change."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--conference", required=True, help="The conference's slug.")
+        parser.add_argument("--format", choices=FORMATS, help="Default: detected from the file.")
+        parser.add_argument("--calendar", help="Mini-Conf: the calendar JSON with the sessions.")
+        parser.add_argument("--dry-run", action="store_true", help="Change nothing; show what.")
+
+    def handle(self, *args, file, conference, format, calendar, dry_run, **options):
+        try:
+            validate_slug(conference)
+            validate_conference_slug(conference)
+        except ValidationError as error:
+            raise CommandError(
+                f"--conference {conference!r}: {' '.join(error.messages)}"
+            ) from error
+        data = read_file(file)
+        try:
+            fmt = format or detect(data)
+            program = read(data, fmt, calendar=read_file(calendar) if calendar else None)
+            report = import_program(program, slug=conference, dry_run=dry_run)
+        except ReadError as error:
+            raise CommandError(f"{file}: {error}") from error
+        except ImportProblem as problem:
+            shown = problem.problems[:SHOWN]
+            more = len(problem.problems) - len(shown)
+            raise CommandError(
+                f"{file} does not fit; nothing was imported:\n  "
+                + "\n  ".join(shown)
+                + (f"\n  ... and {more} more" if more > 0 else "")
+            ) from problem
+        self.print_report(report, fmt, dry_run, verbose=options["verbosity"] > 1)
+
+    def print_report(self, report, fmt, dry_run, *, verbose) -> None:
+        verb = "Would import" if dry_run else "Imported"
+        counts = Counter((change.action, change.record) for change in report.changes)
+        done = {"add": "added", "change": "changed", "move": "moved", "remove": "removed"}
+        summary = ", ".join(
+            f"{number} {record}{'s' if number != 1 else ''} {done[action]}"
+            for (action, record), number in sorted(counts.items())
+        )
+        self.stdout.write(f"{verb} {fmt} into {report.conference}: {summary or 'nothing changed'}.")
+        changes = report.changes if verbose else report.changes[:SHOWN]
+        for change in changes:
+            self.stdout.write(f"  {change}")
+        if len(changes) < len(report.changes):
+            self.stdout.write(f"  ... {len(report.changes) - len(changes)} more (-v 2 lists all)")
+        for note in report.skipped[: None if verbose else SHOWN]:
+            self.stdout.write(f"  skipped: {note}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
