@@ -6,13 +6,15 @@ same few queries as a page of one. Change forms show and read times in the confe
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -23,6 +25,7 @@ from program.forms import (
     RoomForm,
     SessionItemInlineForm,
 )
+from program.importing.admin_views import import_view
 from program.models import (
     Authorship,
     Conference,
@@ -216,6 +219,13 @@ class ConferenceAdmin(admin.ModelAdmin):
     @admin.display(description="sessions", ordering="session_count")
     def session_count(self, conference):
         return conference.session_count
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(import_view, self))
+        return [
+            path("import/", view, name="program_conference_import"),
+            *super().get_urls(),
+        ]
 
     @admin.action(description="Publish selected conferences", permissions=["change"])
     def publish(self, request, queryset):

@@ -33,6 +33,9 @@ from program.importing import source
 from program.models import LinkKind, PresentationType, SessionKind
 
 FORMATS = ("frab-json", "frab-xml", "miniconf")
+# A program file larger than this is refused before it is read (the largest real ones are a few
+# megabytes).
+MAX_BYTES = 50 * 1024 * 1024
 # The format's link types as our kinds.
 LINK_KINDS = {"paper": "paper", "slides": "slides", "media": "video", "video": "video"}
 

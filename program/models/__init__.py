@@ -18,6 +18,7 @@ from program.models.conference import (
     validate_timezone,
 )
 from program.models.contributions import Contribution
+from program.models.imports import PendingImport
 from program.models.kinds import PresentationType, SessionKind
 from program.models.links import LinkKind, guess_kind, validate_links
 from program.models.people import ORDERED_PEOPLE_MODELS, Authorship, Person, PersonAtPosition
@@ -30,6 +31,7 @@ __all__ = [
     "Conference",
     "Contribution",
     "LinkKind",
+    "PendingImport",
     "Person",
     "PersonAtPosition",
     "Poster",

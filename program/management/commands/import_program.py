@@ -10,12 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
 from program.importing.applying import ImportProblem, import_program
-from program.importing.readers import FORMATS, ReadError, detect, read
+from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect, read
 from program.models import validate_conference_slug
 
-# A program file larger than this is refused before it is read (the largest real ones are a
-# few megabytes).
-MAX_BYTES = 50 * 1024 * 1024
 SHOWN = 40
 
 

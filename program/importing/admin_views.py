@@ -1,0 +1,127 @@
+"""The organizers' import page in the admin: upload a program file, see what it would change,
+confirm. The upload waits in a ``PendingImport`` between the two steps; the preview is a dry run
+of the very import that the confirmation runs."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import validate_slug
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from program.importing.applying import ImportProblem, import_program
+from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect, read
+from program.models import PendingImport, validate_conference_slug
+
+# What an organizer needs to be allowed to do to import: write every part of a program.
+REQUIRED_PERMISSIONS = [
+    f"program.{action}_{model}"
+    for action in ("add", "change", "delete")
+    for model in ("conference", "session", "contribution", "poster", "talk", "person")
+]
+SHOWN = 300
+
+
+class ImportForm(forms.Form):
+    conference = forms.CharField(
+        max_length=60,
+        validators=[validate_slug, validate_conference_slug],
+        help_text="The slug of the conference to fill or update; a new one is made as a draft.",
+    )
+    file = forms.FileField(
+        help_text="A frab/c3voc schedule.json or schedule.xml, or a Mini-Conf papers.csv/json."
+    )
+    calendar = forms.FileField(
+        required=False, help_text="Mini-Conf only: the main_calendar.json with the sessions."
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Detect from the file"), *((f, f) for f in FORMATS)], required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("file", "calendar"):
+            upload = cleaned.get(name)
+            if upload and upload.size > MAX_BYTES:
+                self.add_error(name, f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.")
+        return cleaned
+
+
+def import_view(model_admin, request):
+    if not request.user.has_perms(REQUIRED_PERMISSIONS):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Import a program",
+        "opts": model_admin.model._meta,
+    }
+    if request.method == "POST" and "token" in request.POST:
+        return _confirm(model_admin, request, context)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        pending = _pending(request, form)
+        if pending is not None:
+            report = _run(request, pending, dry_run=True)
+            if report is not None:
+                context.update(report=report, pending=pending, shown=report.changes[:SHOWN])
+                return TemplateResponse(request, "admin/program/import_preview.html", context)
+    context["form"] = form
+    return TemplateResponse(request, "admin/program/import.html", context)
+
+
+def _pending(request, form) -> PendingImport | None:
+    data = form.cleaned_data["file"].read()
+    calendar = form.cleaned_data["calendar"].read() if form.cleaned_data["calendar"] else None
+    try:
+        fmt = form.cleaned_data["format"] or detect(data)
+    except ReadError as error:
+        form.add_error("file", str(error))
+        return None
+    PendingImport.objects.stale().delete()
+    return PendingImport.objects.create(
+        user=request.user,
+        conference_slug=form.cleaned_data["conference"],
+        format=fmt,
+        file_name=form.cleaned_data["file"].name[:200],
+        data=data,
+        calendar=calendar,
+    )
+
+
+def _run(request, pending: PendingImport, *, dry_run: bool):
+    """The import (or its dry run); None, with a message, when the file does not fit."""
+    try:
+        program = read(bytes(pending.data), pending.format, calendar=_bytes(pending.calendar))
+        return import_program(program, slug=pending.conference_slug, dry_run=dry_run)
+    except (ReadError, ImportProblem) as error:
+        problems = getattr(error, "problems", [str(error)])
+        messages.error(
+            request,
+            f"{pending.file_name} does not fit; nothing was imported. "
+            + " · ".join(problems[:20])
+            + (f" · and {len(problems) - 20} more" if len(problems) > 20 else ""),
+        )
+        pending.delete()
+        return None
+
+
+def _bytes(value) -> bytes | None:
+    return bytes(value) if value is not None else None
+
+
+def _confirm(model_admin, request, context):
+    pending = get_object_or_404(
+        PendingImport, token=request.POST.get("token") or None, user=request.user
+    )
+    report = _run(request, pending, dry_run=False)
+    if report is None:
+        return redirect(reverse("admin:program_conference_import"))
+    pending.delete()
+    messages.success(
+        request,
+        f"Imported {pending.file_name} into {report.conference}: {len(report.changes)} change(s).",
+    )
+    return redirect(reverse("admin:program_conference_changelist"))
