@@ -39,10 +39,23 @@ def _inside_own_session(a: AgendaItem, b: AgendaItem) -> bool:
     return False
 
 
+def _same_place(a: AgendaItem, b: AgendaItem) -> bool:
+    """Two posters or talks of one session, or two things in one known room: an attendee can
+    walk from one to the other (two posters of a poster session are side by side)."""
+    if a.item_type != "session" and b.item_type != "session":
+        if a.item.session_id == b.item.session_id:
+            return True
+    a_room, b_room = a.room, b.room
+    return a_room is not None and b_room is not None and a_room.pk == b_room.pk
+
+
 def clash(a: AgendaItem, b: AgendaItem) -> bool:
-    """Overlapping times; an item with an unknown end only clashes at its start."""
+    """Two things that need the attendee in two places at once: overlapping times (an item with
+    an unknown end only clashes at its start) in different places. Items of one session, in one
+    room, or a poster or talk inside its own saved session do not clash; a room not known yet
+    counts as another place."""
     a_start, b_start = a.starts_at, b.starts_at
-    if a_start is None or b_start is None or _inside_own_session(a, b):
+    if a_start is None or b_start is None or _inside_own_session(a, b) or _same_place(a, b):
         return False
     a_end, b_end = a.ends_at or a_start, b.ends_at or b_start
     return a_start == b_start or (a_start < b_end and b_start < a_end)

@@ -15,7 +15,8 @@
     var form = event.target;
     if (!form.matches || !form.matches("form[data-agenda]") || !window.fetch) return;
     event.preventDefault();
-    fetch(form.action, {
+    // getAttribute, not form.action: the form's <input name="action"> shadows that property.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { Accept: "application/json" },

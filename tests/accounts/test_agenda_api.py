@@ -48,6 +48,7 @@ def test_clashing_items_name_each_other(client, attendee, seed):
     ten = Session.objects.get(title__startswith="Session 10")
     eleven = Session.objects.get(title__startswith="Session 11")
     eleven.starts_at = ten.starts_at
+    eleven.room = seed.rooms.create(name="Great America J")  # two places at once
     eleven.save()
     a = client.post(f"{API}/agenda/", {"item_type": "session", "item_id": ten.pk}, **auth).json()
     b = client.post(f"{API}/agenda/", {"item_type": "session", "item_id": eleven.pk}, **auth).json()

@@ -105,3 +105,24 @@ def test_around_keeps_only_rows_that_may_clash_with_the_given_ones():
     assert {row.session for row in near} == {sessions[0], sessions[1], sessions[2]}
     assert [c.item for c in find_clashes(list(near))[rows[0].pk]] == [sessions[1]]
     assert not AgendaItem.objects.visible_to(user).around([])
+
+
+def test_posters_of_one_poster_session_or_one_room_do_not_clash_other_rooms_do(db):
+    conference = ConferenceFactory(slug="mlsys2025", name="MLSys 2025")
+    hall, annex = (conference.rooms.create(name=name) for name in ("Hall", "Annex"))
+    posters = SessionFactory(conference=conference, room=hall, starts_at=at(8), ends_at=at(10))
+    first, second = (make_poster(posters, title=f"Side {n}") for n in (1, 2))
+    same_room = SessionFactory(conference=conference, room=hall, starts_at=at(9), ends_at=at(11))
+    elsewhere = SessionFactory(conference=conference, room=annex, starts_at=at(9), ends_at=at(11))
+    nowhere = SessionFactory(conference=conference, room=None, starts_at=at(9), ends_at=at(11))
+    user = User.objects.create_user("walker")
+    items = saved(user, [first, second, same_room, elsewhere, nowhere])
+    by_title = {item.item.title: item for item in items}
+    clashes = {
+        by_title[title].item.title: sorted(other.item.title for other in found)
+        for title, found in ((t, find_clashes(items).get(by_title[t].pk, [])) for t in by_title)
+    }
+    # Side by side in one poster session, and a session in the same hall: no clash.
+    assert clashes["Side 1"] == sorted([elsewhere.title, nowhere.title])
+    assert clashes["Side 2"] == sorted([elsewhere.title, nowhere.title])
+    assert clashes[same_room.title] == sorted([elsewhere.title, nowhere.title])

@@ -31,10 +31,15 @@ def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
     assert page.url.endswith("/agenda/")
 
     page.goto(base + "/mlsys2025/2025-05-15/")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else 0)
+    page.evaluate("window.stillHere = true")  # gone if the page is reloaded
     marconi = page.locator("article.poster", has_text="Marconi: Prefix Caching")
     marconi.get_by_role("button", name="Save to my agenda").click()
     # The script saves without leaving the page and flips the button.
     expect(marconi.get_by_role("button", name="Saved ✓ · remove")).to_be_visible()
+    assert page.evaluate("window.stillHere") is True
+    assert posts == [base + "/agenda/save/"]
     talk = page.locator("article.talk", has_text="Responsible Finetuning")
     talk.get_by_role("button", name="Save to my agenda").click()
     expect(talk.get_by_role("button", name="Saved ✓ · remove")).to_be_visible()
