@@ -42,9 +42,9 @@ def _inside_own_session(a: AgendaItem, b: AgendaItem) -> bool:
 def _same_place(a: AgendaItem, b: AgendaItem) -> bool:
     """Two posters or talks of one session, or two things in one known room: an attendee can
     walk from one to the other (two posters of a poster session are side by side)."""
-    if a.item_type != "session" and b.item_type != "session":
-        if a.item.session_id == b.item.session_id:
-            return True
+    items = a.item_type != "session" and b.item_type != "session"
+    if items and a.item.session_id == b.item.session_id:
+        return True
     a_room, b_room = a.room, b.room
     return a_room is not None and b_room is not None and a_room.pk == b_room.pk
 
