@@ -1,5 +1,6 @@
 """``?ordering=`` that names a field the list cannot be ordered by is a 400, not ignored."""
 
+from django.db.models import F
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -22,6 +23,21 @@ class StrictOrderingFilter(OrderingFilter):
                     }
                 )
         return super().get_ordering(request, queryset, view)
+
+    def filter_queryset(self, request, queryset, view):
+        """Items without a value (a talk whose time is not known yet) come last either way, on
+        SQLite as on PostgreSQL (which disagree about where NULL sorts)."""
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(
+            *(
+                F(term[1:]).desc(nulls_last=True)
+                if term.startswith("-")
+                else F(term).asc(nulls_last=True)
+                for term in ordering
+            )
+        )
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -335,3 +335,14 @@ def test_a_nul_byte_in_a_conference_slug_is_a_400_not_a_server_error(
     response = organizer_client.post(f"{API}/{resource}/", payload, content_type="application/json")
     assert response.status_code == 400
     assert "conference" in response.json()
+
+
+@pytest.mark.parametrize("ordering", ["starts_at", "-starts_at"])
+def test_untimed_items_sort_last_whichever_the_direction(client, seed, ordering):
+    results = client.get(
+        f"{API}/sessions/", {"conference": "mlsys2025", "ordering": ordering}
+    ).json()["results"]
+    starts = [session["starts_at"] for session in results]
+    assert starts[-1] is None and None not in starts[:-1]
+    timed = starts[:-1]
+    assert timed == sorted(timed, reverse=ordering.startswith("-"))
