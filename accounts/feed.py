@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
 from accounts.models import AgendaItem
-from program import calendar
+from program import calendar, timing
 from program.models import Poster, Talk
 
 
@@ -54,11 +54,15 @@ def agenda_calendar(user, items, *, url_for) -> bytes:
     feed.add("x-wr-calname", f"My agenda ({user.get_username()})")
     feed.add("x-published-ttl", "PT1H")
     stamp = now()
+    timed = [a.item for a in items if calendar.has_known_time(a.item)]
+    ends_of = timing.session_ends_around(timed)
     for agenda_item in items:
         item = agenda_item.item
         if not calendar.has_known_time(item):
             continue
-        event = calendar.EVENTS[agenda_item.item_type](item, url_for=url_for, stamp=stamp)
+        event = calendar.EVENTS[agenda_item.item_type](
+            item, url_for=url_for, stamp=stamp, ends_of=ends_of
+        )
         changed = item.conference.program_changed_at
         event.pop("sequence", None)
         event.add("sequence", int((changed - SEQUENCE_EPOCH).total_seconds()))

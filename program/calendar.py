@@ -3,7 +3,9 @@
 Each session, poster and talk is one VEVENT whose UID comes from the item's stable ``uid``, so a
 calendar app that imports the file twice updates the event instead of duplicating it. Times are
 written in the conference's zone with its VTIMEZONE. Items whose start is unknown are left out:
-a calendar cannot hold "time to be announced", and we never guess.
+a calendar cannot hold "time to be announced", and we never guess a start. An event always has an
+end (calendar apps show one without as zero minutes long): its own, else its session's, else the
+next session's start in its room that day, else ``timing.DEFAULT_DURATION`` after it starts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Iterable
 import icalendar
 from django.utils.timezone import now
 
+from program import timing
 from program.models import Conference, Poster, Session, SessionItem, TimedItem
 
 PRODID = "-//Conference program//EN"
@@ -55,15 +58,14 @@ def _event(
     conference: Conference,
     url_for: UrlFor,
     stamp: datetime.datetime,
+    ends_of: dict,
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"{kind}-{item.uid}@{UID_SUFFIX}")
     event.add("dtstamp", stamp)
     zone = conference.zone
     event.add("dtstart", item.effective_starts_at.astimezone(zone))
-    ends = item.effective_ends_at
-    if ends:
-        event.add("dtend", ends.astimezone(zone))
+    event.add("dtend", timing.end_of(item, ends_of).astimezone(zone))
     event.add("summary", summary)
     location = _location(room, conference)
     if location:
@@ -75,7 +77,7 @@ def _event(
     return event
 
 
-def session_event(session: Session, *, url_for: UrlFor, stamp) -> icalendar.Event:
+def session_event(session: Session, *, url_for: UrlFor, stamp, ends_of) -> icalendar.Event:
     lines = [session.description] if session.description else []
     lines += [f"Poster: {poster.title}" for poster in session.posters.all()]
     lines += [f"Talk: {talk.title} ({_names(talk.ordered_people)})" for talk in session.talks.all()]
@@ -88,10 +90,11 @@ def session_event(session: Session, *, url_for: UrlFor, stamp) -> icalendar.Even
         conference=session.conference,
         url_for=url_for,
         stamp=stamp,
+        ends_of=ends_of,
     )
 
 
-def item_event(item: SessionItem, *, url_for: UrlFor, stamp) -> icalendar.Event:
+def item_event(item: SessionItem, *, url_for: UrlFor, stamp, ends_of) -> icalendar.Event:
     """A poster or a talk, as the program prints it: "Poster: title", "title (speakers)"."""
     names = _names(item.ordered_people)
     if isinstance(item, Poster):
@@ -107,6 +110,7 @@ def item_event(item: SessionItem, *, url_for: UrlFor, stamp) -> icalendar.Event:
         conference=item.session.conference,
         url_for=url_for,
         stamp=stamp,
+        ends_of=ends_of,
     )
 
 
@@ -123,9 +127,13 @@ def program_calendar(conference: Conference, sessions: Iterable[Session], *, url
     """Every timed session of the conference, one event each (posters are in their session)."""
     calendar = _calendar(conference)
     stamp = now()
+    sessions = list(sessions)
+    ends_of = timing.inferred_session_ends(sessions)
     for session in sessions:
         if has_known_time(session):
-            calendar.add_component(session_event(session, url_for=url_for, stamp=stamp))
+            calendar.add_component(
+                session_event(session, url_for=url_for, stamp=stamp, ends_of=ends_of)
+            )
     return _finish(calendar)
 
 
@@ -134,5 +142,6 @@ def item_calendar(item: TimedItem, *, url_for: UrlFor) -> bytes:
     calendar = _calendar(item.conference)
     if has_known_time(item):
         event = EVENTS[item._meta.model_name]
-        calendar.add_component(event(item, url_for=url_for, stamp=now()))
+        ends_of = timing.session_ends_around([item])
+        calendar.add_component(event(item, url_for=url_for, stamp=now(), ends_of=ends_of))
     return _finish(calendar)

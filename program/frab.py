@@ -18,7 +18,7 @@ Choices the format leaves to us (the README says them too):
   from their external id (ORCID, OpenReview id) when they have one, so the same person at two
   conferences has one guid, else from (conference, slug).
 - **Length.** An event without a known end lasts until its session's end; a session without
-  one, until the next session starts in its room that day; else ``DEFAULT_DURATION``.
+  one, until the next session starts in its room that day; else ``timing.DEFAULT_DURATION``.
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterable
 from django.urls import reverse
 from django.utils.text import slugify
 
-from program.models import Conference, LinkKind, Person, Poster, Session, SessionItem, Talk
+from program import timing
+from program.models import Conference, LinkKind, Person, Poster, Session, Talk
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "conference-program"
-DEFAULT_DURATION = datetime.timedelta(minutes=30)
 TIMESLOT = "00:05"
 # A room name for items whose room is not known yet: frab places every event in a room.
 NO_ROOM = "Room to be announced"
@@ -125,37 +125,10 @@ def _item_type(item) -> str:
     return item.kind_label
 
 
-def session_ends(sessions: Iterable[Session]) -> dict[int, datetime.datetime]:
-    """Each timed session's end: its own, else the start of the next session in its room on
-    its day (the program moves on then), if there is one."""
-    following: dict[tuple, list[Session]] = {}
-    for session in sessions:
-        if session.starts_at:
-            following.setdefault((session.day, session.room_id), []).append(session)
-    ends = {}
-    for group in following.values():
-        group.sort(key=lambda session: session.starts_at)
-        for session in group:
-            later = (other.starts_at for other in group if other.starts_at > session.starts_at)
-            end = session.ends_at or next(later, None)
-            if end:
-                ends[session.pk] = end
-    return ends
-
-
-def _ends(item, starts: datetime.datetime, ends_of: dict[int, datetime.datetime]):
-    """An item's own end, else its session's (own or inferred), else ``DEFAULT_DURATION``."""
-    session = item.session if isinstance(item, SessionItem) else item
-    for end in (item.effective_ends_at, ends_of.get(session.pk)):
-        if end and end > starts:
-            return end
-    return starts + DEFAULT_DURATION
-
-
 def _event(item, *, conference: Conference, ends_of, url_for: UrlFor) -> dict:
     zone = conference.zone
     starts = item.effective_starts_at.astimezone(zone)
-    ends = _ends(item, starts, ends_of).astimezone(zone)
+    ends = timing.end_of(item, ends_of).astimezone(zone)
     room = item.effective_room
     track = item.effective_track
     is_session = isinstance(item, Session)
@@ -228,7 +201,7 @@ def schedule(
     ``sessions`` come in program order with their posters, talks and people (``with_program``).
     """
     sessions = list(sessions)
-    ends_of = session_ends(sessions)
+    ends_of = timing.inferred_session_ends(sessions)
     room_order = {room.name: index for index, room in enumerate(rooms)}
     by_day: dict[datetime.date, dict[str, list[dict]]] = {day: {} for day in conference.days}
     for item in events(sessions):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from program.models import Conference, Session
+from django.db.models import Q
+
+from program.models import Conference, Session, SessionItem
+
+# How long an item lasts when neither it nor its session says, and nothing follows it in its
+# room that day (calendar files and schedule.xml need an end).
+DEFAULT_DURATION = datetime.timedelta(minutes=30)
 
 
 def local_today(conference: Conference, now: datetime.datetime) -> datetime.date:
@@ -66,3 +72,47 @@ def up_next(sessions: Iterable[Session], now: datetime.datetime) -> list[Session
 
 def _start(session: Session) -> datetime.datetime:
     return session.starts_at
+
+
+def inferred_session_ends(sessions: Iterable[Session]) -> dict[int, datetime.datetime]:
+    """Each timed session's end: its own, else the start of the next session in its room on
+    its day (the program moves on then), if there is one."""
+    following: dict[tuple, list[Session]] = {}
+    for session in sessions:
+        if session.starts_at:
+            following.setdefault((session.day, session.room_id), []).append(session)
+    ends = {}
+    for group in following.values():
+        group.sort(key=lambda session: session.starts_at)
+        for session in group:
+            later = (other.starts_at for other in group if other.starts_at > session.starts_at)
+            end = session.ends_at or next(later, None)
+            if end:
+                ends[session.pk] = end
+    return ends
+
+
+def session_ends_around(items) -> dict[int, datetime.datetime]:
+    """``inferred_session_ends`` for the days of these sessions, posters and talks: one query
+    (none for no items)."""
+    sessions = [item.session if isinstance(item, SessionItem) else item for item in items]
+    days = {(session.conference_id, session.day) for session in sessions}
+    if not days:
+        return {}
+    condition = Q()
+    for conference_id, day in days:
+        condition |= Q(conference_id=conference_id, day=day)
+    return inferred_session_ends(
+        Session.objects.filter(condition).only("pk", "day", "room_id", "starts_at", "ends_at")
+    )
+
+
+def end_of(item, ends_of: dict[int, datetime.datetime]) -> datetime.datetime:
+    """An item's own end, else its session's (own or inferred), else ``DEFAULT_DURATION``
+    after its start. Only for items with a known start."""
+    starts = item.effective_starts_at
+    session = item.session if isinstance(item, SessionItem) else item
+    for end in (item.effective_ends_at, ends_of.get(session.pk)):
+        if end and end > starts:
+            return end
+    return starts + DEFAULT_DURATION

@@ -5,7 +5,7 @@ import datetime
 import icalendar
 import pytest
 
-from program import calendar
+from program import calendar, timing
 from program.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,9 @@ def test_program_calendar_has_each_timed_session_in_the_conference_zone(berlin):
     assert first["dtstart"].dt.utcoffset() == datetime.timedelta(hours=2)  # CEST
     assert second["dtstart"].dt.utcoffset() == datetime.timedelta(hours=1)  # CET
     assert first["dtend"].dt == before.ends_at
-    assert "dtend" not in second  # unknown end stays unknown
+    # No end known and nothing after it that day: the documented default length, so calendar
+    # apps do not show a zero-minute event.
+    assert second["dtend"].dt - second["dtstart"].dt == timing.DEFAULT_DURATION
     assert str(first["location"]) == "Saal 1, Berlin"
     assert str(first["url"]) == url_for(before)
     assert "Poster: Subsets" in str(first["description"])
@@ -76,3 +78,27 @@ def test_the_calendar_costs_no_query_per_session(berlin, django_assert_num_queri
     sessions = list(Session.objects.for_conference(conference).with_program())
     with django_assert_num_queries(0):
         calendar.program_calendar(conference, sessions, url_for=url_for)
+
+
+def test_an_end_not_known_is_the_next_session_in_the_room_that_day(berlin):
+    conference, before, _, _ = berlin
+    later = Session.objects.create(
+        conference=conference,
+        title="Later",
+        day=before.day,
+        room=before.room,
+        position=9,
+        starts_at=before.ends_at + datetime.timedelta(hours=1),
+    )
+    before.ends_at = None
+    before.save()
+    sessions = Session.objects.for_conference(conference).in_program_order().with_program()
+    found = {
+        str(e["summary"]): e
+        for e in events(calendar.program_calendar(conference, sessions, url_for=url_for))
+    }
+    assert found[before.heading]["dtend"].dt == later.starts_at
+    # Its poster's own calendar file says the same (one query finds the day's sessions).
+    poster = before.posters.get()
+    (event,) = events(calendar.item_calendar(poster, url_for=url_for))
+    assert event["dtend"].dt == later.starts_at
