@@ -4,9 +4,12 @@ The program's templates call ``{% item_actions item %}`` (program_tags); this ap
 ``render_item_actions``, so the dependency runs one way: accounts builds on program.
 """
 
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.services import saved_keys
+from accounts.services import PENDING_SAVE, find_item, saved_keys
 
 SAVE_BUTTON_TEMPLATE = "accounts/_save_button.html"
 
@@ -27,9 +30,37 @@ def render_save_button(context, item) -> str:
     return template.render(context.new(values))
 
 
+def account_next(request) -> str:
+    """Where "Log in" and "Sign up" send the visitor back to: this page, or, on the log-in and
+    sign-up pages themselves, the page that sent the visitor there (so signing up after an
+    anonymous save finishes the save instead of landing on the log-in form)."""
+    if request.path in (reverse("login"), reverse("accounts:signup")):
+        target = request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return target
+        return ""
+    return request.get_full_path()
+
+
+def pending_save_title(request) -> str:
+    """The title of what a visitor asked to save before logging in, for "Log in to save ..."."""
+    pending = request.session.get(PENDING_SAVE) if hasattr(request, "session") else None
+    if not pending or request.user.is_authenticated:
+        return ""
+    try:
+        item = find_item(
+            user=request.user, item_type=pending.get("item_type"), item_id=pending.get("item_id")
+        )
+    except ValidationError:  # gone or hidden meanwhile: nothing to say
+        return ""
+    return str(item)
+
+
 def agenda(request):
     return {
         # Lazy: pages without save buttons run no query for it; pages with any run exactly one.
         "saved_agenda_keys": SimpleLazyObject(lambda: saved_keys(request.user)),
         "render_item_actions": render_save_button,
+        "account_next": SimpleLazyObject(lambda: account_next(request)),
+        "pending_save_title": SimpleLazyObject(lambda: pending_save_title(request)),
     }

@@ -8,6 +8,9 @@ from django.utils.timezone import now
 
 from accounts.models import ITEM_MODELS, ITEM_TYPES, AgendaItem, User, new_feed_token
 
+# Where a visitor's save waits in their session while they log in or sign up.
+PENDING_SAVE = "pending_agenda_save"
+
 
 def find_item(*, user, item_type: str, item_id):
     """A session, poster or talk the user may see, or a ValidationError saying what is wrong."""

@@ -22,8 +22,6 @@ from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.models import AgendaItem, User
 
-PENDING_SAVE = "pending_agenda_save"
-
 
 def safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -131,7 +129,7 @@ def save_item(request):
         return _refuse(request, "Choose to save or to remove.", back)
     if not request.user.is_authenticated:
         if action == "save":
-            request.session[PENDING_SAVE] = {
+            request.session[services.PENDING_SAVE] = {
                 "item_type": request.POST.get("item_type", "")[:20],
                 "item_id": request.POST.get("item_id", "")[:20],
                 "next": back,
@@ -170,7 +168,7 @@ def _refuse(request, text: str, back: str):
 @login_required
 def resume_save(request):
     """After logging in: finish the save the visitor asked for before."""
-    pending = request.session.pop(PENDING_SAVE, None)
+    pending = request.session.pop(services.PENDING_SAVE, None)
     if not pending:
         return redirect("accounts:agenda")
     back = pending.get("next") or reverse("accounts:agenda")

@@ -140,3 +140,28 @@ def test_the_account_page_makes_shows_and_revokes_the_api_token(attendee_client,
     assert not Token.objects.filter(user=attendee).exists()
     attendee_client.logout()
     assert attendee_client.get("/api/v1/agenda/", **auth).status_code == 401
+
+
+def test_signing_up_after_an_anonymous_save_finishes_the_save(client, agenda_program):
+    poster = agenda_program["poster"]
+    response = client.post("/agenda/save/", {"item_type": "poster", "item_id": poster.pk})
+    login_url = response["Location"]
+    assert login_url.startswith("/accounts/login/")
+    page = client.get(login_url).content.decode()
+    # The log-in page says why the visitor is there, and its Sign up links go back to the save.
+    assert f"to save “{poster.title}” to your agenda" in page
+    assert 'href="/accounts/signup/?next=/agenda/resume/"' in page
+    assert "next=/accounts/login/" not in page
+    signed_up = client.post(
+        "/accounts/signup/?next=/agenda/resume/",
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.org",
+            "password1": "A-Long-Passphrase-2026",
+            "password2": "A-Long-Passphrase-2026",
+            "next": "/agenda/resume/",
+        },
+        follow=True,
+    )
+    assert signed_up.status_code == 200
+    assert [item.item for item in AgendaItem.objects.filter(user__username="newcomer")] == [poster]
