@@ -203,20 +203,21 @@ class _Importer:
         """Set values, check, and save; record an add or a change. Returns the changed fields,
         or None when the record does not pass."""
         changed = self.diff(instance, values)
+        if existed and not changed:
+            return changed  # as the database holds it, checked when it was written
         name = f"{record} {key!r}"
         if not self.check(instance, name, exclude=self.unsaved(instance)):
             return None
-        if not existed or changed:
-            instance.save()
-            self.report.changes.append(
-                Change(
-                    "change" if existed else "add",
-                    record,
-                    key,
-                    str(values.get("title", "")),
-                    changed if existed else {},
-                )
+        instance.save()
+        self.report.changes.append(
+            Change(
+                "change" if existed else "add",
+                record,
+                key,
+                str(values.get("title", "")),
+                changed if existed else {},
             )
+        )
         return changed
 
     @staticmethod
@@ -229,7 +230,17 @@ class _Importer:
         ]
 
     def put_contributions(self) -> dict[str, Contribution]:
-        existing = {c.uid: c for c in Contribution.objects.filter(conference=self.conference)}
+        existing = {
+            c.uid: c
+            for c in Contribution.objects.filter(conference=self.conference).prefetch_related(
+                Contribution.prefetch_people()
+            )
+        }
+        # The conference's people with a source id, read once (not once per name).
+        self.keyed = {
+            p.external_id: p
+            for p in Person.objects.filter(conference=self.conference).exclude(external_id="")
+        }
         result = {}
         for item in self.program.contributions:
             uid = uid_for(self.slug, "contribution", item.key)
@@ -254,9 +265,8 @@ class _Importer:
 
     def put_people(self, contribution: Contribution, item: source.Contribution, existed: bool):
         people = self.people_for(item)
-        before = list(
-            contribution.authorships.order_by("position").values_list("person", flat=True)
-        )
+        # Prefetched in printed order for a contribution that existed; a new one has none.
+        before = [link.person_id for link in contribution.ordered_people] if existed else []
         after = [person.pk for person in people]
         if before == after:
             return
@@ -289,9 +299,9 @@ class _Importer:
         return people
 
     def keyed_person(self, given: source.Person) -> Person:
-        person = Person.objects.filter(conference=self.conference, external_id=given.key).first()
+        person = self.keyed.get(given.key)
         if person is None:
-            person = Person.objects.create(
+            person = self.keyed[given.key] = Person.objects.create(
                 conference=self.conference,
                 name=given.name,
                 slug=Person.objects.unique_slug(self.conference, given.name),
@@ -368,9 +378,9 @@ class _Importer:
                 values["presentation_type"] = slot.presentation_type
                 values["do_not_record"] = slot.do_not_record
             changed = self.diff(item, values)
-            if not self.check(item, f"{slot.kind} {slot.key!r}"):
-                continue
             if existed and not changed:
+                continue  # as the database holds it, checked when it was written
+            if not self.check(item, f"{slot.kind} {slot.key!r}"):
                 continue
             item.save()
             moved = existed and before != (item.effective_starts_at, item.effective_room)
