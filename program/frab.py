@@ -12,11 +12,17 @@ Choices the format leaves to us (the README says them too):
   session's posters are events of type "Poster" side by side in its room and slot, as a pretalx
   schedule lists parallel slots. Items without a known time are left out (the format has no
   "time to be announced"), as in the calendar files.
-- **Identity.** An event's ``guid`` is the item's own ``uid`` (stable across edits and fixture
-  loads); its integer ``id`` is ``pk * 10 + 1, 2, 3`` for a session, poster or talk, unique
-  across the three tables. A room's guid is derived from (conference, room name); a person's
-  from their external id (ORCID, OpenReview id) when they have one, so the same person at two
-  conferences has one guid, else from (conference, slug).
+- **Identity.** Nothing in the document depends on this site's database keys, so a file
+  exported, imported into another site and exported there is the same file. An event's ``guid``
+  is the item's own ``uid`` (stable across edits, fixture loads and imports); its integer ``id``
+  (deprecated in the format, still read by older apps) is derived from the uid, and its ``url``
+  is the item's permanent link ``/<conference>/items/<uid>/``, which redirects to its page. A
+  room's guid is derived from (conference, room name); a person's is their external id when that
+  is a UUID (a guid kept from an imported schedule), else derived from it (ORCID, OpenReview id),
+  so the same person at two conferences has one guid, else from (conference, slug). Persons
+  carry no integer id (it is optional).
+- **Version.** A fingerprint of the document's content: it changes exactly when something an
+  app shows changes, and is the same for the same program on any site.
 - **Length.** An event without a known end lasts until its session's end; a session without
   one, until the next session starts in its room that day; else ``timing.DEFAULT_DURATION``.
 """
@@ -24,6 +30,8 @@ Choices the format leaves to us (the README says them too):
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -42,8 +50,8 @@ TIMESLOT = "00:05"
 NO_ROOM = "Room to be announced"
 # uuid5 namespace of the guids we derive (rooms, people).
 NAMESPACE = uuid.UUID("5f0f3c0e-6f3b-4c43-9a55-2b8f3f0c4d21")
-# Integer ids: pk * 10 + this, so sessions, posters and talks never share one.
-ID_OFFSETS = {Session: 1, Poster: 2, Talk: 3}
+# Event ids are 1..ID_SPACE (the format wants a positive integer; 31 bits suit every reader).
+ID_SPACE = 2**31 - 1
 # Our link kinds as the format's reference types.
 LINK_TYPES = {
     LinkKind.PAPER: "paper",
@@ -63,13 +71,28 @@ def acronym(conference: Conference) -> str:
     return re.sub(r"[^a-z0-9_]", "_", conference.slug.lower()).ljust(4, "_")
 
 
-def event_id(item) -> int:
-    return item.pk * 10 + ID_OFFSETS[type(item)]
+def event_ids(uids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Each uid's integer id: derived from the uid alone, so the same event has the same id on
+    every site and after every edit. Two uids that land on one number (about one program in a
+    thousand at 4,000 events) are told apart by the next free number, in uid order."""
+    ids: dict[uuid.UUID, int] = {}
+    taken: set[int] = set()
+    for uid in sorted(set(uids)):
+        number = uid.int % ID_SPACE + 1
+        while number in taken:
+            number = number % ID_SPACE + 1
+        taken.add(number)
+        ids[uid] = number
+    return ids
 
 
-def event_slug(conference: Conference, item, title: str) -> str:
+def event_slug(conference: Conference, number: int, title: str) -> str:
     words = slugify(title)[:60].strip("-_") or "event"
-    return f"{acronym(conference)}-{event_id(item)}-{words}"
+    return f"{acronym(conference)}-{number}-{words}"
+
+
+def permalink(conference: Conference, uid: uuid.UUID) -> str:
+    return reverse("program:item-by-uid", kwargs={"conference": conference.slug, "uid": uid})
 
 
 def room_guid(conference: Conference, name: str) -> str:
@@ -78,7 +101,10 @@ def room_guid(conference: Conference, name: str) -> str:
 
 def person_guid(person: Person, conference: Conference) -> str:
     if person.external_id:
-        return str(uuid.uuid5(NAMESPACE, f"person-id:{person.external_id}"))
+        try:  # a guid an imported schedule gave them: theirs to keep
+            return str(uuid.UUID(person.external_id))
+        except ValueError:
+            return str(uuid.uuid5(NAMESPACE, f"person-id:{person.external_id}"))
     return str(uuid.uuid5(NAMESPACE, f"person:{conference.slug}:{person.slug}"))
 
 
@@ -108,7 +134,6 @@ def _person(link, conference: Conference, url_for: UrlFor) -> dict:
         "program:person-detail", kwargs={"conference": conference.slug, "slug": person.slug}
     )
     return {
-        "id": person.pk,
         "guid": person_guid(person, conference),
         "name": person.name,
         "biography": person.bio or None,
@@ -125,7 +150,7 @@ def _item_type(item) -> str:
     return item.kind_label
 
 
-def _event(item, *, conference: Conference, ends_of, url_for: UrlFor) -> dict:
+def _event(item, *, number: int, conference: Conference, ends_of, url_for: UrlFor) -> dict:
     zone = conference.zone
     starts = item.effective_starts_at.astimezone(zone)
     ends = timing.end_of(item, ends_of).astimezone(zone)
@@ -136,14 +161,14 @@ def _event(item, *, conference: Conference, ends_of, url_for: UrlFor) -> dict:
     people = [] if is_session else item.ordered_people
     return {
         "guid": str(item.uid),
-        "id": event_id(item),
+        "id": number,
         "date": starts.isoformat(),
         "start": f"{starts:%H:%M}",
         "end": ends.isoformat(),
         "duration": hours_minutes(ends - starts),
         "room": room.name if room else NO_ROOM,
-        "slug": event_slug(conference, item, item.title),
-        "url": url_for(item.get_absolute_url()),
+        "slug": event_slug(conference, number, item.title),
+        "url": url_for(permalink(conference, item.uid)),
         "title": item.title,
         "subtitle": "",
         "track": track.name if track else None,
@@ -204,11 +229,19 @@ def schedule(
     ends_of = timing.inferred_session_ends(sessions)
     room_order = {room.name: index for index, room in enumerate(rooms)}
     by_day: dict[datetime.date, dict[str, list[dict]]] = {day: {} for day in conference.days}
-    for item in events(sessions):
+    timed = list(events(sessions))
+    numbers = event_ids(item.uid for item in timed)
+    for item in timed:
         day = conference.day_of(item.effective_starts_at)
         if day not in by_day:  # outside the conference's dates: nowhere to put it
             continue
-        event = _event(item, conference=conference, ends_of=ends_of, url_for=url_for)
+        event = _event(
+            item,
+            number=numbers[item.uid],
+            conference=conference,
+            ends_of=ends_of,
+            url_for=url_for,
+        )
         by_day[day].setdefault(event["room"], []).append(event)
     days = []
     for index, (day, day_rooms) in enumerate(by_day.items(), start=1):
@@ -221,46 +254,48 @@ def schedule(
                 "day_start": start,
                 "day_end": end,
                 "rooms": {
-                    name: sorted(day_rooms[name], key=lambda event: (event["date"], event["id"]))
+                    # By start; at one start, in program order (sorted() keeps it).
+                    name: sorted(day_rooms[name], key=lambda event: event["date"])
                     for name in ordered
                 },
             }
         )
+    content = {
+        "acronym": acronym(conference),
+        "title": conference.name,
+        **({"description": conference.full_name} if conference.full_name else {}),
+        "start": conference.start_date.isoformat(),
+        "end": conference.end_date.isoformat(),
+        "daysCount": len(days),
+        "timeslot_duration": TIMESLOT,
+        "time_zone_name": conference.timezone,
+        "url": url_for(conference.get_absolute_url()),
+        "tracks": [_track(track) for track in tracks],
+        "rooms": [
+            {
+                "name": room.name,
+                "guid": room_guid(conference, room.name),
+                "description": room.area or None,
+                "capacity": room.capacity,
+            }
+            for room in rooms
+        ],
+        "days": days,
+    }
     return {
         "$schema": SCHEMA_URL,
         "generator": {"name": GENERATOR},
-        "schedule": {
-            "version": conference.program_changed_at.astimezone(datetime.UTC).strftime(
-                "%Y-%m-%d %H:%M:%S"
-            ),
-            "base_url": base_url,
-            "conference": {
-                "acronym": acronym(conference),
-                "title": conference.name,
-                **({"description": conference.full_name} if conference.full_name else {}),
-                "start": conference.start_date.isoformat(),
-                "end": conference.end_date.isoformat(),
-                "daysCount": len(days),
-                "timeslot_duration": TIMESLOT,
-                "time_zone_name": conference.timezone,
-                "url": url_for(conference.get_absolute_url()),
-                "tracks": [_track(track) for track in tracks],
-                "rooms": [
-                    {
-                        "name": room.name,
-                        "guid": room_guid(conference, room.name),
-                        "description": room.area or None,
-                        "capacity": room.capacity,
-                    }
-                    for room in rooms
-                ],
-                "days": days,
-            },
-        },
+        "schedule": {"version": fingerprint(content), "base_url": base_url, "conference": content},
     }
 
 
+def fingerprint(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
 # The XML has the same content in frab's element names and order.
+VERSION_STAND_IN = "0" * 16
 EVENT_TEXT = ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract")
 
 
@@ -278,7 +313,7 @@ def _xml_event(parent: ET.Element, event: dict) -> None:
     _text(element, "track", event["track"])
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
-        _text(persons, "person", person["name"], id=str(person["id"]), guid=person["guid"])
+        _text(persons, "person", person["name"], guid=person["guid"])
     if event["language"]:
         _text(element, "language", event["language"])
     if event["do_not_record"]:
@@ -299,7 +334,9 @@ def to_xml(document: dict, *, url: str) -> bytes:
     root = ET.Element("schedule")
     ET.SubElement(root, "generator", name=GENERATOR)
     _text(root, "url", url)
-    _text(root, "version", data["version"])
+    # The XML holds less than the JSON (no biographies, capacities): its version is a
+    # fingerprint of its own bytes, written with a stand-in first.
+    _text(root, "version", VERSION_STAND_IN)
     head = ET.SubElement(root, "conference")
     for tag in ("title", "acronym", "start", "end"):
         _text(head, tag, conference[tag])
@@ -328,4 +365,7 @@ def to_xml(document: dict, *, url: str) -> bytes:
             for event in day_events:
                 _xml_event(room, event)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    version = hashlib.sha256(body).hexdigest()[: len(VERSION_STAND_IN)]
+    stand_in = f"<version>{VERSION_STAND_IN}</version>".encode()
+    return body.replace(stand_in, f"<version>{version}</version>".encode(), 1)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<slug:conference>/rooms/<int:pk>/", schedule.room_detail, name="room-detail"),
     path("<slug:conference>/posters/<int:pk>/", items.item_detail, POSTER, name="poster-detail"),
     path("<slug:conference>/talks/<int:pk>/", items.item_detail, TALK, name="talk-detail"),
+    path("<slug:conference>/items/<uuid:uid>/", items.item_by_uid, name="item-by-uid"),
     path("<slug:conference>/people/<slug:slug>/", items.person_detail, name="person-detail"),
     path("<slug:conference>/papers/", items.contribution_list, name="contribution-list"),
     path(

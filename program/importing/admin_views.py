@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from program.importing.applying import ImportProblem, import_program
-from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect, read
+from program.importing.applying import ImportProblem
+from program.importing.files import import_file
+from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect
 from program.models import PendingImport, validate_conference_slug
 
 # What an organizer needs to be allowed to do to import: write every part of a program.
@@ -94,8 +95,13 @@ def _pending(request, form) -> PendingImport | None:
 def _run(request, pending: PendingImport, *, dry_run: bool):
     """The import (or its dry run); None, with a message, when the file does not fit."""
     try:
-        program = read(bytes(pending.data), pending.format, calendar=_bytes(pending.calendar))
-        return import_program(program, slug=pending.conference_slug, dry_run=dry_run)
+        return import_file(
+            bytes(pending.data),
+            pending.format,
+            slug=pending.conference_slug,
+            calendar=_bytes(pending.calendar),
+            dry_run=dry_run,
+        )
     except (ReadError, ImportProblem) as error:
         problems = getattr(error, "problems", [str(error)])
         messages.error(

@@ -1,10 +1,13 @@
 """Apply a ``source.Program`` to one conference, all or nothing, or only say what would change.
 
-Every record is found again by the file's own id: its uid is derived from (conference slug,
-kind of record, source id), so a re-import updates the same rows: attendees' saved posters and
-talks stay saved, and one whose time or room changed shows as changed in their agenda and feed
-(the agenda compares with what it saved). Sessions, contributions, posters and talks of the
-conference that the file no longer has are removed; rooms, tracks and people are kept.
+Every record is found again by the file's own id. An event's guid becomes its uid, so a
+program exported here, imported elsewhere and exported there keeps its guids (unless another
+conference already has that uid: then, as for ids that are not guids, the uid is derived from
+(conference slug, kind of record, source id)). A re-import updates the same rows: attendees'
+saved posters and talks stay saved, and one whose time or room changed shows as changed in their
+agenda and feed (the agenda compares with what it saved). Sessions, contributions, posters and
+talks of the conference that the file no longer has are removed; rooms, tracks and people are
+kept.
 
 Each record is checked as the admin checks it (``full_clean``) before it is saved; a problem
 names the record by the file's id and the field, and nothing is written. A dry run does the same
@@ -39,8 +42,16 @@ SLOT_MODELS = {"poster": Poster, "talk": Talk}
 
 
 def uid_for(slug: str, kind: str, key: str) -> uuid.UUID:
-    """The uid of the record the file calls ``key``, in this conference."""
+    """The uid of the record the file calls ``key``, in this conference, when the key is not a
+    guid of its own (see ``_Importer.uid``)."""
     return uuid.uuid5(NAMESPACE, f"{slug}/{kind}/{key}")
+
+
+def as_uuid(key: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return None
 
 
 class ImportProblem(Exception):
@@ -108,16 +119,52 @@ class _Importer:
 
     def run(self) -> None:
         self.conference = self.find_conference()
+        self.taken = self.guids_taken_elsewhere()
+        program = self.program
         self.rooms = self.named(
-            Room, {*self.program.rooms, *(s.room for s in self.program.sessions)}
+            Room, {*program.rooms, *(s.room for s in program.sessions)}, program.room_details
         )
-        self.tracks = self.named(Track, {c.track for c in self.program.contributions})
+        tracks = {*program.tracks, *(c.track for c in program.contributions)}
+        tracks |= {s.track for s in program.sessions}
+        colours = {name: {"colour": colour} for name, colour in program.track_colours.items()}
+        self.tracks = self.named(Track, tracks, colours)
         self.contributions = self.put_contributions()
         self.sessions = self.put_sessions()
         self.put_slots()
         if self.problems:
             raise ImportProblem(self.problems)
         self.conference.touch()
+
+    def guids_taken_elsewhere(self) -> set[uuid.UUID]:
+        """The file's guids that another conference's records already have as uids."""
+        guids = {as_uuid(s.key) for s in self.program.sessions}
+        guids |= {as_uuid(s.key) for s in self.program.slots}
+        guids.discard(None)
+        if not guids:
+            return set()
+        taken = set(
+            Session.objects.filter(uid__in=guids)
+            .exclude(conference=self.conference)
+            .values_list("uid", flat=True)
+        )
+        for model in SLOT_MODELS.values():
+            taken.update(
+                model.objects.filter(uid__in=guids)
+                .exclude(session__conference=self.conference)
+                .values_list("uid", flat=True)
+            )
+        return taken
+
+    def uid(self, kind: str, key: str) -> uuid.UUID:
+        guid = as_uuid(key) if kind != "contribution" else None
+        if guid is not None and guid not in self.taken:
+            return guid
+        return uid_for(self.slug, kind, key)
+
+    def existing(self, records: dict, kind: str, key: str):
+        """The record a key names, by its uid, or by the uid an earlier import derived."""
+        found = records.pop(self.uid(kind, key), None)
+        return found if found is not None else records.pop(uid_for(self.slug, kind, key), None)
 
     def check(self, instance, name: str, **options) -> bool:
         try:
@@ -142,6 +189,7 @@ class _Importer:
             conference = Conference(
                 slug=self.slug,
                 name=(program.name or self.slug)[:200],
+                full_name=program.full_name,
                 timezone=program.timezone,
                 start_date=program.start_date,
                 end_date=program.end_date,
@@ -175,16 +223,18 @@ class _Importer:
             )
         return conference
 
-    def named(self, model, names) -> dict[str, object]:
-        """Rooms or tracks by name, made when missing (never removed: other data may use them)."""
+    def named(self, model, names, details: dict[str, dict]) -> dict[str, object]:
+        """Rooms or tracks by name, made when missing (never removed: other data may use them),
+        with the details the file gives (a room's area and capacity, a track's colour)."""
         found = {obj.name: obj for obj in model.objects.filter(conference=self.conference)}
+        record = model._meta.model_name
         for name in sorted(filter(None, names)):
-            if name not in found:
-                obj = model(conference=self.conference, name=name)
-                if self.check(obj, f"{model._meta.model_name} {name!r}"):
-                    obj.save()
-                    found[name] = obj
-                    self.report.changes.append(Change("add", model._meta.model_name, name, name))
+            obj = found.get(name)
+            existed = obj is not None
+            obj = obj or model(conference=self.conference, name=name)
+            values = {"name": name, **details.get(name, {})}
+            if self.upsert(record, obj, name, values, existed) is not None:
+                found[name] = obj
         return found
 
     def diff(self, instance, values: dict) -> dict[str, tuple]:
@@ -214,7 +264,7 @@ class _Importer:
                 "change" if existed else "add",
                 record,
                 key,
-                str(values.get("title", "")),
+                str(values.get("title", key)),
                 changed if existed else {},
             )
         )
@@ -243,10 +293,11 @@ class _Importer:
         }
         result = {}
         for item in self.program.contributions:
-            uid = uid_for(self.slug, "contribution", item.key)
-            contribution = existing.pop(uid, None)
+            contribution = self.existing(existing, "contribution", item.key)
             existed = contribution is not None
-            contribution = contribution or Contribution(conference=self.conference, uid=uid)
+            contribution = contribution or Contribution(
+                conference=self.conference, uid=self.uid("contribution", item.key)
+            )
             values = {
                 "title": item.title,
                 "abstract": item.abstract,
@@ -307,9 +358,13 @@ class _Importer:
                 slug=Person.objects.unique_slug(self.conference, given.name),
                 external_id=given.key,
                 bio=given.bio,
+                links=given.links,
             )
-        elif (person.name, person.bio) != (given.name, given.bio or person.bio):
-            person.name, person.bio = given.name, given.bio or person.bio
+            return person
+        # A file that gives no biography or links keeps the ones organizers added here.
+        now = (given.name, given.bio or person.bio, given.links or person.links)
+        if (person.name, person.bio, person.links) != now:
+            person.name, person.bio, person.links = now
             person.save()
         return person
 
@@ -322,10 +377,11 @@ class _Importer:
             key=lambda s: (s.starts_at is None, s.starts_at or datetime.datetime.min, s.room),
         )
         for item in ordered:
-            uid = uid_for(self.slug, "session", item.key)
-            session = existing.pop(uid, None)
+            session = self.existing(existing, "session", item.key)
             existed = session is not None
-            session = session or Session(conference=self.conference, uid=uid)
+            session = session or Session(
+                conference=self.conference, uid=self.uid("session", item.key)
+            )
             day = (
                 self.conference.day_of(item.starts_at)
                 if item.starts_at
@@ -341,6 +397,7 @@ class _Importer:
                 "starts_at": item.starts_at,
                 "ends_at": item.ends_at,
                 "room": self.rooms.get(item.room),
+                "track": self.tracks.get(item.track),
             }
             changed = self.upsert("session", session, item.key, values, existed)
             if changed is not None:
@@ -350,11 +407,13 @@ class _Importer:
 
     def put_slots(self) -> None:
         existing = {
-            (kind, item.uid): item
+            kind: {
+                item.uid: item
+                for item in model.objects.filter(
+                    session__conference=self.conference
+                ).select_related("session__room", "room")
+            }
             for kind, model in SLOT_MODELS.items()
-            for item in model.objects.filter(session__conference=self.conference).select_related(
-                "session__room", "room"
-            )
         }
         for slot in self.program.slots:
             session = self.sessions.get(slot.session)
@@ -362,11 +421,11 @@ class _Importer:
             if session is None or contribution is None:
                 continue  # its session or contribution did not pass: already named
             model = SLOT_MODELS[slot.kind]
-            uid = uid_for(self.slug, slot.kind, slot.key)
-            item = existing.pop((slot.kind, uid), None)
+            of_kind = existing[slot.kind]
+            item = self.existing(of_kind, slot.kind, slot.key)
             existed = item is not None
             before = (item.effective_starts_at, item.effective_room) if existed else None
-            item = item or model(uid=uid)
+            item = item or model(uid=self.uid(slot.kind, slot.key))
             values = {
                 "session": session,
                 "contribution": contribution,
@@ -388,9 +447,10 @@ class _Importer:
             self.report.changes.append(
                 Change(action, slot.kind, slot.key, contribution.title, changed if existed else {})
             )
-        for (kind, _), item in existing.items():
-            self.report.changes.append(Change("remove", kind, str(item.uid), item.title))
-            item.delete()
+        for kind, leftovers in existing.items():
+            for item in leftovers.values():
+                self.report.changes.append(Change("remove", kind, str(item.uid), item.title))
+                item.delete()
         for leftover in self.leftovers:
             record = leftover._meta.model_name
             self.report.changes.append(Change("remove", record, str(leftover.uid), leftover.title))

@@ -29,15 +29,22 @@ from django.core.validators import URLValidator
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from program.frab import GENERATOR, NO_ROOM
 from program.importing import source
 from program.models import LinkKind, PresentationType, SessionKind
 
-FORMATS = ("frab-json", "frab-xml", "miniconf")
+#: "fixture" is our own ``export_conference`` file (importing/fixture.py).
+FORMATS = ("frab-json", "frab-xml", "miniconf", "fixture")
 # A program file larger than this is refused before it is read (the largest real ones are a few
 # megabytes).
 MAX_BYTES = 50 * 1024 * 1024
 # The format's link types as our kinds.
 LINK_KINDS = {"paper": "paper", "slides": "slides", "media": "video", "video": "video"}
+# Our own exports label each link with its kind and add the conference's page of the item.
+KINDS_BY_LABEL = {label: kind for kind, label in LinkKind.choices}
+CONFERENCE_PAGE = "On the conference site"
+# The type our exports give poster events (frab has no posters).
+POSTER_TYPE = "poster"
 
 
 class ReadError(ValueError):
@@ -51,7 +58,9 @@ def detect(data: bytes) -> str:
     if text.startswith(b"{"):
         return "frab-json"
     if text.startswith(b"["):
-        return "miniconf"  # a papers.json list
+        # A list of Django records is our own export; any other list, a papers.json.
+        head = re.match(rb'\[\s*\{\s*"(\w+)"', text)
+        return "fixture" if head and head.group(1) == b"model" else "miniconf"
     first_line = text.decode("utf-8", "replace").splitlines()[0] if text else ""
     if "UID" in first_line and "title" in first_line:
         return "miniconf"
@@ -68,6 +77,8 @@ def read(data: bytes, fmt: str, *, calendar: bytes | None = None) -> source.Prog
         return read_frab(frab_xml_as_json(data))
     if fmt == "miniconf":
         return read_miniconf(data, calendar)
+    if fmt == "fixture":
+        raise ReadError("Our own export is imported by importing.files.import_file.")
     raise ReadError(f"Unknown format {fmt!r}; give one of {', '.join(FORMATS)}.")
 
 
@@ -81,9 +92,19 @@ def _json(data: bytes):
 # frab/c3voc
 
 
+# Markup some tools put in abstracts. Only text that has it is stripped: "a <b> c" in a plain
+# abstract (math, code) is not a tag and is kept as written.
+HTML_TAG = re.compile(
+    r"</?(?:p|br|a|em|strong|b|i|u|ul|ol|li|code|pre|div|span|h[1-6]|blockquote)\b[^>]*>", re.I
+)
+
+
 def plain(text) -> str:
     """Text of an abstract as written, without the HTML some tools put in it."""
-    return html.unescape(strip_tags(str(text or ""))).strip()
+    text = str(text or "")
+    if HTML_TAG.search(text):
+        text = html.unescape(strip_tags(text))
+    return text.strip()
 
 
 def _moment(value, where: str) -> datetime.datetime:
@@ -117,16 +138,30 @@ def _url(value, where: str, skipped: list[str]) -> str:
     return url[:500]
 
 
-def _links(items, where: str, skipped: list[str]) -> list[dict]:
-    links = []
+def _links(items, where: str, skipped: list[str]) -> tuple[list[dict], str]:
+    """Typed links, and the conference's page of the item when the file names it."""
+    links, page = [], ""
     for item in items or []:
         url = (item.get("url") or item.get("href") or "") if isinstance(item, dict) else ""
         url = _url(url, where, skipped)
         if not url:
             continue
-        kind = LINK_KINDS.get(str(item.get("type") or "").lower(), LinkKind.OTHER)
+        title, kind = str(item.get("title") or "").strip(), str(item.get("type") or "").lower()
+        if title == CONFERENCE_PAGE and kind == "web" and not page:
+            page = url
+            continue
+        kind = KINDS_BY_LABEL.get(title) or LINK_KINDS.get(kind, LinkKind.OTHER)
         links.append({"kind": str(kind), "url": url})
-    return links
+    return links, page
+
+
+def _session_kind(label: str) -> str:
+    """The session kind a type names (by code or label: "Break", "opening_remarks"), else ""."""
+    code = slugify(label).replace("-", "_")
+    for kind, kind_label in SessionKind.choices:
+        if code == kind or label.strip().casefold() == kind_label.casefold():
+            return kind
+    return ""
 
 
 def _type(label: str) -> tuple[str, str]:
@@ -148,8 +183,11 @@ def read_frab(data) -> source.Program:
         zone = zoneinfo.ZoneInfo(zone_name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
         raise ReadError(f"conference.time_zone_name: {zone_name!r} is not a time zone") from error
+    generator = data.get("generator") if isinstance(data, dict) else None
+    ours = isinstance(generator, dict) and generator.get("name") == GENERATOR
     program = source.Program(
         name=str(conference.get("title") or conference.get("acronym") or "")[:200],
+        full_name=str(conference.get("description") or "")[:300] if ours else "",
         timezone=zone_name,
     )
     for name, attribute in (("start", "start_date"), ("end", "end_date")):
@@ -161,20 +199,39 @@ def read_frab(data) -> source.Program:
     if days and days[0].get("day_start"):
         start = _moment(days[0]["day_start"], "day 1: day_start")
         program.day_starts_at = start.astimezone(zone).time().replace(second=0, microsecond=0)
-    program.rooms = [str(room.get("name")) for room in conference.get("rooms") or [] if room]
+    for room in conference.get("rooms") or []:
+        if not isinstance(room, dict) or not room.get("name"):
+            continue
+        name = str(room["name"])
+        program.rooms.append(name)
+        details = {}
+        if isinstance(room.get("description"), str) and room["description"].strip():
+            details["area"] = room["description"].strip()[:200]
+        if isinstance(room.get("capacity"), int) and room["capacity"] > 0:
+            details["capacity"] = room["capacity"]
+        program.room_details[name] = details
+    for track in conference.get("tracks") or []:
+        if isinstance(track, dict) and track.get("name"):
+            name = str(track["name"]).strip()[:200]
+            program.tracks.append(name)
+            if re.fullmatch(r"#[0-9a-fA-F]{6}", str(track.get("color") or "")):
+                program.track_colours[name] = track["color"].upper()
     seen: set[str] = set()
     sessions: dict[str, source.Session] = {}
     contributions: dict[str, source.Contribution] = {}
     for day in days:
         for room, events in (day.get("rooms") or {}).items():
             for event in events or []:
-                _read_event(event, day, str(room), program, seen, sessions, contributions)
+                _read_event(event, day, str(room), program, seen, sessions, contributions, ours)
     program.sessions = list(sessions.values())
     program.contributions = list(contributions.values())
     return program
 
 
-def _read_event(event, day, room, program, seen, sessions, contributions) -> None:
+def _read_event(event, day, room, program, seen, sessions, contributions, ours) -> None:
+    """One event: a talk in its room's session of the day, a poster in its slot's poster
+    session (our exports' type "Poster"), or a session of its own when its type is a session
+    kind and it has nobody (a break, opening remarks)."""
     key = str(event.get("guid") or (f"id:{event['id']}" if event.get("id") else ""))
     where = f"event {key or event.get('title', '?')!r}"
     if not key:
@@ -193,28 +250,58 @@ def _read_event(event, day, room, program, seen, sessions, contributions) -> Non
     ends = _moment(event["end"], where) if event.get("end") else None
     if ends is None and length:
         ends = starts + length
-    session_key = f"{day.get('date')}/{room}"
+    if ours and room == NO_ROOM:
+        room = ""  # our stand-in for a room not known yet
+    if room and room not in program.rooms:
+        program.rooms.append(room)
+    track = str(event.get("track") or "").strip()[:200]
+    if track and track not in program.tracks:
+        program.tracks.append(track)
+    abstract = plain(event.get("abstract"))
+    description = plain(event.get("description"))
+    if description and description != abstract:
+        abstract = f"{abstract}\n\n{description}" if abstract else description
+    label = str(event.get("type") or "").strip()
+    people = [p for p in event.get("persons") or [] if isinstance(p, dict)]
+    kind = "" if label.casefold() == POSTER_TYPE else _session_kind(label)
+    if kind and not people:
+        sessions[key] = source.Session(
+            key=key,
+            title=title[:300],
+            kind=kind,
+            starts_at=starts,
+            ends_at=ends,
+            room=room,
+            description=abstract,
+            track=track,
+        )
+        return
+    slot_kind = "poster" if label.casefold() == POSTER_TYPE else "talk"
+    if slot_kind == "poster":  # the posters of one room and slot are one poster session
+        session_key = f"{day.get('date')}/{room}/posters/{starts.isoformat()}/{ends}"
+        title_ = "Posters"
+    else:
+        session_key, title_ = f"{day.get('date')}/{room}", room
     session = sessions.setdefault(
         session_key,
         source.Session(
-            key=session_key, title=room, kind=SessionKind.OTHER, starts_at=starts, room=room
+            key=session_key,
+            title=title_,
+            kind=SessionKind.POSTER_SESSION if slot_kind == "poster" else SessionKind.OTHER,
+            starts_at=starts,
+            room=room,
         ),
     )
     session.starts_at = min(session.starts_at, starts)
     if ends and (session.ends_at is None or ends > session.ends_at):
         session.ends_at = ends
-    if room not in program.rooms:
-        program.rooms.append(room)
-    track = str(event.get("track") or "").strip()[:200]
-    if track and track not in program.tracks:
-        program.tracks.append(track)
     code = event.get("code")
     contribution_key = f"code:{code}" if code else f"event:{key}"
-    abstract = plain(event.get("abstract"))
-    description = plain(event.get("description"))
-    if description and description != abstract:
-        abstract = f"{abstract}\n\n{description}" if abstract else description
-    url = _url(event.get("url"), where, program.skipped)
+    links, page = _links(event.get("links"), where, program.skipped)
+    # The event's url is its page in the tool that wrote the file: the conference's page of it,
+    # unless the file is one of ours (then it is our own page, and the links name the
+    # conference's).
+    url = page or ("" if ours else _url(event.get("url"), where, program.skipped))
     contributions.setdefault(
         contribution_key,
         source.Contribution(
@@ -226,28 +313,29 @@ def _read_event(event, day, room, program, seen, sessions, contributions) -> Non
                     name=str(p.get("name") or p.get("public_name") or "").strip()[:200],
                     key=str(p.get("guid") or p.get("code") or p.get("id") or "")[:200],
                     bio=plain(p.get("biography")),
+                    links=_links(p.get("links"), where, program.skipped)[0],
                 )
-                for p in event.get("persons") or []
-                if isinstance(p, dict) and (p.get("name") or p.get("public_name"))
+                for p in people
+                if p.get("name") or p.get("public_name")
             ],
             track=track,
             language=str(event.get("language") or "")[:35],
-            links=_links(event.get("links"), where, program.skipped),
+            links=links,
             external_url=url,
         ),
     )
-    code_, label = _type(str(event.get("type") or ""))
+    code_, type_label = _type(label) if slot_kind == "talk" else ("", "")
     program.slots.append(
         source.Slot(
             key=key,
-            kind="talk",
+            kind=slot_kind,
             contribution=contribution_key,
             session=session_key,
             position=sum(1 for slot in program.slots if slot.session == session_key) + 1,
             starts_at=starts,
             ends_at=ends,
             presentation_type=code_,
-            type_label=label,
+            type_label=type_label,
             do_not_record=bool(event.get("do_not_record")),
         )
     )
@@ -265,8 +353,15 @@ def frab_xml_as_json(data: bytes) -> dict:
         raise ReadError(f"The XML's root is <{root.tag}>, not <schedule>.")
     head = root.find("conference")
     conference = {
-        child.tag: (child.text or "").strip() for child in (head if head is not None else [])
+        child.tag: (child.text or "").strip()
+        for child in (head if head is not None else [])
+        if child.tag != "track"
     }
+    if head is not None:
+        conference["tracks"] = [
+            {"name": (track.text or "").strip(), "color": track.get("color")}
+            for track in head.findall("track")
+        ]
     days = []
     for day in root.findall("day"):
         rooms = {}
@@ -274,7 +369,11 @@ def frab_xml_as_json(data: bytes) -> dict:
             rooms[room.get("name", "")] = [_xml_event(event) for event in room.findall("event")]
         days.append({"date": day.get("date"), "day_start": day.get("start"), "rooms": rooms})
     conference["days"] = days
-    return {"schedule": {"conference": conference}}
+    generator = root.find("generator")
+    return {
+        "generator": {"name": generator.get("name")} if generator is not None else None,
+        "schedule": {"conference": conference},
+    }
 
 
 def _xml_event(event) -> dict:
@@ -285,7 +384,7 @@ def _xml_event(event) -> dict:
         for person in event.findall("persons/person")
     ]
     fields["links"] = [
-        {"url": link.get("href", ""), "type": link.get("type", "")}
+        {"url": link.get("href", ""), "type": link.get("type", ""), "title": link.text or ""}
         for link in event.findall("links/link")
     ]
     recording = event.find("recording/optout")

@@ -11,6 +11,7 @@ class Person:
     name: str
     key: str = ""  # the source's id for the person ("" when it has none: found by name)
     bio: str = ""
+    links: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Session:
     ends_at: datetime.datetime | None = None
     room: str = ""
     description: str = ""
+    track: str = ""
 
 
 @dataclass
@@ -56,12 +58,17 @@ class Slot:
 @dataclass
 class Program:
     name: str = ""
+    full_name: str = ""
     timezone: str = "UTC"
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     day_starts_at: datetime.time | None = None
     rooms: list[str] = field(default_factory=list)
+    #: A room's description (our "area") and capacity, by name, where the file gives them.
+    room_details: dict[str, dict] = field(default_factory=dict)
     tracks: list[str] = field(default_factory=list)
+    #: A track's colour ("#1f77b4"), by name, where the file gives one.
+    track_colours: dict[str, str] = field(default_factory=dict)
     sessions: list[Session] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
 from program.filters import MAX_QUERY_LENGTH
-from program.models import Contribution, Person, Poster, SessionItem, Talk
-from program.views.common import conference_page, page_context
+from program.models import Contribution, Person, Poster, Session, SessionItem, Talk
+from program.views.common import conference_page, conference_view, page_context
 from program.views.search import without_page
 
 PAPERS_PER_PAGE = 100
@@ -45,6 +46,23 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
         presentations=item.contribution.presentations,
     )
     return render(request, "program/item_detail.html", context)
+
+
+@conference_view
+def item_by_uid(request, uid):
+    """A session's, poster's or talk's permanent link, by its uid: the same on every site that
+    holds the program (schedule.json and .xml link here), redirecting to the item's page."""
+    conference = request.conference
+    for model in (Poster, Talk):
+        item = model.objects.filter(uid=uid, session__conference=conference).only("pk").first()
+        if item is not None:
+            item.session = Session(conference=conference)  # for its URL, without a query
+            return redirect(item)
+    session = Session.objects.filter(uid=uid, conference=conference).only("pk").first()
+    if session is None:
+        raise Http404("No session, poster or talk has this link.")
+    session.conference = conference
+    return redirect(session)
 
 
 @conference_page

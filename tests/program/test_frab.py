@@ -274,12 +274,20 @@ def test_tracks_links_language_recording_and_person_ids(client, db, json_schema,
             "title": "On the conference site",
         },
     ]
-    assert event["url"] == f"http://testserver{poster.get_absolute_url()}"
+    # The permanent link, the same on any site holding the program, leads to the poster's page.
+    assert event["url"] == f"http://testserver/tracks/items/{poster.uid}/"
+    assert client.get(event["url"]).url == poster.get_absolute_url()
     (person,) = event["persons"]
     # The same external id gives the same guid at any conference.
     other = ConferenceFactory(slug="other", name="Other 2026")
     elsewhere = PersonFactory(conference=other, name="A. Lovelace", external_id=ada.external_id)
     assert person["guid"] == frab.person_guid(elsewhere, other)
+    # Another conference's link is no way in; a talk's and a session's links lead to them.
+    other.is_published = True
+    other.save()
+    assert client.get(f"/other/items/{poster.uid}/").status_code == 404
+    assert client.get(f"/tracks/items/{unrecorded.uid}/").url == unrecorded.get_absolute_url()
+    assert client.get(f"/tracks/items/{session.uid}/").url == session.get_absolute_url()
     assert (
         root.xpath("string(//event[type='Poster']/links/link[1]/@href)")
         == "https://arxiv.org/abs/1"

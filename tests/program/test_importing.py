@@ -4,6 +4,8 @@ runs, all-or-nothing errors that name the record, and untrusted XML."""
 import datetime
 import io
 import json
+import tempfile
+import uuid
 import zoneinfo
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from django.core.management.base import CommandError
 
 from accounts.models import AgendaItem
 from accounts.services import save_to_agenda
-from program.importing.applying import import_program, uid_for
-from program.importing.readers import read
+from program.devdata.generation import generate_program
+from program.importing.applying import uid_for
 from program.models import Authorship, Conference, Contribution, Person, Poster, Session, Talk
 from tests.factories import UserFactory
 
@@ -33,6 +35,12 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def tmp_file(content: bytes, name: str) -> Path:
+    directory = Path(tempfile.mkdtemp())
+    (directory / name).write_bytes(content)
+    return directory / name
+
+
 def counts() -> tuple:
     return tuple(
         model.objects.count() for model in (Conference, Session, Contribution, Talk, Poster, Person)
@@ -48,7 +56,7 @@ def test_a_pretalx_export_imports_with_times_people_and_tracks_and_twice_changes
     assert conference.day_starts_at == datetime.time(3, 0)  # 04:00+01:00 in the file
     document = json.loads(DEMOCON.read_text())["schedule"]["conference"]
     first = document["days"][0]["rooms"]["Gray Room"][0]
-    talk = Talk.objects.get(uid=uid_for("democon", "talk", first["guid"]))
+    talk = Talk.objects.get(uid=uuid.UUID(first["guid"]))
     assert talk.title == first["title"]
     assert talk.starts_at == datetime.datetime.fromisoformat(first["date"])
     assert talk.ends_at - talk.starts_at == datetime.timedelta(minutes=30)
@@ -69,7 +77,7 @@ def test_a_changed_time_moves_the_talk_keeps_it_saved_and_marks_it_changed(tmp_p
     Conference.objects.filter(slug="democon").update(is_published=True)
     document = json.loads(DEMOCON.read_text())
     event = document["schedule"]["conference"]["days"][0]["rooms"]["Gray Room"][0]
-    talk = Talk.objects.get(uid=uid_for("democon", "talk", event["guid"]))
+    talk = Talk.objects.get(uid=uuid.UUID(event["guid"]))
     user = UserFactory()
     save_to_agenda(user=user, item=talk)
     event["date"] = event["date"].replace("09:00", "10:00")
@@ -85,7 +93,7 @@ def test_a_changed_time_moves_the_talk_keeps_it_saved_and_marks_it_changed(tmp_p
     assert f"move   talk {talk.title!r}: starts_at" in output
     saved = AgendaItem.objects.get(user=user)
     assert saved.item.pk == talk.pk and saved.changed_since_saved
-    assert not Talk.objects.filter(uid=uid_for("democon", "talk", dropped["guid"])).exists()
+    assert not Talk.objects.filter(uid=uuid.UUID(dropped["guid"])).exists()
 
 
 def test_a_frab_export_that_breaks_the_schema_is_read_tolerantly():
@@ -122,22 +130,118 @@ def test_a_mini_conf_paper_list_makes_contributions_posters_and_unscheduled_pape
     assert "nothing changed" in run(PAPERS, "--calendar", CALENDAR, "--conference", "iclr2020")
 
 
-def test_an_exported_schedule_xml_imports_into_another_conference(client, seed):
-    xml = client.get("/mlsys2025/schedule.xml").content
-    program = read(xml, "frab-xml")
-    report = import_program(program, slug="copy")
-    copy = Conference.objects.get(slug="copy")
-    assert copy.timezone == "America/Los_Angeles"
-    # Every timed poster is an event of type Poster, and each other timed session one event.
-    posters = Talk.objects.filter(session__conference=copy, presentation_type="poster")
-    assert posters.count() == 20
-    assert report.count("add", "talk") == 20 + 2
-    assert copy.presentation_types["poster"] == "Poster"  # the exported type, kept
-    titles = set(posters.values_list("contribution__title", flat=True))
-    assert titles == set(
-        Poster.objects.filter(session__conference=seed).values_list(
-            "contribution__title", flat=True
-        )
+@pytest.mark.parametrize("name", ["schedule.json", "schedule.xml"])
+def test_export_import_into_an_empty_database_export_gives_the_same_document(client, seed, name):
+    exported = client.get(f"/mlsys2025/{name}").content
+    saved = {p.uid: p.title for p in Poster.objects.filter(session__conference=seed)}
+    seed.delete()  # the conference and its whole program: nothing left to match
+    assert counts() == (0, 0, 0, 0, 0, 0)
+    source = tmp_file(exported, name)
+    report = run(source, "--conference", "mlsys2025")
+    assert "20 posters added" in report
+    Conference.objects.filter(slug="mlsys2025").update(is_published=True)
+    assert client.get(f"/mlsys2025/{name}").content == exported
+    # Posters came back as posters, by their own uids, in poster sessions.
+    posters = Poster.objects.filter(session__conference__slug="mlsys2025")
+    assert {p.uid: p.title for p in posters} == saved
+    assert {p.session.kind for p in posters} == {"poster_session"}
+    assert "nothing changed" in run(source, "--conference", "mlsys2025")
+
+
+@pytest.mark.parametrize("name", ["schedule.json", "schedule.xml"])
+def test_a_generated_program_round_trips_too(client, name):
+    """Namesakes, spotlight talks next to posters, parallel rooms, several days."""
+    generate_program(slug="gen", posters=200, sessions=16, days=3, people=150, rooms=4, talks=10)
+    Conference.objects.filter(slug="gen").update(is_published=True)
+    exported = client.get(f"/gen/{name}").content
+    Conference.objects.filter(slug="gen").delete()
+    run(tmp_file(exported, name), "--conference", "gen")
+    Conference.objects.filter(slug="gen").update(is_published=True)
+    assert client.get(f"/gen/{name}").content == exported
+
+
+def export_text(slug: str) -> str:
+    out = io.StringIO()
+    call_command("export_conference", slug, stdout=out)
+    return out.getvalue()
+
+
+def test_our_own_export_imports_with_a_preview_and_round_trips(seed, tmp_path):
+    first = export_text("mlsys2025")
+    seed.delete()
+    source = tmp_path / "mlsys2025.json"
+    source.write_text(first)
+    preview = run(source, "--conference", "mlsys2025", "--dry-run")
+    assert "20 posters added" in preview and "Dry run" in preview
+    assert counts() == (0, 0, 0, 0, 0, 0)
+    assert "20 posters added" in run(source, "--conference", "mlsys2025")
+    assert export_text("mlsys2025") == first
+    assert "nothing changed" in run(source, "--conference", "mlsys2025")
+
+
+def test_our_own_export_re_imported_moves_changes_removes_and_keeps_agendas(seed, tmp_path):
+    records = json.loads(export_text("mlsys2025"))
+    posters = [r for r in records if r["model"] == "program.poster"]
+    kept, dropped = Poster.objects.get(uid=posters[0]["fields"]["uid"]), posters[1]
+    user = UserFactory()
+    save_to_agenda(user=user, item=kept)
+    later = kept.effective_starts_at + datetime.timedelta(hours=1)
+    posters[0]["fields"]["starts_at"] = later.isoformat()
+    records.remove(dropped)
+    paper = next(r for r in records if r["model"] == "program.contribution")
+    paper["fields"]["title"] = "A better title"
+    # Two authors swap places: the database's unique keys must not get in the way.
+    first_two = [
+        r
+        for r in records
+        if r["model"] == "program.authorship"
+        and r["fields"]["contribution"] == [paper["fields"]["uid"]]
+    ][:2]
+    first_two[0]["fields"]["person"], first_two[1]["fields"]["person"] = (
+        first_two[1]["fields"]["person"],
+        first_two[0]["fields"]["person"],
+    )
+    source = tmp_path / "changed.json"
+    source.write_text(json.dumps(records))
+    preview = run(source, "--conference", "mlsys2025", "--dry-run", "-v", "2")
+    assert "1 poster moved" in preview and "1 poster removed" in preview
+    assert "title 'Ada" not in preview and "-> 'A better title'" in preview
+    assert Poster.objects.filter(uid=dropped["fields"]["uid"]).exists()  # a dry run
+    run(source, "--conference", "mlsys2025")
+    assert not Poster.objects.filter(uid=dropped["fields"]["uid"]).exists()
+    saved = AgendaItem.objects.get(user=user)
+    assert saved.item.pk == kept.pk and saved.changed_since_saved
+    contribution = Contribution.objects.get(uid=paper["fields"]["uid"])
+    assert contribution.title == "A better title"
+    people = [a.person.slug for a in contribution.ordered_people][:2]
+    assert people == [first_two[0]["fields"]["person"][1], first_two[1]["fields"]["person"][1]]
+
+
+def test_our_own_export_of_another_conference_or_with_a_bad_record_changes_nothing(seed, tmp_path):
+    records = json.loads(export_text("mlsys2025"))
+    source = tmp_path / "seed.json"
+    source.write_text(json.dumps(records))
+    with pytest.raises(CommandError, match="import it with --conference mlsys2025"):
+        run(source, "--conference", "other")
+    before = counts()
+    assert before[3] == 1  # the seed's one talk, left out of the file below
+    poster = next(r for r in records if r["model"] == "program.poster")
+    poster["fields"]["starts_at"] = "2025-05-15T25:00:00-07:00"
+    records.remove(next(r for r in records if r["model"] == "program.talk"))
+    source.write_text(json.dumps(records))
+    with pytest.raises(CommandError, match=poster["fields"]["uid"]):
+        run(source, "--conference", "mlsys2025")
+    assert counts() == before  # the talk the file left out is still there
+
+
+def test_the_same_file_in_a_second_conference_gets_uids_of_its_own(client, seed):
+    exported = client.get("/mlsys2025/schedule.json").content
+    run(tmp_file(exported, "schedule.json"), "--conference", "copy")
+    copies = Poster.objects.filter(session__conference__slug="copy")
+    originals = Poster.objects.filter(session__conference=seed)
+    assert copies.count() == originals.count() == 20
+    assert not set(copies.values_list("uid", flat=True)) & set(
+        originals.values_list("uid", flat=True)
     )
 
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
-from program.importing.applying import ImportProblem, import_program
-from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect, read
+from program.importing.applying import ImportProblem
+from program.importing.files import import_file
+from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect
 from program.models import validate_conference_slug
 
 SHOWN = 40
@@ -28,8 +29,9 @@ def read_file(name: str) -> bytes:
 
 class Command(BaseCommand):
     help = (
-        "Import a conference's program: a frab/c3voc schedule.json or schedule.xml, or a"
-        " Mini-Conf papers.csv/papers.json (with --calendar main_calendar.json). Importing an"
+        "Import a conference's program: a frab/c3voc schedule.json or schedule.xml, a"
+        " Mini-Conf papers.csv/papers.json (with --calendar main_calendar.json), or a file"
+        " written by export_conference. Importing an"
         " updated file again updates, adds and removes by the file's ids. --dry-run only says"
         " what would change."
     )
@@ -52,8 +54,13 @@ class Command(BaseCommand):
         data = read_file(file)
         try:
             fmt = format or detect(data)
-            program = read(data, fmt, calendar=read_file(calendar) if calendar else None)
-            report = import_program(program, slug=conference, dry_run=dry_run)
+            report = import_file(
+                data,
+                fmt,
+                slug=conference,
+                calendar=read_file(calendar) if calendar else None,
+                dry_run=dry_run,
+            )
         except ReadError as error:
             raise CommandError(f"{file}: {error}") from error
         except ImportProblem as problem:
