@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from program import services
 from program.importing import source
 from program.models import (
     Authorship,
@@ -31,13 +31,17 @@ from program.models import (
     Contribution,
     Person,
     Poster,
+    ProgramPart,
     Room,
     Session,
     Talk,
     Track,
 )
+from program.services import clean_names
 
 NAMESPACE = uuid.UUID("9d3f5a8e-2b71-4c0a-8f6e-1a4b7c2d9e05")
+# Rows a bulk insert or delete sends at once (well under SQLite's limit of bound values).
+BATCH = 500
 SLOT_MODELS = {"poster": Poster, "talk": Talk}
 
 
@@ -100,21 +104,31 @@ class Report:
         return sum(1 for c in self.changes if c.action == action and c.record == record)
 
 
-def import_program(program: source.Program, *, slug: str, dry_run: bool = False) -> Report:
+def no_progress(items, *, total: int, description: str):
+    return items
+
+
+def import_program(
+    program: source.Program, *, slug: str, dry_run: bool = False, progress=no_progress
+) -> Report:
+    """``progress(items, total=..., description=...)`` wraps the long loops (a progress bar)."""
     report = Report(conference=slug, skipped=list(program.skipped))
     try:
-        with transaction.atomic():
-            _Importer(program, slug, report).run()
+        with transaction.atomic(), ProgramPart.touching_deferred():
+            _Importer(program, slug, report, progress).run()
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
+    except IntegrityError as error:  # what the checks above should have named first
+        raise ImportProblem([f"The database refused the file: {error}"]) from error
     return report
 
 
 class _Importer:
-    def __init__(self, program: source.Program, slug: str, report: Report):
+    def __init__(self, program: source.Program, slug: str, report: Report, progress):
         self.program, self.slug, self.report = program, slug, report
+        self.progress = progress
         self.problems: list[str] = []
 
     def run(self) -> None:
@@ -165,6 +179,17 @@ class _Importer:
         """The record a key names, by its uid, or by the uid an earlier import derived."""
         found = records.pop(self.uid(kind, key), None)
         return found if found is not None else records.pop(uid_for(self.slug, kind, key), None)
+
+    @staticmethod
+    def checks(instance) -> dict:
+        """What ``full_clean`` checks besides fields and ``clean()``: not unique keys (a new
+        record's uid is new by construction: derived from this conference's slug, or a guid no
+        other conference holds; a new room's or track's name is one the conference lacks; an
+        import changes no key of a record that exists), constraints (``clean()`` checks the
+        same, naming the field) or that foreign keys exist (they are records this import read
+        or wrote). Each would be a query per record; the database enforces all three anyway."""
+        foreign = [f.name for f in instance._meta.concrete_fields if f.many_to_one]
+        return {"validate_unique": False, "validate_constraints": False, "exclude": foreign}
 
     def check(self, instance, name: str, **options) -> bool:
         try:
@@ -240,6 +265,13 @@ class _Importer:
     def diff(self, instance, values: dict) -> dict[str, tuple]:
         changed = {}
         for name, value in values.items():
+            field = instance._meta.get_field(name)
+            # A foreign key is compared by key (reading one not read yet is a query per record);
+            # the same record is then the importer's copy, whose own keys clean() follows
+            # without a query.
+            if field.many_to_one and getattr(instance, field.attname) == getattr(value, "pk", 0):
+                setattr(instance, name, value)
+                continue
             try:
                 before = getattr(instance, name)
             except ObjectDoesNotExist:  # a new record's foreign key, not set yet
@@ -249,16 +281,20 @@ class _Importer:
                 setattr(instance, name, value)
         return changed
 
-    def upsert(self, record: str, instance, key: str, values: dict, existed: bool):
-        """Set values, check, and save; record an add or a change. Returns the changed fields,
-        or None when the record does not pass."""
+    def upsert(self, record: str, instance, key: str, values: dict, existed: bool, batch=None):
+        """Set values, check, and save (or, for a new record, add it to ``batch`` for one
+        ``bulk_create``); record an add or a change. Returns the changed fields, or None when
+        the record does not pass."""
         changed = self.diff(instance, values)
         if existed and not changed:
             return changed  # as the database holds it, checked when it was written
         name = f"{record} {key!r}"
-        if not self.check(instance, name, exclude=self.unsaved(instance)):
+        if not self.check(instance, name, **self.checks(instance)):
             return None
-        instance.save()
+        if batch is None or existed:
+            instance.save()
+        else:
+            batch.append(instance)
         self.report.changes.append(
             Change(
                 "change" if existed else "add",
@@ -270,15 +306,6 @@ class _Importer:
         )
         return changed
 
-    @staticmethod
-    def unsaved(instance) -> list[str]:
-        """Foreign keys to records not saved because an earlier one failed: not checked twice."""
-        return [
-            f.name
-            for f in instance._meta.concrete_fields
-            if f.many_to_one and getattr(instance, f.attname) is None and not f.null
-        ]
-
     def put_contributions(self) -> dict[str, Contribution]:
         existing = {
             c.uid: c
@@ -286,13 +313,15 @@ class _Importer:
                 Contribution.prefetch_people()
             )
         }
-        # The conference's people with a source id, read once (not once per name).
-        self.keyed = {
-            p.external_id: p
-            for p in Person.objects.filter(conference=self.conference).exclude(external_id="")
-        }
-        result = {}
-        for item in self.program.contributions:
+        for contribution in existing.values():
+            contribution.conference = self.conference
+        result, fresh, placed = {}, [], []
+        contributions = self.progress(
+            self.program.contributions,
+            total=len(self.program.contributions),
+            description="Contributions",
+        )
+        for item in contributions:
             contribution = self.existing(existing, "contribution", item.key)
             existed = contribution is not None
             contribution = contribution or Contribution(
@@ -307,69 +336,108 @@ class _Importer:
                 "links": item.links,
                 "external_url": item.external_url,
             }
-            if self.upsert("contribution", contribution, item.key, values, existed) is None:
+            if self.upsert("contribution", contribution, item.key, values, existed, fresh) is None:
                 continue
-            self.put_people(contribution, item, existed)
+            placed.append((contribution, item, existed))
             result[item.key] = contribution
+        Contribution.objects.bulk_create(fresh, batch_size=BATCH)
+        self.put_people(placed)
         self.leftovers = list(existing.values())
         return result
 
-    def put_people(self, contribution: Contribution, item: source.Contribution, existed: bool):
-        people = self.people_for(item)
-        # Prefetched in printed order for a contribution that existed; a new one has none.
-        before = [link.person_id for link in contribution.ordered_people] if existed else []
-        after = [person.pk for person in people]
-        if before == after:
-            return
-        contribution.authorships.all().delete()
-        Authorship.objects.bulk_create(
-            Authorship(contribution=contribution, person=person, position=position)
-            for position, person in enumerate(people, start=1)
-        )
-        if existed:
-            self.report.changes.append(
-                Change("change", "contribution", item.key, item.title, {"people": (before, after)})
+    def put_people(self, placed: list[tuple[Contribution, source.Contribution, bool]]) -> None:
+        """Every contribution's people in the file's order: the people new to the conference
+        made in one batch, and the authorships of the contributions whose people changed."""
+        self.read_people()
+        stale, links = [], []
+        for contribution, item, existed in placed:
+            people = self.people_for(item)
+            # Prefetched in printed order for a contribution that existed; a new one has none.
+            before = [link.person for link in contribution.ordered_people] if existed else []
+            if [p.pk for p in before] == [p.pk for p in people]:
+                continue
+            if existed:
+                stale.append(contribution.pk)
+                names = ([p.name for p in before], [p.name for p in people])
+                self.report.changes.append(
+                    Change("change", "contribution", item.key, item.title, {"people": names})
+                )
+            links.extend(
+                Authorship(contribution=contribution, person=person, position=position)
+                for position, person in enumerate(people, start=1)
             )
+        Person.objects.bulk_create(self.new_people, batch_size=BATCH)
+        for start in range(0, len(stale), BATCH):
+            Authorship.objects.filter(contribution_id__in=stale[start : start + BATCH]).delete()
+        Authorship.objects.bulk_create(links, batch_size=BATCH)
+
+    def read_people(self) -> None:
+        """The conference's people, read once: by source id, by name (oldest first, as the API
+        finds them), and their slugs, for the people the file adds."""
+        self.keyed: dict[str, Person] = {}
+        self.by_name: dict[str, list[Person]] = defaultdict(list)
+        self.slugs: set[str] = set()
+        self.new_people: list[Person] = []
+        for person in Person.objects.filter(conference=self.conference).order_by("pk"):
+            if person.external_id:
+                self.keyed[person.external_id] = person
+            self.by_name[person.name].append(person)
+            self.slugs.add(person.slug)
+
+    def new_person(self, name: str, **fields) -> Person:
+        person = Person(
+            conference=self.conference,
+            name=name,
+            slug=Person.free_slug(name, self.slugs),
+            **fields,
+        )
+        self.slugs.add(person.slug)
+        self.by_name[name].append(person)
+        self.new_people.append(person)
+        return person
 
     def people_for(self, item: source.Contribution) -> list[Person]:
         """The file's people in order: by the source's id when it has one (kept in
-        ``external_id``), else by name as the API finds them (two namesakes stay two)."""
-        unkeyed = iter(
-            services.people_by_name(self.conference, [p.name for p in item.people if not p.key])
-        )
-        people, seen = [], set()
+        ``external_id``), else by name as the API finds them (``services.people_by_name``: the
+        n-th time a name appears on a paper it is the n-th person of that name, so two
+        namesakes on one paper stay two)."""
+        people, seen, times = [], set(), defaultdict(int)
         for given in item.people:
-            person = self.keyed_person(given) if given.key else next(unkeyed)
-            if person.pk in seen:
+            if given.key:
+                person = self.keyed_person(given)
+            else:
+                name = clean_names([given.name])[0]
+                index = times[name]
+                times[name] += 1
+                known = self.by_name[name]
+                person = known[index] if index < len(known) else self.new_person(name)
+            if id(person) in seen:
                 self.report.skipped.append(
                     f"contribution {item.key!r}: {given.name} named twice; listed once"
                 )
                 continue
-            seen.add(person.pk)
+            seen.add(id(person))
             people.append(person)
         return people
 
     def keyed_person(self, given: source.Person) -> Person:
         person = self.keyed.get(given.key)
         if person is None:
-            person = self.keyed[given.key] = Person.objects.create(
-                conference=self.conference,
-                name=given.name,
-                slug=Person.objects.unique_slug(self.conference, given.name),
-                external_id=given.key,
-                bio=given.bio,
-                links=given.links,
+            person = self.keyed[given.key] = self.new_person(
+                given.name, external_id=given.key, bio=given.bio, links=given.links
             )
             return person
         # A file that gives no biography or links keeps the ones organizers added here.
         now = (given.name, given.bio or person.bio, given.links or person.links)
-        if (person.name, person.bio, person.links) != now:
+        if person.pk and (person.name, person.bio, person.links) != now:
             person.name, person.bio, person.links = now
             person.save()
         return person
 
     def put_sessions(self) -> dict[str, Session]:
         existing = {s.uid: s for s in Session.objects.filter(conference=self.conference)}
+        for session in existing.values():
+            session.conference = self.conference  # for clean() and the slots' checks
         result = {}
         positions: dict[datetime.date, int] = {}
         ordered = sorted(
@@ -415,7 +483,13 @@ class _Importer:
             }
             for kind, model in SLOT_MODELS.items()
         }
-        for slot in self.program.slots:
+        slots = self.progress(
+            self.program.slots, total=len(self.program.slots), description="Posters and talks"
+        )
+        fresh: dict[str, list] = {kind: [] for kind in SLOT_MODELS}
+        updated: dict[str, list] = {kind: [] for kind in SLOT_MODELS}
+        updated_fields: set[str] = set()
+        for slot in slots:
             session = self.sessions.get(slot.session)
             contribution = self.contributions.get(slot.contribution)
             if session is None or contribution is None:
@@ -439,19 +513,42 @@ class _Importer:
             changed = self.diff(item, values)
             if existed and not changed:
                 continue  # as the database holds it, checked when it was written
-            if not self.check(item, f"{slot.kind} {slot.key!r}"):
+            if not self.check(item, f"{slot.kind} {slot.key!r}", **self.checks(item)):
                 continue
-            item.save()
+            if existed:
+                updated[slot.kind].append(item)
+                updated_fields.update(changed)
+            else:
+                fresh[slot.kind].append(item)
             moved = existed and before != (item.effective_starts_at, item.effective_room)
+            if existed and not moved and changed.keys() == {"position"}:
+                continue  # renumbered because another poster came or went: not news
             action = "move" if moved else ("change" if existed else "add")
             self.report.changes.append(
                 Change(action, slot.kind, slot.key, contribution.title, changed if existed else {})
             )
+        for kind, model in SLOT_MODELS.items():
+            model.objects.bulk_create(fresh[kind], batch_size=BATCH)
+            if updated[kind]:  # one statement per batch, not a save per poster
+                fields = sorted(name for name in updated_fields if hasattr(model, name))
+                model.objects.bulk_update(updated[kind], fields, batch_size=BATCH)
+        # What the file no longer has, in one delete per model (the conference is touched once,
+        # at the end; saved agenda items of removed posters and talks go with them).
         for kind, leftovers in existing.items():
             for item in leftovers.values():
                 self.report.changes.append(Change("remove", kind, str(item.uid), item.title))
-                item.delete()
-        for leftover in self.leftovers:
-            record = leftover._meta.model_name
-            self.report.changes.append(Change("remove", record, str(leftover.uid), leftover.title))
-            leftover.delete()
+            self.delete(SLOT_MODELS[kind], leftovers.values())
+        for model in (Session, Contribution):
+            gone = [leftover for leftover in self.leftovers if isinstance(leftover, model)]
+            for leftover in gone:
+                record = model._meta.model_name
+                self.report.changes.append(
+                    Change("remove", record, str(leftover.uid), leftover.title)
+                )
+            self.delete(model, gone)
+
+    @staticmethod
+    def delete(model, records) -> None:
+        pks = [record.pk for record in records]
+        for start in range(0, len(pks), BATCH):
+            model.objects.filter(pk__in=pks[start : start + BATCH]).delete()

@@ -432,7 +432,9 @@ def read_miniconf(data: bytes, calendar: bytes | None) -> source.Program:
                 keywords=[word[:100] for word in _bars(row.get("keywords"))][:50],
             )
         )
-        for name in _bars(row.get("sessions")):
+        # A paper's n-th session is its n-th poster, whichever session that is: a paper moved
+        # to another session is the same poster, moved (saved agendas keep it and mark it).
+        for number, name in enumerate(_bars(row.get("sessions")), start=1):
             session = by_name.get(name)
             if session is None:
                 program.skipped.append(
@@ -442,7 +444,7 @@ def read_miniconf(data: bytes, calendar: bytes | None) -> source.Program:
             positions[session.key] = positions.get(session.key, 0) + 1
             program.slots.append(
                 source.Slot(
-                    key=f"{uid}@{session.key}",
+                    key=uid if number == 1 else f"{uid}#{number}",
                     kind="poster",
                     contribution=key,
                     session=session.key,

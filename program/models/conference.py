@@ -7,6 +7,8 @@ people, rooms, agenda items) narrows to the conferences this one returns.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import re
 import zoneinfo
@@ -75,6 +77,12 @@ class ConferenceQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+#: Set while a caller touches the conference itself, once (``ProgramPart.touching_deferred``).
+TOUCH_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "touch_deferred", default=False
+)
+
+
 class ProgramPart(models.Model):
     """A model whose saves and deletes change its conference's public pages.
 
@@ -89,7 +97,19 @@ class ProgramPart(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.touch_conferences()
+        if not TOUCH_DEFERRED.get():
+            self.touch_conferences()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def touching_deferred():
+        """Saves inside do not touch their conference: for code that saves many parts of one
+        conference (an import) and calls ``Conference.touch()`` once itself."""
+        token = TOUCH_DEFERRED.set(True)
+        try:
+            yield
+        finally:
+            TOUCH_DEFERRED.reset(token)
 
     def delete(self, *args, **kwargs):
         affected = list(self.affected_conferences().values_list("pk", flat=True))

@@ -4,6 +4,7 @@ runs, all-or-nothing errors that name the record, and untrusted XML."""
 import datetime
 import io
 import json
+import re
 import tempfile
 import uuid
 import zoneinfo
@@ -12,11 +13,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AgendaItem
 from accounts.services import save_to_agenda
 from program.devdata.generation import generate_program
-from program.importing.applying import uid_for
+from program.devdata.paper_list import paper_list
+from program.importing.applying import import_program, uid_for
+from program.importing.readers import read
 from program.models import Authorship, Conference, Contribution, Person, Poster, Session, Talk
 from tests.factories import UserFactory
 
@@ -39,6 +44,10 @@ def tmp_file(content: bytes, name: str) -> Path:
     directory = Path(tempfile.mkdtemp())
     (directory / name).write_bytes(content)
     return directory / name
+
+
+def sequence(calendar: bytes) -> int:
+    return int(re.search(rb"SEQUENCE:(\d+)", calendar).group(1))
 
 
 def counts() -> tuple:
@@ -72,14 +81,19 @@ def test_a_pretalx_export_imports_with_times_people_and_tracks_and_twice_changes
     assert counts() == before
 
 
-def test_a_changed_time_moves_the_talk_keeps_it_saved_and_marks_it_changed(tmp_path):
+def test_a_changed_time_moves_the_talk_keeps_it_saved_and_marks_it_changed(tmp_path, client):
     run(DEMOCON, "--conference", "democon")
-    Conference.objects.filter(slug="democon").update(is_published=True)
+    an_hour_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+    Conference.objects.filter(slug="democon").update(
+        is_published=True, program_changed_at=an_hour_ago
+    )
     document = json.loads(DEMOCON.read_text())
     event = document["schedule"]["conference"]["days"][0]["rooms"]["Gray Room"][0]
     talk = Talk.objects.get(uid=uuid.UUID(event["guid"]))
     user = UserFactory()
     save_to_agenda(user=user, item=talk)
+    feed = client.get(f"/agenda/{user.feed_token}.ics")
+    assert b"DTSTART:20201214T080000Z" in feed.content
     event["date"] = event["date"].replace("09:00", "10:00")
     dropped = document["schedule"]["conference"]["days"][0]["rooms"]["Tan Room"].pop(0)
     changed = tmp_path / "democon.json"
@@ -94,6 +108,46 @@ def test_a_changed_time_moves_the_talk_keeps_it_saved_and_marks_it_changed(tmp_p
     saved = AgendaItem.objects.get(user=user)
     assert saved.item.pk == talk.pk and saved.changed_since_saved
     assert not Talk.objects.filter(uid=uuid.UUID(dropped["guid"])).exists()
+    # The attendee's calendar feed is new (no 304), with the new time and a higher SEQUENCE,
+    # so calendar apps replace the event.
+    after = client.get(f"/agenda/{user.feed_token}.ics", headers={"if-none-match": feed["ETag"]})
+    assert after.status_code == 200
+    assert b"DTSTART:20201214T090000Z" in after.content
+    assert sequence(after.content) > sequence(feed.content)
+
+
+def test_a_paper_moved_to_another_session_is_the_same_poster_moved(tmp_path):
+    run(PAPERS, "--calendar", CALENDAR, "--conference", "iclr2020")
+    Conference.objects.filter(slug="iclr2020").update(is_published=True)
+    paper = Contribution.objects.get(title__startswith="Enabling Deep Spiking")
+    poster = paper.posters.get(session__title__startswith="Poster Day 2")  # "Tues Session 1"
+    user = UserFactory()
+    save_to_agenda(user=user, item=poster)
+    moved = PAPERS.read_text().replace(
+        "Tues Session 1|Mon Session 1", "Wed Session 1|Mon Session 1"
+    )
+    source = tmp_path / "papers.csv"
+    source.write_text(moved)
+    output = run(source, "--calendar", CALENDAR, "--conference", "iclr2020")
+    assert "1 poster moved" in output and "removed" not in output
+    saved = AgendaItem.objects.get(user=user)
+    assert saved.item.pk == poster.pk and saved.changed_since_saved
+    assert saved.item.session.title.startswith("Poster Day 3")
+
+
+def test_an_import_costs_the_same_queries_whatever_the_number_of_papers(db):
+    """No query per paper, author or poster: a list ten times longer, the same queries (both
+    within one batch of inserts)."""
+    counts_for = []
+    for papers in (12, 120):
+        data, calendar = paper_list(papers=papers, author_slots=papers * 4)
+        program = read(data, "miniconf", calendar=calendar)
+        with CaptureQueriesContext(connection) as first:
+            import_program(program, slug=f"list{papers}")
+        with CaptureQueriesContext(connection) as again:
+            import_program(read(data, "miniconf", calendar=calendar), slug=f"list{papers}")
+        counts_for.append((len(first), len(again)))
+    assert counts_for[0] == counts_for[1], counts_for
 
 
 def test_a_frab_export_that_breaks_the_schema_is_read_tolerantly():

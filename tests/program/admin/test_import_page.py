@@ -1,11 +1,13 @@
 """The organizers' import page: upload, preview (nothing written), confirm."""
 
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
-from program.models import Conference, PendingImport, Talk
+from program.models import Conference, PendingImport, Poster, Talk
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,16 @@ def test_only_organizers_import_and_only_their_own_upload(client, organizer_clie
     assert client.get(URL).status_code == 302  # to the admin's log-in
     assert client.post(URL, {"token": token}).status_code == 302
     assert not Conference.objects.filter(slug="democon").exists()
+
+
+def test_our_own_export_previews_and_imports_in_the_admin_too(organizer_client, seed):
+    out = io.StringIO()
+    call_command("export_conference", "mlsys2025", stdout=out)
+    exported = out.getvalue().replace("Mission City Ballroom", "Hall A")
+    preview = upload(organizer_client, exported.encode(), conference="mlsys2025")
+    page = preview.content.decode()
+    assert preview.status_code == 200, page
+    assert "<td>add</td><td>room</td>" in page  # Hall A, new
+    assert Poster.objects.filter(session__room__name="Hall A").count() == 0  # nothing written
+    organizer_client.post(URL, {"token": PendingImport.objects.get().token})
+    assert Poster.objects.filter(session__conference=seed, session__room__name="Hall A").exists()
