@@ -7,7 +7,6 @@ import datetime
 import icalendar
 from django.db.models import Max, Prefetch
 from django.db.models.functions import Coalesce
-from django.utils.timezone import now
 
 from accounts.models import AgendaItem
 from program import calendar, timing
@@ -38,22 +37,18 @@ def last_program_change(user) -> datetime.datetime | None:
     return AgendaItem.objects.visible_to(user).aggregate(latest=Max(changed))["latest"]
 
 
-# SEQUENCE counts seconds from here, so it grows with every edit and fits in 32 bits until 2092.
-SEQUENCE_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
-
-
 def agenda_calendar(user, items, *, url_for) -> bytes:
     """One event per saved item with a known time.
 
-    SEQUENCE and LAST-MODIFIED follow the conference's last program edit, so a calendar app
-    that polls the feed replaces an event whose time or room the organizers changed.
+    SEQUENCE and LAST-MODIFIED follow the conference's last program edit (``calendar``), so a
+    calendar app that polls the feed replaces an event whose time or room the organizers
+    changed.
     """
     feed = icalendar.Calendar()
     feed.add("prodid", calendar.PRODID)
     feed.add("version", "2.0")
     feed.add("x-wr-calname", f"My agenda ({user.get_username()})")
     feed.add("x-published-ttl", "PT1H")
-    stamp = now()
     timed = [a.item for a in items if calendar.has_known_time(a.item)]
     ends_of = timing.session_ends_around(timed)
     for agenda_item in items:
@@ -61,12 +56,8 @@ def agenda_calendar(user, items, *, url_for) -> bytes:
         if not calendar.has_known_time(item):
             continue
         event = calendar.EVENTS[agenda_item.item_type](
-            item, url_for=url_for, stamp=stamp, ends_of=ends_of
+            item, url_for=url_for, stamp=item.conference.program_changed_at, ends_of=ends_of
         )
-        changed = item.conference.program_changed_at
-        event.pop("sequence", None)
-        event.add("sequence", int((changed - SEQUENCE_EPOCH).total_seconds()))
-        event.add("last-modified", changed)
         feed.add_component(event)
     feed.add_missing_timezones()
     return feed.to_ical()

@@ -1,7 +1,11 @@
 """iCalendar files (RFC 5545) for the program, made with the icalendar library.
 
 Each session, poster and talk is one VEVENT whose UID comes from the item's stable ``uid``, so a
-calendar app that imports the file twice updates the event instead of duplicating it. Times are
+calendar app that imports the file twice updates the event instead of duplicating it; the
+program's file holds every timed session, poster and talk (a poster is where its author stands,
+a talk is a slot of its own). DTSTAMP, SEQUENCE and LAST-MODIFIED follow the conference's last
+program change: the file changes only when the program does (so its ETag holds and it can be
+served from the cache), and a calendar app that polls it replaces an event that moved. Times are
 written in the conference's zone with its VTIMEZONE. Items whose start is unknown are left out:
 a calendar cannot hold "time to be announced", and we never guess a start. An event always has an
 end (calendar apps show one without as zero minutes long): its own, else its session's, else the
@@ -14,19 +18,24 @@ import datetime
 from collections.abc import Callable, Iterable
 
 import icalendar
-from django.utils.timezone import now
 
 from program import timing
 from program.models import Conference, Poster, Session, SessionItem, TimedItem
 
 PRODID = "-//Conference program//EN"
 UID_SUFFIX = "conference-program"
+# SEQUENCE counts seconds from here, so it grows with every edit and fits in 32 bits until 2092.
+SEQUENCE_EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 UrlFor = Callable[[object], str]
 
 
 def has_known_time(item: TimedItem) -> bool:
     return item.effective_starts_at is not None
+
+
+def sequence_of(changed: datetime.datetime) -> int:
+    return int((changed - SEQUENCE_EPOCH).total_seconds())
 
 
 def _calendar(conference: Conference) -> icalendar.Calendar:
@@ -63,6 +72,7 @@ def _event(
     event = icalendar.Event()
     event.add("uid", f"{kind}-{item.uid}@{UID_SUFFIX}")
     event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
     zone = conference.zone
     event.add("dtstart", item.effective_starts_at.astimezone(zone))
     event.add("dtend", timing.end_of(item, ends_of).astimezone(zone))
@@ -73,14 +83,21 @@ def _event(
     if description:
         event.add("description", description)
     event.add("url", url_for(item))
-    event.add("sequence", 0)
+    event.add("sequence", sequence_of(stamp))
     return event
 
 
-def session_event(session: Session, *, url_for: UrlFor, stamp, ends_of) -> icalendar.Event:
+def session_event(
+    session: Session, *, url_for: UrlFor, stamp, ends_of, listed: bool = True
+) -> icalendar.Event:
+    """A session; ``listed``: its description lists its posters and talks (in a file of its
+    own; the program's file has them as events of their own)."""
     lines = [session.description] if session.description else []
-    lines += [f"Poster: {poster.title}" for poster in session.posters.all()]
-    lines += [f"Talk: {talk.title} ({_names(talk.ordered_people)})" for talk in session.talks.all()]
+    if listed:
+        lines += [f"Poster: {poster.title}" for poster in session.posters.all()]
+        lines += [
+            f"Talk: {talk.title} ({_names(talk.ordered_people)})" for talk in session.talks.all()
+        ]
     return _event(
         kind="session",
         item=session,
@@ -94,18 +111,23 @@ def session_event(session: Session, *, url_for: UrlFor, stamp, ends_of) -> icale
     )
 
 
-def item_event(item: SessionItem, *, url_for: UrlFor, stamp, ends_of) -> icalendar.Event:
-    """A poster or a talk, as the program prints it: "Poster: title", "title (speakers)"."""
+def item_event(
+    item: SessionItem, *, url_for: UrlFor, stamp, ends_of, abstract: bool = True
+) -> icalendar.Event:
+    """A poster or a talk, as the program prints it: "Poster: title", "title (speakers)";
+    the description is its people and, unless ``abstract`` is False (the program's file, which
+    would grow by megabytes), its abstract."""
     names = _names(item.ordered_people)
     if isinstance(item, Poster):
         summary = f"Poster: {item.title}"
     else:
         summary = f"{item.title} ({names})" if names else item.title
+    text = item.abstract if abstract else ""
     return _event(
         kind=item._meta.model_name,
         item=item,
         summary=summary,
-        description="\n\n".join(part for part in (names, item.abstract) if part),
+        description="\n\n".join(part for part in (names, text) if part),
         room=item.effective_room,
         conference=item.session.conference,
         url_for=url_for,
@@ -124,16 +146,23 @@ def _finish(calendar: icalendar.Calendar) -> bytes:
 
 
 def program_calendar(conference: Conference, sessions: Iterable[Session], *, url_for) -> bytes:
-    """Every timed session of the conference, one event each (posters are in their session)."""
+    """Every timed session, poster and talk of the conference, one event each.
+
+    ``sessions`` come in program order with their posters and talks (``for_calendar``)."""
     calendar = _calendar(conference)
-    stamp = now()
+    stamp = conference.program_changed_at
     sessions = list(sessions)
     ends_of = timing.inferred_session_ends(sessions)
     for session in sessions:
         if has_known_time(session):
             calendar.add_component(
-                session_event(session, url_for=url_for, stamp=stamp, ends_of=ends_of)
+                session_event(session, url_for=url_for, stamp=stamp, ends_of=ends_of, listed=False)
             )
+        for item in [*session.posters.all(), *session.talks.all()]:
+            if has_known_time(item):
+                calendar.add_component(
+                    item_event(item, url_for=url_for, stamp=stamp, ends_of=ends_of, abstract=False)
+                )
     return _finish(calendar)
 
 
@@ -143,5 +172,6 @@ def item_calendar(item: TimedItem, *, url_for: UrlFor) -> bytes:
     if has_known_time(item):
         event = EVENTS[item._meta.model_name]
         ends_of = timing.session_ends_around([item])
-        calendar.add_component(event(item, url_for=url_for, stamp=now(), ends_of=ends_of))
+        stamp = item.conference.program_changed_at
+        calendar.add_component(event(item, url_for=url_for, stamp=stamp, ends_of=ends_of))
     return _finish(calendar)

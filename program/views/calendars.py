@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from program import calendar
 from program.models import Session, SessionItem, TimedItem
 from program.views.common import conference_view
+from program.views.interchange import exported, rendered
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -22,12 +23,15 @@ def absolute(request):
     return lambda item: request.build_absolute_uri(item.get_absolute_url())
 
 
-@conference_view
+@exported
 def program_ics(request):
     conference = request.conference
-    sessions = Session.objects.for_conference(conference).in_program_order().with_program()
-    body = calendar.program_calendar(conference, sessions, url_for=absolute(request))
-    return ics_response(body, f"{conference.slug}.ics")
+
+    def build() -> bytes:
+        sessions = Session.objects.for_conference(conference).in_program_order().for_calendar()
+        return calendar.program_calendar(conference, sessions, url_for=absolute(request))
+
+    return ics_response(rendered(request, "ics", build), f"{conference.slug}.ics")
 
 
 def _one_item_ics(request, item: TimedItem) -> HttpResponse:

@@ -12,12 +12,11 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
-from program.models import Conference
+from program.models import Conference, can_see_drafts
 from program.timezones import display_zone, known_zones
 
 
@@ -49,9 +48,13 @@ def conference_view(view):
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, conference: str, *args, **kwargs):
-        request.conference = get_object_or_404(
-            Conference.objects.visible_to(request.user), slug=conference
-        )
+        found = Conference.objects.filter(slug=conference).first()
+        # The user (and so the session) is read only for a draft: a published conference's
+        # exports are the same for everyone, and a response that read the session would
+        # "Vary: Cookie", which no shared cache can keep.
+        if found is None or not (found.is_published or can_see_drafts(request.user)):
+            raise Http404("No conference here.")
+        request.conference = found
         return view(request, *args, **kwargs)
 
     return wrapper

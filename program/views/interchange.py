@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
@@ -18,6 +19,13 @@ from django.views.decorators.http import condition
 from program import frab
 from program.models import Room, Session, Track
 from program.views.common import conference_view
+
+# Shared caches may serve a published export this long without asking, then stale while they
+# revalidate (an ETag makes that a 304). A program change shows within a minute.
+SHARED_MAX_AGE = 60
+STALE_FOR = 600
+# A rendered export stays in the cache this long unless the program changes first (new key).
+KEPT_FOR = 24 * 60 * 60
 
 
 def schedule_etag(request: HttpRequest, *args, **kwargs) -> str:
@@ -45,27 +53,53 @@ def build_schedule(request: HttpRequest) -> dict:
 
 
 def exported(view):
-    """ETag and 304s; a published program may be kept by anyone, a draft only privately."""
+    """ETag and 304s. A published program is the same for everyone: shared caches (a proxy, a
+    CDN) may keep it for a minute and serve it stale while they revalidate; a draft answers
+    organizers only, so it is private and varies by cookie."""
     conditional = condition(etag_func=schedule_etag)(view)
 
     @conference_view
     def wrapper(request: HttpRequest, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
-        visibility = {"public": True} if request.conference.is_published else {"private": True}
-        patch_cache_control(response, no_cache=True, **visibility)
-        patch_vary_headers(response, ["Cookie"])  # a draft answers organizers only
+        if request.conference.is_published:
+            patch_cache_control(
+                response, public=True, max_age=SHARED_MAX_AGE, stale_while_revalidate=STALE_FOR
+            )
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper
 
 
+def rendered(request: HttpRequest, name: str, build) -> bytes:
+    """The export's bytes, made once per program change (and per build and address: the key is
+    the ETag) and kept in the configured cache (Redis in production, shared by instances)."""
+    key = f"export:{request.conference.pk}:{name}:{schedule_etag(request)}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, timeout=KEPT_FOR)
+    return body
+
+
 @exported
 def schedule_json(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(build_schedule(request), ensure_ascii=False, separators=(",", ":"))
+    def build() -> bytes:
+        document = build_schedule(request)
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+    body = rendered(request, "json", build)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @exported
 def schedule_xml(request: HttpRequest) -> HttpResponse:
-    body = frab.to_xml(build_schedule(request), url=request.build_absolute_uri())
+    def build() -> bytes:
+        # The file names its own address without the query string: the bytes are shared.
+        url = request.build_absolute_uri(request.path)
+        return frab.to_xml(build_schedule(request), url=url)
+
+    body = rendered(request, "xml", build)
     return HttpResponse(body, content_type="application/xml; charset=utf-8")

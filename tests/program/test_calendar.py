@@ -19,12 +19,19 @@ def events(data: bytes) -> list:
     return icalendar.Calendar.from_ical(data).walk("VEVENT")
 
 
-def test_program_calendar_has_each_timed_session_in_the_conference_zone(berlin):
+def test_program_calendar_has_each_timed_session_poster_and_talk_in_the_zone(berlin):
     conference, before, after, _ = berlin
-    sessions = Session.objects.for_conference(conference).in_program_order().with_program()
+    sessions = Session.objects.for_conference(conference).in_program_order().for_calendar()
     found = events(calendar.program_calendar(conference, sessions, url_for=url_for))
-    assert [str(e["summary"]) for e in found] == [before.heading, after.heading]
-    first, second = found
+    # The poster is an event of its own, after its session; the untimed session is left out.
+    assert [str(e["summary"]) for e in found] == [before.heading, "Poster: Subsets", after.heading]
+    first, poster, second = found
+    assert poster["dtstart"].dt == before.starts_at and poster["dtend"].dt == before.ends_at
+    assert str(poster["description"]) == "Maximilian Böther, Ana Klimovic"  # no abstract here
+    assert str(poster["uid"]) == f"poster-{before.posters.get().uid}@conference-program"
+    # Stamped with the program's last change, so the file changes only with the program.
+    assert first["dtstamp"].dt == conference.program_changed_at.replace(microsecond=0)
+    assert first["sequence"] == calendar.sequence_of(conference.program_changed_at)
     assert first["dtstart"].dt == before.starts_at
     assert first["dtstart"].dt.utcoffset() == datetime.timedelta(hours=2)  # CEST
     assert second["dtstart"].dt.utcoffset() == datetime.timedelta(hours=1)  # CET
@@ -34,7 +41,7 @@ def test_program_calendar_has_each_timed_session_in_the_conference_zone(berlin):
     assert second["dtend"].dt - second["dtstart"].dt == timing.DEFAULT_DURATION
     assert str(first["location"]) == "Saal 1, Berlin"
     assert str(first["url"]) == url_for(before)
-    assert "Poster: Subsets" in str(first["description"])
+    assert "Poster: Subsets" not in str(first.get("description", ""))  # an event of its own
     parsed = icalendar.Calendar.from_ical(
         calendar.program_calendar(conference, sessions, url_for=url_for)
     )
@@ -75,7 +82,7 @@ def test_items_without_a_known_time_are_left_out(berlin):
 
 def test_the_calendar_costs_no_query_per_session(berlin, django_assert_num_queries):
     conference, *_ = berlin
-    sessions = list(Session.objects.for_conference(conference).with_program())
+    sessions = list(Session.objects.for_conference(conference).for_calendar())
     with django_assert_num_queries(0):
         calendar.program_calendar(conference, sessions, url_for=url_for)
 

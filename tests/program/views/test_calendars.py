@@ -20,5 +20,24 @@ def test_calendar_files_are_served_and_untimed_items_are_404(client, berlin):
     assert client.get(f"/berlin/sessions/{untimed.pk}.ics").status_code == 404
     assert client.get(f"/berlin/talks/{untimed.talks.get().pk}.ics").status_code == 404
     whole = client.get("/berlin/schedule.ics")
-    assert len(events_in(whole)) == 2
+    assert len(events_in(whole)) == 3  # two timed sessions and the poster in the first
     assert str(events_in(whole)[0]["url"]).startswith("http://testserver/berlin/sessions/")
+
+
+def test_the_programs_file_is_the_same_bytes_until_the_program_changes(client, berlin):
+    """DTSTAMP is the program's last change, not the time of the request: the ETag holds, a
+    client with the current copy gets a 304, and a proxy or CDN may keep it."""
+    conference, before, *_ = berlin
+    conference.is_published = True
+    conference.save()
+    first = client.get("/berlin/schedule.ics")
+    assert client.get("/berlin/schedule.ics").content == first.content
+    again = client.get("/berlin/schedule.ics", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    assert "Cookie" not in first.get("Vary", "")
+    before.title = "Renamed"
+    before.save()
+    changed = client.get("/berlin/schedule.ics", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert b"Renamed" in changed.content
