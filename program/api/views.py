@@ -12,12 +12,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from program.api import filters, serializers
+from program.api.caching import CachedAnonymousReads
 from program.api.ordering import AliasedOrderingFilter
 from program.models import Conference, Contribution, Person, Poster, Room, Session, Talk, Track
 
 
-class ProgramViewSet(viewsets.ModelViewSet):
-    """Shared: only conferences the caller may see; model permissions for writes."""
+class ProgramViewSet(CachedAnonymousReads, viewsets.ModelViewSet):
+    """Shared: only conferences the caller may see; model permissions for writes; anonymous
+    reads from the cache (program/api/caching.py)."""
 
     model = None
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
@@ -346,3 +347,34 @@ def test_untimed_items_sort_last_whichever_the_direction(client, seed, ordering)
     assert starts[-1] is None and None not in starts[:-1]
     timed = starts[:-1]
     assert timed == sorted(timed, reverse=ordering.startswith("-"))
+
+
+def test_anonymous_reads_are_built_once_per_program_change(client, seed, organizer):
+    """The second anonymous read of a list comes from the cache in a fixed number of queries
+    (the published program's version), whatever the list's size; an edit through the API shows
+    at once; a signed-in organizer is answered privately, not from the shared copy."""
+    url = f"{API}/posters/?page_size=20"
+    first = client.get(url)
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    assert "Authorization" in first["Vary"]
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url)
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    # The throttle's counter, the program's version, the stored copy: no poster is read.
+    assert not any("program_poster" in q["sql"] for q in second_queries)
+    assert len(second_queries) <= 3, [q["sql"] for q in second_queries]
+    with CaptureQueriesContext(connection) as revalidation:
+        not_modified = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert not_modified.status_code == 304
+    assert not any("program_poster" in q["sql"] for q in revalidation)
+    staff = Client()
+    staff.force_login(organizer)
+    poster = Poster.objects.filter(session__conference=seed).order_by("session", "position")[0]
+    response = staff.patch(
+        f"{API}/posters/{poster.pk}/", {"board": "B-42"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200 and b"B-42" in again.content
+    private = staff.get(url)
+    assert "public" not in private.get("Cache-Control", "") and private.status_code == 200
