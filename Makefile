@@ -51,7 +51,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py prepare_site
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/); Ctrl-C stops."
-	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) \
+	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) --preload \
 	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips $(GUNICORN_FORWARDED)
 
 # The browser tests' accessibility scan uses axe-core from the npm registry; without npm (or
