@@ -13,11 +13,20 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
 from program.models import Conference, can_see_drafts
 from program.timezones import display_zone, known_zones
+
+
+def csrf_secret(request: HttpRequest) -> str:
+    """The CSRF secret the page's forms are made from: on a first visit the one this response
+    sets as a cookie (not the none the request carried), so the visitor's first revisit matches
+    the ETag and gets a 304."""
+    get_token(request)
+    return request.META.get("CSRF_COOKIE", "")
 
 
 def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
@@ -38,7 +47,7 @@ def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
         str(request.user.pk or ""),
         # Save buttons show the visitor's own agenda.
         str(getattr(request.user, "agenda_changed_at", "")),
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        csrf_secret(request),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
