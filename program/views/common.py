@@ -19,6 +19,7 @@ from django.views.decorators.http import condition
 
 from program.models import Conference, can_see_drafts
 from program.timezones import display_zone, known_zones
+from program.views import page_cache
 
 
 def csrf_secret(request: HttpRequest) -> str:
@@ -70,8 +71,9 @@ def conference_view(view):
 
 
 def conference_page(view):
-    """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation."""
-    conditional = condition(etag_func=page_etag)(view)
+    """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
+    anonymous visitors get the page rendered once per program change (``page_cache``)."""
+    conditional = condition(etag_func=page_etag)(page_cache.kept(view))
 
     @conference_view
     @functools.wraps(view)

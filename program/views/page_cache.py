@@ -1,0 +1,76 @@
+"""Program pages for anonymous visitors, rendered once per program change and kept.
+
+Every anonymous visitor of a page sees the same HTML but for one thing: the CSRF token in its
+forms (the save buttons), which Django masks afresh for each response. So the page is rendered
+once, its token replaced by a stand-in, and kept in the configured cache (Redis in production,
+shared by instances); each visitor gets the kept bytes with the stand-in replaced by a token of
+their own (``get_token``), which costs a string replacement instead of a render. Pages keep
+working without JavaScript.
+
+The key holds what an anonymous page depends on: the code (build), the conference's program
+version (moved by every edit: admin, API, import), whether it is published, the visitor's time
+zone, and the address. Signed-in visitors (their save buttons show their agenda) and pages
+with a one-off notice are rendered each time, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from program.timezones import display_zone
+
+STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+KEPT_FOR = 24 * 60 * 60
+
+
+def key_for(request: HttpRequest) -> str | None:
+    """The page's key in the cache, or None when this visitor's page must be rendered."""
+    if request.method != "GET" or request.user.is_authenticated or messages.get_messages(request):
+        return None
+    conference = request.conference
+    parts = [
+        settings.BUILD_ID,
+        conference.program_changed_at.isoformat(),
+        str(conference.is_published),
+        display_zone(request, conference).key,
+        request.build_absolute_uri(),
+    ]
+    return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def kept(view):
+    """Wraps a page view: anonymous visitors get the kept page, rendered on the first visit."""
+
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        key = key_for(request)
+        if key is not None:
+            body = cache.get(key)
+            if body is not None:
+                return HttpResponse(body.replace(STAND_IN, get_token(request).encode()))
+        response = view(request, *args, **kwargs)
+        if key is not None and response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            body = without_token(response.content)
+            if body is not None:
+                cache.set(key, body, KEPT_FOR)
+        return response
+
+    return wrapper
+
+
+def without_token(content: bytes) -> bytes | None:
+    """The page with its CSRF token replaced by the stand-in; None if it holds two different
+    tokens (then it is not kept: it would not be the same for the next visitor)."""
+    tokens = set(TOKEN.findall(content))
+    if len(tokens) > 1:
+        return None
+    return content.replace(tokens.pop(), STAND_IN) if tokens else content
