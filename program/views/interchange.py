@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +27,8 @@ SHARED_MAX_AGE = 60
 STALE_FOR = 600
 # A rendered export stays in the cache this long unless the program changes first (new key).
 KEPT_FOR = 24 * 60 * 60
+# How long a request waits for another that is building the same file, before building it too.
+BUILD_WAIT = 30
 
 
 def schedule_etag(request: HttpRequest, *args, **kwargs) -> str:
@@ -75,12 +78,27 @@ def exported(view):
 
 def rendered(request: HttpRequest, name: str, build) -> bytes:
     """The export's bytes, made once per program change (and per build and address: the key is
-    the ETag) and kept in the configured cache (Redis in production, shared by instances)."""
+    the ETag) and kept in the configured cache (Redis in production, shared by instances).
+
+    Building a large program's file takes seconds, and right after a change many apps ask at
+    once: one request builds (it holds a short lock in the cache), the others wait for its
+    result instead of building the same bytes each."""
     key = f"export:{request.conference.pk}:{name}:{schedule_etag(request)}"
     body = cache.get(key)
-    if body is None:
+    if body is not None:
+        return body
+    if not cache.add(f"{key}:building", True, timeout=BUILD_WAIT):
+        deadline = time.monotonic() + BUILD_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            body = cache.get(key)
+            if body is not None:
+                return body
+    try:
         body = build()
         cache.set(key, body, timeout=KEPT_FOR)
+    finally:
+        cache.delete(f"{key}:building")
     return body
 
 

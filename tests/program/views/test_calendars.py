@@ -1,8 +1,14 @@
 """The calendar files a visitor downloads (program/views/calendars.py); what goes into them is
 tested in tests/program/test_calendar.py."""
 
+import threading
+
 import icalendar
 import pytest
+from django.core.cache import cache
+
+from program import calendar
+from program.views import interchange
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +47,30 @@ def test_the_programs_file_is_the_same_bytes_until_the_program_changes(client, b
     changed = client.get("/berlin/schedule.ics", headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200
     assert b"Renamed" in changed.content
+
+
+def test_a_request_waits_for_the_one_building_the_file_instead_of_building_it_too(
+    client, berlin, monkeypatch
+):
+    """Right after a change many apps ask at once: one builds (holding a lock in the cache),
+    the others wait for its bytes instead of building the same file each."""
+    conference, *_ = berlin
+    conference.is_published = True
+    conference.save()
+    builds = []
+    real = calendar.program_calendar
+    monkeypatch.setattr(
+        calendar, "program_calendar", lambda *a, **k: builds.append(1) or real(*a, **k)
+    )
+    request = client.get("/berlin/schedule.ics").wsgi_request
+    assert len(builds) == 1
+    conference.touch()  # a change: the next request needs the file anew
+    request.conference = conference
+    key = f"export:{conference.pk}:ics:{interchange.schedule_etag(request)}"
+    cache.set(f"{key}:building", True)  # as if another request were building it
+    other = threading.Timer(0.3, cache.set, (key, b"BEGIN:VCALENDAR\r\nfrom the other\r\n"))
+    other.start()
+    waited = client.get("/berlin/schedule.ics")
+    other.join()
+    assert b"from the other" in waited.content
+    assert len(builds) == 1  # this request waited and did not build
