@@ -11,8 +11,9 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -207,6 +208,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         "city",
         "is_published",
         "session_count",
+        "interest_link",
     ]
     list_filter = ["is_published"]
     search_fields = ["name", "full_name", "slug", "city", "venue"]
@@ -222,10 +224,34 @@ class ConferenceAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_view, self))
+        interest = self.admin_site.admin_view(self.interest_view)
         return [
             path("import/", view, name="program_conference_import"),
+            path("<int:pk>/interest/", interest, name="program_conference_interest"),
             *super().get_urls(),
         ]
+
+    def interest_view(self, request, pk: int):
+        """How many attendees saved each session, poster and talk, against room capacity
+        (accounts/interest.py): counts only, never who."""
+        from accounts.interest import interest
+
+        conference = get_object_or_404(Conference, pk=pk)
+        if not self.has_view_permission(request, conference):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "conference": conference,
+            "rows": interest(conference),
+            "title": f"Interest: {conference.name}",
+        }
+        return TemplateResponse(request, "admin/program/conference/interest.html", context)
+
+    @admin.display(description="interest")
+    def interest_link(self, conference):
+        url = reverse("admin:program_conference_interest", args=[conference.pk])
+        return format_html('<a href="{}">Saves and capacity</a>', url)
 
     @admin.action(description="Publish selected conferences", permissions=["change"])
     def publish(self, request, queryset):
