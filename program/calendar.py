@@ -6,6 +6,8 @@ written in the conference's zone with its VTIMEZONE. Items whose start is unknow
 a calendar cannot hold "time to be announced", and we never guess a start. An event always has an
 end (calendar apps show one without as zero minutes long): its own, else its session's, else the
 next session's start in its room that day, else ``timing.DEFAULT_DURATION`` after it starts.
+DTSTAMP is the program's last change, not the time of the request: the same program gives the
+same bytes, so the file's ETag holds and a client that has it gets a 304.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import datetime
 from collections.abc import Callable, Iterable
 
 import icalendar
-from django.utils.timezone import now
 
 from program import timing
 from program.models import Conference, Poster, Session, SessionItem, TimedItem
@@ -126,7 +127,7 @@ def _finish(calendar: icalendar.Calendar) -> bytes:
 def program_calendar(conference: Conference, sessions: Iterable[Session], *, url_for) -> bytes:
     """Every timed session of the conference, one event each (posters are in their session)."""
     calendar = _calendar(conference)
-    stamp = now()
+    stamp = conference.program_changed_at
     sessions = list(sessions)
     ends_of = timing.inferred_session_ends(sessions)
     for session in sessions:
@@ -143,5 +144,6 @@ def item_calendar(item: TimedItem, *, url_for: UrlFor) -> bytes:
     if has_known_time(item):
         event = EVENTS[item._meta.model_name]
         ends_of = timing.session_ends_around([item])
-        calendar.add_component(event(item, url_for=url_for, stamp=now(), ends_of=ends_of))
+        stamp = item.conference.program_changed_at
+        calendar.add_component(event(item, url_for=url_for, stamp=stamp, ends_of=ends_of))
     return _finish(calendar)
