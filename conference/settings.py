@@ -296,9 +296,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files with far-future caching; plain storage for tests and DEBUG.
+        # Hashed, gzipped files with far-future caching; plain storage for tests and DEBUG.
         "BACKEND": os.environ.get(
-            "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "STATICFILES_BACKEND", "conference.compression.GzipManifestStaticFilesStorage"
         ),
     },
 }

@@ -11,7 +11,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
-from conference.compression import CompressionMiddleware, accepted_encodings
+from conference.compression import (
+    CompressionMiddleware,
+    GzipManifestStaticFilesStorage,
+    accepted_encodings,
+)
 from tests.factories import PASSWORD
 
 DAY = "/mlsys2025/2025-05-15/"
@@ -129,6 +133,11 @@ def test_images_and_already_encoded_or_streamed_answers_pass_untouched():
     streamed = through_the_middleware(StreamingHttpResponse([text], content_type="text/plain"))
     assert b"".join(streamed.streaming_content) == text.encode()
     assert "Content-Encoding" not in streamed
+
+
+def test_static_files_get_whitenoise_gzip_only_as_before_brotli_came_in():
+    compressor = GzipManifestStaticFilesStorage().create_compressor(quiet=True)
+    assert compressor.use_gzip and not compressor.use_brotli
 
 
 # BREACH
