@@ -18,6 +18,8 @@ count reaches its own limit. While locked, the HTML log-in and the API token end
 
 from __future__ import annotations
 
+import math
+
 from axes.attempts import get_cool_off_threshold
 from axes.conf import settings
 from axes.handlers.database import AxesDatabaseHandler
@@ -35,8 +37,9 @@ def retry_after_seconds(request=None) -> int:
 
 
 class AttackerAimedHandler(AxesDatabaseHandler):
-    def failure_counts(self, request, credentials=None) -> list[tuple[int, int]]:
-        """(failures, own limit) for each thing that can be locked."""
+    def failure_counts(self, request, credentials=None) -> dict[str, tuple[int, int]]:
+        """(failures, own limit) for each thing that can be locked, by the kind of lock-out:
+        ``address``, ``username_and_address`` and ``username`` (only with a username)."""
         attempts = AccessAttempt.objects.all()
         if settings.AXES_COOLOFF_TIME is not None:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
@@ -47,32 +50,46 @@ class AttackerAimedHandler(AxesDatabaseHandler):
 
         address = request.axes_ip_address
         username = get_client_username(request, credentials)
-        counts = [(failures(ip_address=address), settings.AXES_ADDRESS_FAILURE_LIMIT)]
+        counts = {"address": (failures(ip_address=address), settings.AXES_ADDRESS_FAILURE_LIMIT)}
         if username is not None:
-            counts += [
-                (
-                    failures(username=username, ip_address=address),
-                    get_failure_limit(request, credentials),
-                ),
-                (failures(username=username), settings.AXES_USERNAME_FAILURE_LIMIT),
-            ]
+            counts["username_and_address"] = (
+                failures(username=username, ip_address=address),
+                get_failure_limit(request, credentials),
+            )
+            counts["username"] = (failures(username=username), settings.AXES_USERNAME_FAILURE_LIMIT)
         return counts
 
     def get_failures(self, request, credentials=None) -> int:
         limit = get_failure_limit(request, credentials)
         return max(
             count * limit // max(1, own_limit)
-            for count, own_limit in self.failure_counts(request, credentials)
+            for count, own_limit in self.failure_counts(request, credentials).values()
         )
+
+    def locked_kinds(self, request, credentials=None) -> set[str]:
+        """Which of the three lock-outs hold for this request now."""
+        return {
+            kind
+            for kind, (count, own_limit) in self.failure_counts(request, credentials).items()
+            if count >= own_limit
+        }
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The HTML lock-out page (AXES_LOCKOUT_CALLABLE): 429 with Retry-After."""
+    """The HTML lock-out page (AXES_LOCKOUT_CALLABLE): 429 with Retry-After, saying which
+    lock-out holds (the account, the account from this address, or this address)."""
+    seconds = retry_after_seconds(request)
+    locked = AttackerAimedHandler().locked_kinds(request, credentials)
     response = render(
         request,
         settings.AXES_LOCKOUT_TEMPLATE,
-        {"failure_limit": get_failure_limit(request, credentials)},
+        {
+            "address_locked": "address" in locked,
+            "username_locked": "username" in locked,
+            "username_and_address_locked": "username_and_address" in locked,
+            "minutes": math.ceil(seconds / 60),
+        },
         status=429,
     )
-    response["Retry-After"] = str(retry_after_seconds(request))
+    response["Retry-After"] = str(seconds)
     return response

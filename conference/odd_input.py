@@ -9,7 +9,8 @@ or half of a UTF-16 surrogate pair. Refused with a 400 that names where the char
   (``conference``, ``links.0.url``).
 
 Tabs and line breaks are allowed in bodies (abstracts and bios have paragraphs), not in paths or
-query strings.
+query strings. The API also refuses a query parameter given twice (``?track=1&track=2``): each
+of its parameters holds one value, and which one counted would otherwise be a guess.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MESSAGE = "Remove the control character (such as NUL) from this value."
+REPEATED_MESSAGE = "Give this parameter once."
 
 
 def find_control(value, where: str, pattern=CONTROL_IN_TEXT) -> str | None:
@@ -62,9 +64,13 @@ class OddInputMiddleware:
 
     def __call__(self, request):
         where = self.refused(request)
-        if where is None:
-            return self.get_response(request)
-        return refusal(request, where)
+        if where is not None:
+            return refusal(request, where)
+        if request.path.startswith("/api/"):
+            repeated = next((key for key, values in request.GET.lists() if len(values) > 1), None)
+            if repeated is not None:
+                return refusal(request, repeated, REPEATED_MESSAGE)
+        return self.get_response(request)
 
     @staticmethod
     def refused(request) -> str | None:
@@ -82,9 +88,9 @@ class OddInputMiddleware:
         return None
 
 
-def refusal(request, where: str) -> HttpResponse:
+def refusal(request, where: str, message: str = MESSAGE) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({where: [MESSAGE]}, status=400, json_dumps_params={"indent": None})
+        return JsonResponse({where: [message]}, status=400, json_dumps_params={"indent": None})
     return HttpResponse(
         f"Bad request: {where} holds a control character (such as NUL). {MESSAGE}\n",
         status=400,

@@ -131,6 +131,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "conference.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Brotli or gzip for everything below (static files are answered above, already
+    # compressed), outside every middleware that reads or changes the body or its ETag.
+    "conference.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # A control character (such as NUL) in a path, query or form body: 400 naming where (after
     # CORS, so that another origin's script can read why).
@@ -293,9 +296,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files with far-future caching; plain storage for tests and DEBUG.
+        # Hashed, gzipped files with far-future caching; plain storage for tests and DEBUG.
         "BACKEND": os.environ.get(
-            "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "STATICFILES_BACKEND", "conference.compression.GzipManifestStaticFilesStorage"
         ),
     },
 }

@@ -8,6 +8,8 @@
   ``client`` logged in as them.
 - ``attendee`` / ``attendee_client``: a plain user (username "ada", password factories.PASSWORD);
   the second is ``client`` logged in as them.
+
+Tests marked ``slow`` (long generated runs) are skipped unless pytest is given ``--slow``.
 """
 
 import datetime
@@ -33,6 +35,21 @@ from tests.factories import (
     make_talk,
     pacific,
 )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow", action="store_true", help="also run the long tests (marker slow); -m slow: only"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="a long run: pytest --slow -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -149,4 +149,5 @@ class TokenView(ObtainAuthToken):
                 raise exceptions.Throttled(wait=retry_after_seconds(request), detail=LOCKED_MESSAGE)
             raise exceptions.ValidationError(serializer.errors)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        # A secret: kept by no cache, and never compressed (conference/compression.py).
+        return Response({"token": token.key}, headers={"Cache-Control": "no-store"})

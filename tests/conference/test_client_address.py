@@ -135,3 +135,49 @@ def test_the_token_endpoint_answers_429_with_retry_after_while_locked(client, at
     # The HTML log-in is locked too: one count for both.
     response = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     assert response.status_code == 429
+
+
+# What the lock-out page says: only the lock-out that holds.
+
+ACCOUNT_FROM_ANYWHERE = "Log-ins to this account are paused, from anywhere"
+ACCOUNT_FROM_ADDRESS = "Log-ins to this account from your address are paused"
+ADDRESS = "Log-ins from your address are paused, whatever the account"
+
+
+def lock_out_page(response) -> str:
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Please try again in 15 minutes." in page
+    return page
+
+
+def test_the_lock_out_page_of_one_username_from_one_address_names_both(client, attendee):
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+    page = lock_out_page(response)
+    assert ACCOUNT_FROM_ADDRESS in page
+    assert ACCOUNT_FROM_ANYWHERE not in page and ADDRESS not in page
+
+
+def test_the_lock_out_page_of_one_username_from_anywhere_does_not_blame_the_address(
+    client, attendee
+):
+    for number in range(10):
+        fail_login(client, "ada", REMOTE_ADDR=f"198.51.100.{number}")
+    response = client.post(
+        "/accounts/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="203.0.113.50"
+    )
+    page = lock_out_page(response)
+    assert ACCOUNT_FROM_ANYWHERE in page
+    assert ACCOUNT_FROM_ADDRESS not in page and ADDRESS not in page
+
+
+def test_the_lock_out_page_of_a_sprayed_address_does_not_blame_the_account(client, db, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for number in range(12):
+        fail_login(client, f"guess{number}")
+    UserFactory(username="victim")
+    response = client.post("/accounts/login/", {"username": "victim", "password": PASSWORD})
+    page = lock_out_page(response)
+    assert ADDRESS in page
+    assert ACCOUNT_FROM_ANYWHERE not in page and ACCOUNT_FROM_ADDRESS not in page

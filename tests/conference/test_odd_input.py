@@ -135,3 +135,14 @@ def test_the_refusal_is_readable_by_another_origin(client, program):
     response = client.get(f"{API}/posters/?q=%00", headers={"origin": "https://app.example"})
     assert response.status_code == 400
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_an_api_parameter_given_twice_is_400_naming_it(client, program):
+    # Found by the long schemathesis run: ?track=&track=false&track= was answered with 200
+    # (the last, empty value counted), though the schema says one integer.
+    response = client.get("/api/v1/contributions/", {"track": ["", "false", ""]})
+    assert response.status_code == 400
+    assert response.json() == {"track": ["Give this parameter once."]}
+    assert client.get("/api/v1/posters/?page=1&page=2").status_code == 400
+    # Pages keep Django's usual reading (the last value).
+    assert client.get("/mlsys2025/search/?q=a&q=subsets").status_code == 200

@@ -1,8 +1,20 @@
-"""Generated requests against every endpoint of our own schema: no 5xx, and every response
-matches what the schema says (schemathesis strategies driven by hypothesis, bounded examples).
+"""Generated requests against every operation of our own schema, as an anonymous visitor, an
+attendee and an organizer: no 5xx, and every response matches what the schema says.
 
-The schemathesis pytest plugin does not run under this pytest, so each operation is a plain
-parametrized test that asks schemathesis for its request strategy.
+Three phases, as schemathesis runs them (strategies driven by hypothesis, derandomized, so the
+same requests every run):
+
+- positive: requests that fit the schema;
+- negative: requests that break it (wrong types, missing fields, out-of-range values), which
+  must be refused with a documented 4xx;
+- stateful: sequences that feed one answer into the next request (a created room's id into its
+  GET, PATCH and DELETE; a listed session into a poster's POST), from the links schemathesis
+  infers from the schema (our schema declares none itself).
+
+The default run is a quick subset (a few examples per operation and credential, short
+sequences); ``pytest --slow -m slow`` runs the long one (a few minutes). The schemathesis pytest
+plugin does not run under this pytest, so each operation is a plain parametrized test that asks
+schemathesis for its request strategy.
 """
 
 from unittest import mock
@@ -14,15 +26,25 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from conference import throttling
 from conference.wsgi import application
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
-EXAMPLES = 20
+CREDENTIALS = ["anonymous", "attendee", "organizer"]
+POSITIVE_CHECKS = (not_a_server_error, status_code_conformance, response_schema_conformance)
+NEGATIVE_CHECKS = (*POSITIVE_CHECKS, negative_data_rejection)
+# Operations that no negative request can reach: a slug is any string, so nothing can break the
+# schema there (the odd-input tests send NUL and friends to them instead).
+NOTHING_TO_BREAK = {"/api/v1/conferences/{slug}/"}
 
 
 @pytest.fixture(autouse=True)
@@ -37,12 +59,37 @@ def keep_the_test_connection_open():
     request_finished.connect(close_old_connections)
 
 
-def operations() -> list:
+@pytest.fixture
+def generous_throttles(monkeypatch):
+    """The long runs send thousands of requests a minute; a 429 would hide what follows."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {"anon": "100000/min", "user": "100000/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+
+
+@pytest.fixture
+def headers_for(attendee, organizer):
+    """The headers of each kind of caller: its DRF token, and no compression (schemathesis's
+    WSGI transport asks for gzip and br, as requests does, but does not decode the answer)."""
+    plain = {"Accept-Encoding": "identity"}
+
+    def token(user) -> dict:
+        return {**plain, "Authorization": f"Token {Token.objects.create(user=user).key}"}
+
+    every = {"anonymous": plain, "attendee": token(attendee), "organizer": token(organizer)}
+    return every.__getitem__
+
+
+def load_schema():
     # Read at collection time, before any test database exists: the schema view's throttle
     # must not count in the database then (it counts in every test that calls the API).
     with mock.patch.object(throttling, "count", lambda key, timeout: None):
-        schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
-        return [result.ok() for result in schema.get_all_operations()]
+        return schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
+
+
+def operations() -> list:
+    return [result.ok() for result in load_schema().get_all_operations()]
 
 
 def operation_label(operation) -> str:
@@ -50,15 +97,10 @@ def operation_label(operation) -> str:
 
 
 def check_generated_requests(
-    operation,
-    mode=GenerationMode.POSITIVE,
-    examples=EXAMPLES,
-    checks=(not_a_server_error, response_schema_conformance),
-    **call_options,
+    operation, *, mode=GenerationMode.POSITIVE, examples: int, checks, headers: dict
 ) -> None:
     """Up to ``examples`` requests generated from the operation's schema (or, NEGATIVE, against
-    it), the same every run: none may give a server error, and every response must match the
-    schema."""
+    it), the same every run: every check must pass on every response."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @hypothesis_settings(
@@ -69,36 +111,60 @@ def check_generated_requests(
         suppress_health_check=list(HealthCheck),
     )
     def check(case):
-        case.call_and_validate(checks=list(checks), **call_options)
+        case.call_and_validate(checks=list(checks), headers=headers)
 
     check()
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("operation", operations(), ids=operation_label)
-def test_no_input_gives_a_server_error_and_responses_match_the_schema(
-    seed, attendee, organizer, operation
-):
-    from rest_framework.authtoken.models import Token
-
-    # Anonymous, then as an attendee (one seed load for all three phases).
-    check_generated_requests(operation)
-    attendee_token = {"Authorization": f"Token {Token.objects.create(user=attendee).key}"}
-    check_generated_requests(operation, examples=5, headers=attendee_token)
-    # Negative generation, as an organizer: wrong types, missing fields, out-of-range values.
-    organizer_token = {"Authorization": f"Token {Token.objects.create(user=organizer).key}"}
+def check_both_phases(operation, headers: dict, *, positive: int, negative: int) -> None:
+    check_generated_requests(operation, examples=positive, checks=POSITIVE_CHECKS, headers=headers)
     try:
         check_generated_requests(
             operation,
             mode=GenerationMode.NEGATIVE,
-            examples=5,
-            checks=(not_a_server_error,),
-            headers=organizer_token,
+            examples=negative,
+            checks=NEGATIVE_CHECKS,
+            headers=headers,
         )
     except Unsatisfiable:
-        # Only GET and DELETE /conferences/{slug}/: a slug is any string, so nothing can break
-        # the schema there (the odd-input tests send NUL and friends to them instead).
-        assert operation.path == "/api/v1/conferences/{slug}/", operation_label(operation)
+        assert operation.path in NOTHING_TO_BREAK, operation_label(operation)
+
+
+def run_workflows(headers: dict, *, scenarios: int, steps: int) -> None:
+    """The stateful phase: ``scenarios`` sequences of up to ``steps`` linked requests."""
+    base = load_schema().as_state_machine()
+
+    class Workflow(base):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response, checks=list(POSITIVE_CHECKS), headers=headers, transport_kwargs=kwargs
+            )
+
+    Workflow.run(
+        settings=hypothesis_settings(
+            max_examples=scenarios,
+            stateful_step_count=steps,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+
+# The quick subset, in every run.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation", operations(), ids=operation_label)
+def test_no_input_gives_a_server_error_and_responses_match_the_schema(seed, headers_for, operation):
+    # Anonymous gets the most positive examples: most operations are public reads.
+    check_both_phases(operation, headers_for("anonymous"), positive=12, negative=2)
+    check_both_phases(operation, headers_for("attendee"), positive=2, negative=2)
+    check_both_phases(operation, headers_for("organizer"), positive=3, negative=2)
 
 
 def write_operations() -> list:
@@ -108,9 +174,34 @@ def write_operations() -> list:
 @pytest.mark.django_db
 @pytest.mark.parametrize("operation", write_operations(), ids=operation_label)
 def test_organizer_writes_with_generated_payloads_never_give_a_server_error(
-    seed, organizer, operation
+    seed, headers_for, operation
 ):
-    from rest_framework.authtoken.models import Token
+    check_generated_requests(
+        operation, examples=20, checks=POSITIVE_CHECKS, headers=headers_for("organizer")
+    )
 
-    headers = {"Authorization": f"Token {Token.objects.create(user=organizer).key}"}
-    check_generated_requests(operation, headers=headers)
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("credentials", CREDENTIALS)
+def test_linked_sequences_of_requests_give_no_server_error(seed, headers_for, credentials):
+    run_workflows(headers_for(credentials), scenarios=5, steps=5)
+
+
+# The long run: pytest --slow -m slow
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("credentials", CREDENTIALS)
+@pytest.mark.parametrize("operation", operations(), ids=operation_label)
+def test_many_generated_requests_per_operation_and_credential(
+    seed, headers_for, generous_throttles, credentials, operation
+):
+    check_both_phases(operation, headers_for(credentials), positive=100, negative=50)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("credentials", CREDENTIALS)
+def test_many_linked_sequences_of_requests(seed, headers_for, generous_throttles, credentials):
+    run_workflows(headers_for(credentials), scenarios=100, steps=10)

@@ -4,6 +4,7 @@ import datetime
 
 import icalendar
 import pytest
+import time_machine
 
 from program import calendar, timing
 from program.models import Session
@@ -109,3 +110,14 @@ def test_an_end_not_known_is_the_next_session_in_the_room_that_day(berlin):
     poster = before.posters.get()
     (event,) = events(calendar.item_calendar(poster, url_for=url_for))
     assert event["dtend"].dt == later.starts_at
+
+
+def test_the_same_program_gives_the_same_calendar_file_and_a_304(client, seed):
+    # DTSTAMP is the program's last change, not the time of the request.
+    first = client.get("/mlsys2025/schedule.ics")
+    with time_machine.travel(datetime.timedelta(minutes=5)):
+        later = client.get("/mlsys2025/schedule.ics")
+    assert later.content == first.content
+    assert b"DTSTAMP:" in first.content
+    revisit = client.get("/mlsys2025/schedule.ics", headers={"if-none-match": first["ETag"]})
+    assert revisit.status_code == 304
