@@ -24,10 +24,12 @@ which Django masks with a fresh random salt in every answer, so there is nothing
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 
 import brotli
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -37,6 +39,9 @@ MINIMUM_SIZE = 1024
 # 22.0 KB; brotli's quality 11 would give 17.6 KB but take 190 ms, too slow for every request.
 BROTLI_QUALITY = 5
 GZIP_LEVEL = 6
+# Compressed copies of answers that are the same for everyone stay this long (a program change
+# gives them a new ETag, so a new key).
+KEPT_FOR = 24 * 60 * 60
 COMPRESSIBLE = re.compile(
     r"^(text/|application/(json|xml|javascript|vnd\.oai\.openapi)\b|application/[\w.-]+\+(json|xml)\b)"
 )
@@ -66,6 +71,28 @@ def holds_a_secret(request, response) -> bool:
     return session is not None and session.session_key is not None and SESSION_KEY in session
 
 
+def compress(content: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(content, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)
+    return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def compressed_once(response, encoding: str) -> bytes:
+    """The compressed bytes; for an answer that is the same for everyone (public, with a strong
+    ETag: the exports and anonymous API reads, which are kept in the cache themselves) they are
+    kept too, so a 12 MB schedule.json is compressed once per program change, not per request."""
+    etag = response.get("ETag", "")
+    if not (etag.startswith('"') and "public" in response.get("Cache-Control", "")):
+        return compress(response.content, encoding)
+    parts = f"{encoding}|{len(response.content)}|{etag}|{response.get('Content-Type')}"
+    key = "compressed:" + hashlib.sha256(parts.encode()).hexdigest()[:40]
+    compressed = cache.get(key)
+    if compressed is None:
+        compressed = compress(response.content, encoding)
+        cache.set(key, compressed, KEPT_FOR)
+    return compressed
+
+
 class CompressionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,16 +112,10 @@ class CompressionMiddleware:
             return response
 
         accepted = accepted_encodings(request.headers.get("Accept-Encoding", ""))
-        if "br" in accepted:
-            encoding = "br"
-            compressed = brotli.compress(
-                response.content, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY
-            )
-        elif "gzip" in accepted:
-            encoding = "gzip"
-            compressed = gzip.compress(response.content, compresslevel=GZIP_LEVEL, mtime=0)
-        else:
+        encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
+        if encoding is None:
             return response
+        compressed = compressed_once(response, encoding)
         if len(compressed) >= len(response.content):
             return response
 

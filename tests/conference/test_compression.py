@@ -11,6 +11,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
+from conference import compression
 from conference.compression import (
     CompressionMiddleware,
     GzipManifestStaticFilesStorage,
@@ -208,3 +209,21 @@ def test_the_log_in_page_is_not_compressed(client, db):
     response = get(client, "/accounts/login/?next=/agenda/", "br, gzip")
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_an_answer_the_same_for_everyone_is_compressed_once(client, seed, monkeypatch, encoding):
+    """The exports and anonymous API reads are public with a strong ETag: their compressed bytes
+    are kept, so a large schedule.json is not compressed again for every app that asks."""
+    seed.is_published = True
+    seed.save()
+    calls = []
+    real = compression.compress
+    monkeypatch.setattr(compression, "compress", lambda *args: calls.append(args[1]) or real(*args))
+    first = get(client, "/mlsys2025/schedule.json", encoding)
+    second = get(client, "/mlsys2025/schedule.json", encoding)
+    assert decoded(first) == decoded(second) and first["Content-Encoding"] == encoding
+    assert calls == [encoding]
+    get(client, "/mlsys2025/2025-05-15/", encoding)  # a page: private, compressed each time
+    get(client, "/mlsys2025/2025-05-15/", encoding)
+    assert calls == [encoding] * 3
