@@ -23,15 +23,16 @@ def _format(moment: datetime.datetime, pattern: str) -> str:
 
 @register.filter
 def when(moment: datetime.datetime | None) -> str:
-    """ "Thu 15 May 08:30 a.m.", as the conference's own pages print a start."""
+    """ "Thu 15 May 8:30 a.m.", as the conference's own pages print a start (no leading zero)."""
     if moment is None:
         return TBA
-    return _format(moment, "D j M h:i a")
+    return _format(moment, "D j M g:i a")
 
 
 @register.filter
 def clock(moment: datetime.datetime | None) -> str:
-    return TBA if moment is None else _format(moment, "h:i a")
+    """ "8:30 a.m.": a time of day on a page that already says which day."""
+    return TBA if moment is None else _format(moment, "g:i a")
 
 
 @register.filter

@@ -47,7 +47,7 @@ def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
     page.get_by_role("link", name="My agenda").click()
     agenda = page.locator("main").inner_text()
     assert "Thursday 15 May 2025" in agenda
-    assert "Thu 15 May 01:15 p.m. – 02:40 p.m." in agenda
+    assert "Thu 15 May 1:15 p.m. – 2:40 p.m." in agenda
     assert "Marconi: Prefix Caching for the Era of Hybrid LLMs" in agenda
     assert "Time to be announced" in agenda and "Responsible Finetuning" in agenda
     assert axe_violations(page, axe_source) == []

@@ -96,7 +96,7 @@ def test_day_page_lists_items_in_order_with_kind_title_time_and_room(client, pro
     page = text_of(response)
     order = [
         "Poster: Session 9: Parallel and Distributed Systems",
-        "Thu 15 May 08:30 a.m.",
+        "Thu 15 May 8:30 a.m.",
         "Poster: On Distributed Larger-Than-Memory Subset Selection",
         "Maximilian Böther · Ana Klimovic",
         "[ Mission City Ballroom ]",
