@@ -120,18 +120,37 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def requested_save(post) -> tuple[str, str, str]:
+    """(action, item_type, item_id) from a save toggle (``save=poster:12`` or
+    ``remove=poster:12``, the button's own name and value) or from the plain fields
+    (``item_type``, ``item_id``, ``action``) the API-like form posts."""
+    for action in ("save", "remove"):
+        if action in post:
+            item_type, _, item_id = post[action].partition(":")
+            return action, item_type, item_id
+    return post.get("action", "save"), post.get("item_type", ""), post.get("item_id", "")
+
+
+def back_to_item(back: str, item_type: str, item_id: str) -> str:
+    """The page the visitor saved from, scrolled to the item (pages give items ids like
+    "poster-12"), unless the page named its own place."""
+    if "#" in back or item_type not in ("session", "poster", "talk") or not item_id.isdigit():
+        return back
+    return f"{back}#{item_type}-{item_id}"
+
+
 @require_POST
 def save_item(request):
     """Save or remove one item. Works as a plain form; answers JSON to the page's script."""
-    action = request.POST.get("action", "save")
-    back = safe_next(request, reverse("accounts:agenda"))
+    action, item_type, item_id = requested_save(request.POST)
+    back = back_to_item(safe_next(request, reverse("accounts:agenda")), item_type, item_id)
     if action not in ("save", "remove"):
         return _refuse(request, "Choose to save or to remove.", back)
     if not request.user.is_authenticated:
         if action == "save":
             request.session[services.PENDING_SAVE] = {
-                "item_type": request.POST.get("item_type", "")[:20],
-                "item_id": request.POST.get("item_id", "")[:20],
+                "item_type": item_type[:20],
+                "item_id": item_id[:20],
                 "next": back,
             }
         login_url = reverse("login") + "?next=" + reverse("accounts:agenda-resume")
@@ -139,11 +158,7 @@ def save_item(request):
             return JsonResponse({"login": login_url}, status=401)
         return redirect(login_url)
     try:
-        item = services.find_item(
-            user=request.user,
-            item_type=request.POST.get("item_type", ""),
-            item_id=request.POST.get("item_id"),
-        )
+        item = services.find_item(user=request.user, item_type=item_type, item_id=item_id)
     except ValidationError as error:
         return _refuse(request, " ".join(error.messages), back)
     if action == "save":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat
-from django.utils.timezone import localtime
+from django.utils.html import format_html
+from django.utils.timezone import localtime, now
 
-from program import formatting
+from program import formatting, timezones
 from program.models.links import labelled
 
 register = template.Library()
@@ -75,6 +78,12 @@ def model_name(instance) -> str:
 
 
 @register.filter
+def with_bio(authorships) -> list:
+    """A talk's speakers who have a bio, in printed order (from the prefetched list)."""
+    return [link for link in authorships if link.person.bio]
+
+
+@register.filter
 def abstract(text: str) -> str:
     return formatting.render_abstract(text)
 
@@ -88,3 +97,20 @@ def inline_text(text: str) -> str:
 def labelled_links(links: list[dict]) -> list[tuple[str, str]]:
     """A person's or paper's typed links as (label, url): ("Code", "https://github.com/...")."""
     return labelled(links)
+
+
+@register.simple_tag(takes_context=True)
+def zone_link(context) -> str:
+    """The header's "Los Angeles UTC-7" link to the time zone page, which comes back here."""
+    zone, request = context.get("zone"), context.get("request")
+    if zone is None or request is None:
+        return ""
+    url = reverse("program:set-timezone") + "?" + urlencode({"next": request.get_full_path()})
+    return format_html(
+        '<a class="zone-link" href="{}"><span class="visually-hidden">Times in </span>{}'
+        ' <span class="zone-offset">{}</span><span class="visually-hidden">;'
+        " change the time zone</span></a>",
+        url,
+        timezones.city_of(zone.key),
+        timezones.offset_label(zone, now()),
+    )
