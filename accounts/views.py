@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
@@ -21,6 +23,9 @@ from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.models import AgendaItem, User
+from program import timing
+from program.models import Conference, Session
+from program.timezones import display_zone
 
 
 def safe_next(request, fallback: str) -> str:
@@ -62,6 +67,7 @@ def account(request):
     https_url = request.build_absolute_uri(feed_path)
     token = Token.objects.filter(user=request.user).first()
     context = {
+        **conference_frame(request),
         "form": form,
         "api_token": token.key if token else None,
         "feed_https": https_url,
@@ -106,14 +112,32 @@ def delete_account(request):
     )
 
 
+def conference_frame(request, zone=None) -> dict:
+    """The conference header around an attendee's pages (day tabs, search): the conference
+    running now, else the next, else the latest (two queries); just a zone without one."""
+    conference = timing.current_conference(list(Conference.objects.visible_to(request.user)), now())
+    if conference is None:
+        return {"zone": zone or zoneinfo.ZoneInfo("UTC")}
+    return {
+        "conference": conference,
+        "program_days": Session.objects.for_conference(conference).days(),
+        "zone": zone or display_zone(request, conference),
+    }
+
+
 @login_required
 @never_cache
 def agenda(request):
     items = list(AgendaItem.objects.visible_to(request.user).with_items())
     days, zone = build_agenda(request.user, items)
-    return render(
-        request, "accounts/agenda.html", {"days": days, "zone": zone, "count": len(items)}
-    )
+    context = {
+        **conference_frame(request, zone),
+        "days": days,
+        "zone": zone,
+        "count": len(items),
+        "feed_path": reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token}),
+    }
+    return render(request, "accounts/agenda.html", context)
 
 
 def wants_json(request) -> bool:

@@ -20,6 +20,14 @@
     form.requestSubmit(button);
   }
 
+  // "Print" on My agenda: without this script it is a link to the same page, to print from.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-print]");
+    if (!link) return;
+    event.preventDefault();
+    window.print();
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter;
