@@ -9,9 +9,10 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime, now
 
-from program import formatting, timezones
+from program import formatting, search, timezones
 from program.models.links import labelled
 
 register = template.Library()
@@ -91,6 +92,15 @@ def abstract(text: str) -> str:
 @register.filter
 def inline_text(text: str) -> str:
     return formatting.render_inline(text)
+
+
+@register.filter
+def highlight(text: str, words: list[str] | None) -> str:
+    """Search results: the matched words in ``<mark>``, everything escaped. A title with math
+    keeps its rendered math and goes unmarked (marking inside MathML would break it)."""
+    if text and "$" in text and formatting.MATH.search(text):
+        return formatting.render_inline(text)
+    return mark_safe(search.highlight(text, words or []))  # escaped by search.highlight
 
 
 @register.filter
