@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
@@ -21,6 +23,9 @@ from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.models import AgendaItem, User
+from program import timing
+from program.models import Conference, Session
+from program.timezones import display_zone
 
 
 def safe_next(request, fallback: str) -> str:
@@ -62,6 +67,7 @@ def account(request):
     https_url = request.build_absolute_uri(feed_path)
     token = Token.objects.filter(user=request.user).first()
     context = {
+        **conference_frame(request),
         "form": form,
         "api_token": token.key if token else None,
         "feed_https": https_url,
@@ -106,32 +112,69 @@ def delete_account(request):
     )
 
 
+def conference_frame(request, zone=None) -> dict:
+    """The conference header around an attendee's pages (day tabs, search): the conference
+    running now, else the next, else the latest (two queries); just a zone without one."""
+    conference = timing.current_conference(list(Conference.objects.visible_to(request.user)), now())
+    if conference is None:
+        return {"zone": zone or zoneinfo.ZoneInfo("UTC")}
+    return {
+        "conference": conference,
+        "program_days": Session.objects.for_conference(conference).days(),
+        "zone": zone or display_zone(request, conference),
+    }
+
+
 @login_required
 @never_cache
 def agenda(request):
     items = list(AgendaItem.objects.visible_to(request.user).with_items())
     days, zone = build_agenda(request.user, items)
-    return render(
-        request, "accounts/agenda.html", {"days": days, "zone": zone, "count": len(items)}
-    )
+    context = {
+        **conference_frame(request, zone),
+        "days": days,
+        "zone": zone,
+        "count": len(items),
+        "feed_path": reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token}),
+    }
+    return render(request, "accounts/agenda.html", context)
 
 
 def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def requested_save(post) -> tuple[str, str, str]:
+    """(action, item_type, item_id) from a save toggle (``save=poster:12`` or
+    ``remove=poster:12``, the button's own name and value) or from the plain fields
+    (``item_type``, ``item_id``, ``action``) the API-like form posts."""
+    for action in ("save", "remove"):
+        if action in post:
+            item_type, _, item_id = post[action].partition(":")
+            return action, item_type, item_id
+    return post.get("action", "save"), post.get("item_type", ""), post.get("item_id", "")
+
+
+def back_to_item(back: str, item_type: str, item_id: str) -> str:
+    """The page the visitor saved from, scrolled to the item (pages give items ids like
+    "poster-12"), unless the page named its own place."""
+    if "#" in back or item_type not in ("session", "poster", "talk") or not item_id.isdigit():
+        return back
+    return f"{back}#{item_type}-{item_id}"
+
+
 @require_POST
 def save_item(request):
     """Save or remove one item. Works as a plain form; answers JSON to the page's script."""
-    action = request.POST.get("action", "save")
-    back = safe_next(request, reverse("accounts:agenda"))
+    action, item_type, item_id = requested_save(request.POST)
+    back = back_to_item(safe_next(request, reverse("accounts:agenda")), item_type, item_id)
     if action not in ("save", "remove"):
         return _refuse(request, "Choose to save or to remove.", back)
     if not request.user.is_authenticated:
         if action == "save":
             request.session[services.PENDING_SAVE] = {
-                "item_type": request.POST.get("item_type", "")[:20],
-                "item_id": request.POST.get("item_id", "")[:20],
+                "item_type": item_type[:20],
+                "item_id": item_id[:20],
                 "next": back,
             }
         login_url = reverse("login") + "?next=" + reverse("accounts:agenda-resume")
@@ -139,11 +182,7 @@ def save_item(request):
             return JsonResponse({"login": login_url}, status=401)
         return redirect(login_url)
     try:
-        item = services.find_item(
-            user=request.user,
-            item_type=request.POST.get("item_type", ""),
-            item_id=request.POST.get("item_id"),
-        )
+        item = services.find_item(user=request.user, item_type=item_type, item_id=item_id)
     except ValidationError as error:
         return _refuse(request, " ".join(error.messages), back)
     if action == "save":

@@ -13,6 +13,7 @@ import unicodedata
 from django.db import models
 from django.db.backends.signals import connection_created
 from django.db.models import Q
+from django.utils.html import escape
 
 SQLITE_FUNCTION = "program_fold"
 
@@ -64,3 +65,35 @@ def each_word_matches(query: str, condition_for_word) -> Q:
     for word in terms(query):
         condition &= condition_for_word(word)
     return condition
+
+
+def highlight(text: str, words: list[str]) -> str:
+    """``text`` escaped, with each folded word's matches in ``<mark>`` ("bother" marks "Böther").
+
+    Matching runs on the folded text, one original character at a time, so a mark always covers
+    whole original characters and the escaping is never split.
+    """
+    if not text or not words:
+        return escape(text or "")
+    folded, origin = [], []
+    for index, character in enumerate(text):
+        piece = fold(character) or ""
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+    haystack = "".join(folded)
+    marked = [False] * len(text)
+    for word in words:
+        start = haystack.find(word)
+        while start != -1:
+            for position in range(start, start + len(word)):
+                marked[origin[position]] = True
+            start = haystack.find(word, start + len(word))
+    out, inside = [], False
+    for character, is_marked in zip(text, marked, strict=True):
+        if is_marked != inside:
+            out.append("<mark>" if is_marked else "</mark>")
+            inside = is_marked
+        out.append(escape(character))
+    if inside:
+        out.append("</mark>")
+    return "".join(out)

@@ -118,6 +118,10 @@ class SessionQuerySet(ByUidQuerySet):
             )
         )
 
+    def days(self) -> list[datetime.date]:
+        """The days these sessions fall on, in order (one query): a conference's day tabs."""
+        return list(self.order_by("day").values_list("day", flat=True).distinct())
+
     def in_program_order(self) -> SessionQuerySet:
         # The explicit position decides; a session without a known time keeps its place.
         return self.order_by("day", "position", "starts_at", "pk")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import dateformat
-from django.utils.timezone import localtime
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime, now
 
-from program import formatting
+from program import formatting, search, timezones
 from program.models.links import labelled
 
 register = template.Library()
@@ -23,15 +27,16 @@ def _format(moment: datetime.datetime, pattern: str) -> str:
 
 @register.filter
 def when(moment: datetime.datetime | None) -> str:
-    """ "Thu 15 May 08:30 a.m.", as the conference's own pages print a start."""
+    """ "Thu 15 May 8:30 a.m.", as the conference's own pages print a start (no leading zero)."""
     if moment is None:
         return TBA
-    return _format(moment, "D j M h:i a")
+    return _format(moment, "D j M g:i a")
 
 
 @register.filter
 def clock(moment: datetime.datetime | None) -> str:
-    return TBA if moment is None else _format(moment, "h:i a")
+    """ "8:30 a.m.": a time of day on a page that already says which day."""
+    return TBA if moment is None else _format(moment, "g:i a")
 
 
 @register.filter
@@ -74,6 +79,12 @@ def model_name(instance) -> str:
 
 
 @register.filter
+def with_bio(authorships) -> list:
+    """A talk's speakers who have a bio, in printed order (from the prefetched list)."""
+    return [link for link in authorships if link.person.bio]
+
+
+@register.filter
 def abstract(text: str) -> str:
     return formatting.render_abstract(text)
 
@@ -84,6 +95,32 @@ def inline_text(text: str) -> str:
 
 
 @register.filter
+def highlight(text: str, words: list[str] | None) -> str:
+    """Search results: the matched words in ``<mark>``, everything escaped. A title with math
+    keeps its rendered math and goes unmarked (marking inside MathML would break it)."""
+    if text and "$" in text and formatting.MATH.search(text):
+        return formatting.render_inline(text)
+    return mark_safe(search.highlight(text, words or []))  # escaped by search.highlight
+
+
+@register.filter
 def labelled_links(links: list[dict]) -> list[tuple[str, str]]:
     """A person's or paper's typed links as (label, url): ("Code", "https://github.com/...")."""
     return labelled(links)
+
+
+@register.simple_tag(takes_context=True)
+def zone_link(context) -> str:
+    """The header's "Los Angeles UTC-7" link to the time zone page, which comes back here."""
+    zone, request = context.get("zone"), context.get("request")
+    if zone is None or request is None:
+        return ""
+    url = reverse("program:set-timezone") + "?" + urlencode({"next": request.get_full_path()})
+    return format_html(
+        '<a class="zone-link" href="{}"><span class="visually-hidden">Times in </span>{}'
+        ' <span class="zone-offset">{}</span><span class="visually-hidden">;'
+        " change the time zone</span></a>",
+        url,
+        timezones.city_of(zone.key),
+        timezones.offset_label(zone, now()),
+    )

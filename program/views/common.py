@@ -17,8 +17,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
-from program.models import Conference, can_see_drafts
-from program.timezones import display_zone, known_zones
+from program.models import Conference, Session, can_see_drafts
+from program.timezones import display_zone
 from program.views import page_cache
 
 
@@ -88,12 +88,17 @@ def conference_page(view):
 
 
 def page_context(request: HttpRequest, **extra) -> dict:
+    """What the conference's header and every page under it need: the conference, the zone
+    times are shown in and the days that have program (the day tabs; one query, unless the
+    view already knows them and passes ``program_days``)."""
     conference = request.conference
     zone = display_zone(request, conference)
-    return {
+    context = {
         "conference": conference,
         "zone": zone,
         "zone_is_conference_zone": zone.key == conference.timezone,
-        "known_zones": known_zones(),
         **extra,
     }
+    if "program_days" not in context:
+        context["program_days"] = Session.objects.for_conference(conference).days()
+    return context

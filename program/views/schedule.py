@@ -11,6 +11,7 @@ from django.utils.timezone import now
 
 from program import timing
 from program.models import Conference, Contribution, Room, Session
+from program.timeline import build_timeline
 from program.views.common import conference_page, page_context
 
 # Past this many posters a day page lists titles and authors and leaves abstracts to the session
@@ -44,14 +45,16 @@ def overview(request):
         .annotate(talk_count=Count("talks", distinct=True))
     )
     moment = now()
+    # Only days with program: a day without sessions would be a dead end.
+    program_days = sorted({s.day for s in sessions})
     days = [
-        {"date": day, "sessions": [s for s in sessions if s.day == day]}
-        for day in sorted({*conference.days, *(s.day for s in sessions)})
+        {"date": day, "sessions": [s for s in sessions if s.day == day]} for day in program_days
     ]
     running = timing.is_running(conference, moment)
     context = page_context(
         request,
         days=days,
+        program_days=program_days,
         running=running,
         happening_now=timing.happening_now(sessions, moment) if running else [],
         up_next=timing.up_next(sessions, moment) if running else [],
@@ -71,10 +74,13 @@ def day(request, date: datetime.date):
     context = page_context(
         request,
         date=date,
-        sessions=sessions,
+        timeline=build_timeline(sessions),
         poster_count=poster_count,
         hide_abstracts=poster_count > FULL_DAY_POSTER_LIMIT,
     )
+    # A conference day without program (MLSys's tutorial days in the seed) answers 200 with a
+    # short note and the days that have program, not a dead end and not an error: the URL is a
+    # real day of the conference and may have program later.
     return render(request, "program/day.html", context)
 
 

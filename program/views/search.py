@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
 from program.models import Contribution, Person, Poster, Session, Talk
+from program.search import terms
 from program.views.common import conference_view, page_context
 
 RESULTS_PER_PAGE = 50
@@ -72,6 +73,8 @@ def search(request):
         unscheduled_count=unscheduled.count(),
         poster_page=poster_page,
         query_without_page=without_page(data),
+        # The folded words, for marking what matched in the results.
+        words=terms(query),
     )
     return render(request, "program/search.html", context)
 

@@ -1,39 +1,66 @@
-// Progressive enhancement: "Save to my agenda" without leaving the page. Without this script
-// the same forms post normally and come back to the same place.
+// Progressive enhancement: a save toggle (a button of the page's one #agenda-save form, see
+// base.html) saves or removes without leaving the page. Without this script the same form
+// posts normally and the server brings the visitor back to the item.
 (function () {
   "use strict";
-  function label(form, saved) {
-    var button = form.querySelector("button");
-    var hidden = button.querySelector(".visually-hidden");
-    button.textContent = saved ? "Saved ✓ · remove" : "Save to my agenda";
-    if (hidden) button.appendChild(hidden);
-    button.setAttribute("aria-pressed", saved ? "true" : "false");
+  var SAVE = /^Save (.*)$/;
+  var REMOVE = /^Remove (.*) from agenda$/;
+
+  function flip(button, saved) {
+    var label = button.querySelector(".visually-hidden");
+    var text = label.textContent;
+    var title = (text.match(SAVE) || text.match(REMOVE) || [null, text])[1];
+    label.textContent = saved ? "Remove " + title + " from agenda" : "Save " + title;
+    button.name = saved ? "remove" : "save";
     button.classList.toggle("is-saved", saved);
-    form.querySelector("input[name=action]").value = saved ? "remove" : "save";
   }
+
+  function postPlainly(form, button) {
+    form.dataset.plain = "true"; // this time let the browser post and follow the answer
+    form.requestSubmit(button);
+  }
+
+  // "Print" on My agenda: without this script it is a link to the same page, to print from.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-print]");
+    if (!link) return;
+    event.preventDefault();
+    window.print();
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    var button = event.submitter;
     if (!form.matches || !form.matches("form[data-agenda]") || !window.fetch) return;
+    if (!button || !button.name || form.dataset.plain) return;
     event.preventDefault();
-    // getAttribute, not form.action: the form's <input name="action"> shadows that property.
+    var body = new FormData(form);
+    body.append(button.name, button.value);
+    button.disabled = true;
+    // getAttribute, not form.action: a field named "action" would shadow that property.
     fetch(form.getAttribute("action"), {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
       .then(function (response) {
         return response.json().then(function (data) {
+          button.disabled = false;
           if (response.status === 401 && data.login) {
-            form.submit(); // the server remembers the save and sends the visitor to log in
+            postPlainly(form, button); // the server keeps the save and asks to log in
             return;
           }
           if (!response.ok) throw new Error(data.error || "Could not save");
-          label(form, data.saved);
+          flip(button, data.saved);
+          button.focus();
+          var status = document.getElementById("agenda-status");
+          if (status) status.textContent = data.message;
         });
       })
       .catch(function () {
-        form.submit();
+        button.disabled = false;
+        postPlainly(form, button);
       });
   });
 })();

@@ -1,23 +1,27 @@
-// Progressive enhancement: preselect the visitor's own time zone in the "Show times in" form.
-// The page already shows the conference's zone; nothing changes until the visitor submits.
+// Progressive enhancement on the time zone page: offer the device's own zone in one tap. The
+// browser may name it by an old alias (Asia/Calcutta); the server reads aliases as their zone.
 (function () {
   "use strict";
-  var select = document.getElementById("timezone-choice");
-  if (!select || select.value !== "") return;
+  var form = document.querySelector(".timezone-form");
+  if (!form) return;
   var zone;
   try {
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   } catch (error) {
     return;
   }
-  if (!zone || zone === select.dataset.conferenceZone) return;
-  for (var i = 0; i < select.options.length; i += 1) {
-    if (select.options[i].value === zone) {
-      select.options[i].selected = true;
-      var hint = document.createElement("small");
-      hint.textContent = " Your device is in " + zone + "; press Change to use it.";
-      select.parentNode.appendChild(hint);
-      return;
-    }
-  }
+  if (!zone) return;
+  var device = form.cloneNode(false);
+  device.className = "timezone-device";
+  ["csrfmiddlewaretoken", "next"].forEach(function (name) {
+    var field = form.querySelector("input[name=" + name + "]");
+    if (field) device.appendChild(field.cloneNode(false));
+  });
+  var button = document.createElement("button");
+  button.type = "submit";
+  button.name = "timezone";
+  button.value = zone;
+  button.textContent = "Use this device’s zone: " + zone.replace(/_/g, " ");
+  device.appendChild(button);
+  form.parentNode.insertBefore(device, form);
 })();

@@ -25,18 +25,35 @@ def test_saving_returns_to_the_page_and_twice_is_harmless(
 ):
     response = save(attendee_client, "poster", agenda_program["poster"])
     assert response.status_code == 302
-    assert response["Location"] == "/mlsys2025/2025-05-15/"
+    # Back to the page, scrolled to the item saved.
+    assert response["Location"] == f"/mlsys2025/2025-05-15/#poster-{agenda_program['poster'].pk}"
     save(attendee_client, "poster", agenda_program["poster"])
     assert AgendaItem.objects.filter(user=attendee).count() == 1
 
 
 def test_the_button_shows_the_current_state(attendee_client, agenda_program):
+    poster = agenda_program["poster"]
     page = attendee_client.get("/mlsys2025/2025-05-15/").content.decode()
-    assert page.count("Save to my agenda") >= 4
-    save(attendee_client, "poster", agenda_program["poster"])
+    assert page.count('form="agenda-save" name="save"') >= 4
+    assert f"Save {poster.title}</span>" in page
+    save(attendee_client, "poster", poster)
     page = attendee_client.get("/mlsys2025/2025-05-15/").content.decode()
-    assert "Saved ✓ · remove" in page
-    assert f'value="/mlsys2025/2025-05-15/#poster-{agenda_program["poster"].pk}"' in page
+    assert f'name="remove" value="poster:{poster.pk}"' in page
+    assert f"Remove {poster.title} from agenda</span>" in page
+    # The page's one form brings the visitor back here (the view adds the item's #anchor).
+    assert page.count('<form id="agenda-save"') == 1
+    assert 'name="next" value="/mlsys2025/2025-05-15/"' in page
+
+
+def test_a_save_toggle_posts_its_own_name_and_value(attendee_client, attendee, agenda_program):
+    poster = agenda_program["poster"]
+    response = attendee_client.post(
+        "/agenda/save/", {"save": f"poster:{poster.pk}", "next": "/mlsys2025/2025-05-15/"}
+    )
+    assert response["Location"] == f"/mlsys2025/2025-05-15/#poster-{poster.pk}"
+    assert AgendaItem.objects.get(user=attendee).poster == poster
+    attendee_client.post("/agenda/save/", {"remove": f"poster:{poster.pk}"})
+    assert not AgendaItem.objects.filter(user=attendee).exists()
 
 
 def test_the_script_gets_json_and_can_remove(attendee_client, agenda_program):
@@ -88,7 +105,9 @@ def test_a_visitor_logs_in_and_comes_back_with_the_item_saved(client, agenda_pro
         {"username": "bob", "password": PASSWORD, "next": "/agenda/resume/"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == "/mlsys2025/2025-05-15/"
+    assert response.redirect_chain[-1][0] == (
+        f"/mlsys2025/2025-05-15/#poster-{agenda_program['poster'].pk}"
+    )
     assert AgendaItem.objects.get().poster == agenda_program["poster"]
 
 

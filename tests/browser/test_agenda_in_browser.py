@@ -35,19 +35,25 @@ def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else 0)
     page.evaluate("window.stillHere = true")  # gone if the page is reloaded
     marconi = page.locator("article.poster", has_text="Marconi: Prefix Caching")
-    marconi.get_by_role("button", name="Save to my agenda").click()
-    # The script saves without leaving the page and flips the button.
-    expect(marconi.get_by_role("button", name="Saved ✓ · remove")).to_be_visible()
+    marconi.scroll_into_view_if_needed()
+    url, scrolled = page.url, page.evaluate("window.scrollY")
+    assert scrolled > 0
+    marconi.get_by_role("button", name="Save Marconi: Prefix Caching").click()
+    # The script saves without leaving the page, or moving it, and flips the toggle.
+    expect(
+        marconi.get_by_role("button", name="Remove Marconi: Prefix Caching for the Era of Hybrid")
+    ).to_be_visible()
     assert page.evaluate("window.stillHere") is True
+    assert page.url == url and page.evaluate("window.scrollY") == scrolled
     assert posts == [base + "/agenda/save/"]
     talk = page.locator("article.talk", has_text="Responsible Finetuning")
-    talk.get_by_role("button", name="Save to my agenda").click()
-    expect(talk.get_by_role("button", name="Saved ✓ · remove")).to_be_visible()
+    talk.get_by_role("button", name="Save Responsible Finetuning").click()
+    expect(talk.get_by_role("button", name="Remove Responsible Finetuning")).to_be_visible()
 
     page.get_by_role("link", name="My agenda").click()
     agenda = page.locator("main").inner_text()
     assert "Thursday 15 May 2025" in agenda
-    assert "Thu 15 May 01:15 p.m. – 02:40 p.m." in agenda
+    assert "Thu 15 May 1:15 p.m. – 2:40 p.m." in agenda
     assert "Marconi: Prefix Caching for the Era of Hybrid LLMs" in agenda
     assert "Time to be announced" in agenda and "Responsible Finetuning" in agenda
     assert axe_violations(page, axe_source) == []
@@ -66,8 +72,8 @@ def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
 
     page.goto(base + "/mlsys2025/2025-05-15/")
     session = page.locator("section.session", has_text="Session 10: LLM and Diffusion")
-    session.get_by_role("button", name="Save to my agenda").first.click()
-    expect(session.get_by_role("button", name="Saved ✓ · remove").first).to_be_visible()
+    session.get_by_role("button", name="Save Poster: Session 10").click()
+    expect(session.get_by_role("button", name="Remove Poster: Session 10")).to_be_visible()
     with urllib.request.urlopen(feed_url) as response:
         feed = icalendar.Calendar.from_ical(response.read())
     assert [str(e["summary"]) for e in feed.walk("VEVENT")] == [

@@ -229,7 +229,7 @@ def test_organizers_move_a_session_and_the_pages_show_it(organizer_client, seed)
     assert response.status_code == 200
     assert response.json()["starts_at"] == "2025-05-15T15:00:00-07:00"
     assert (
-        "03:00 p.m." in organizer_client.get(f"/mlsys2025/sessions/{session.pk}/").content.decode()
+        "3:00 p.m." in organizer_client.get(f"/mlsys2025/sessions/{session.pk}/").content.decode()
     )
 
 

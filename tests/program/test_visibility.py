@@ -105,12 +105,12 @@ def test_program_pages_render_without_the_accounts_hook(client, two_conferences,
     session = two_conferences["shown"]["session"]
     page = client.get(session.get_absolute_url())
     assert page.status_code == 200
-    assert b"Save to my agenda" not in page.content
+    assert b'form="agenda-save"' not in page.content
     assert session.title.encode() in page.content
 
 
 def test_program_pages_show_save_buttons_through_the_accounts_hook(client, two_conferences):
     poster = two_conferences["shown"]["poster"]
     page = client.get(poster.get_absolute_url()).content.decode()
-    assert page.count("Save to my agenda") == 1
-    assert f'name="item_id" value="{poster.pk}"' in page
+    assert page.count('form="agenda-save"') == 1
+    assert f'value="poster:{poster.pk}"' in page

@@ -77,7 +77,7 @@ def test_on_the_seed_day_the_overview_says_what_is_on_and_what_comes_next(client
     with time_machine.travel(datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC), tick=False):
         page = text_of(client.get("/mlsys2025/"))
     now_part = page[page.index("Happening now") : page.index("Up next")]
-    next_part = page[page.index("Up next") : page.index("Monday 12 May")]
+    next_part = page[page.index("Up next") : page.index("Thursday 15 May", page.index("Up next"))]
     assert "Poster: Session 9: Parallel and Distributed Systems" in now_part
     assert "Registration" not in now_part  # it ended when Session 9 began
     assert "Poster: Session 10: LLM and Diffusion Model Serving" in next_part
@@ -96,10 +96,10 @@ def test_day_page_lists_items_in_order_with_kind_title_time_and_room(client, pro
     page = text_of(response)
     order = [
         "Poster: Session 9: Parallel and Distributed Systems",
-        "Thu 15 May 08:30 a.m.",
+        "Thu 15 May 8:30 a.m.",
+        "Mission City Ballroom",
         "Poster: On Distributed Larger-Than-Memory Subset Selection",
         "Maximilian Böther · Ana Klimovic",
-        "[ Mission City Ballroom ]",
         "Poster: XGrammar: Structured Generation",
         "Invited Talk: Ling Liu",
         "time to be announced",
@@ -110,6 +110,8 @@ def test_day_page_lists_items_in_order_with_kind_title_time_and_room(client, pro
     assert positions == sorted(positions)
     assert "America/Los_Angeles" in page and "PDT" in page
     assert "scale to a dataset …" in page
+    # Room and time once per session, not on every poster.
+    assert page.count("Mission City Ballroom") == 1
 
 
 def test_day_page_renders_math_and_emphasis_in_abstracts(client, program):
@@ -187,3 +189,35 @@ def test_session_and_room_pages_show_the_session(client, program):
         response = client.get(path)
         assert response.status_code == 200, path
         assert expected in text_of(response), path
+
+
+def test_day_tabs_list_only_days_with_program(client, seed):
+    page = client.get("/mlsys2025/2025-05-15/").content.decode()
+    start = page.index('aria-label="Days"')
+    tabs = page[start : page.index("</nav>", start)]
+    assert "Thu 15 May" in tabs
+    assert "Mon 12 May" not in tabs and "Wed 14 May" not in tabs
+    assert "No sessions listed" not in text_of(client.get("/mlsys2025/"))
+
+
+def test_a_conference_day_without_program_says_so_and_links_the_days_with_program(client, seed):
+    response = client.get("/mlsys2025/2025-05-12/")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Nothing is scheduled on Monday 12 May" in page
+    assert 'href="/mlsys2025/2025-05-15/"' in response.content.decode()
+
+
+def test_parallel_sessions_stand_in_their_rooms_columns(client):
+    from tests.factories import RoomFactory, pacific
+
+    conference = ConferenceFactory(slug="grid")
+    hall, annex = RoomFactory(conference=conference), RoomFactory(conference=conference)
+    SessionFactory(conference=conference, title="Welcome", starts_at=pacific(8), room=hall)
+    SessionFactory(conference=conference, title="Systems", starts_at=pacific(9), room=hall)
+    SessionFactory(conference=conference, title="Security", starts_at=pacific(9), room=annex)
+    html = client.get("/grid/2025-05-15/").content.decode()
+    assert 'class="timeline rooms-2"' in html
+    assert html.count('class="slot"') == 2  # 8:00, then 9:00 with both rooms
+    assert "col-1" in html and "col-2" in html
+    assert html.index("Welcome") < html.index("Systems") < html.index("Security")

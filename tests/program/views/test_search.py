@@ -11,8 +11,9 @@ def test_search_ignores_case_and_accents_and_counts_results(client, program):
     page = text_of(client.get("/mlsys2025/search/", {"q": "bother"}))
     assert "0 sessions, 1 poster, 0 talks, 1 person." in page
     assert "On Distributed Larger-Than-Memory Subset Selection" in page
-    page = text_of(client.get("/mlsys2025/search/", {"q": "xgrammar"}))
-    assert "XGrammar: Structured Generation" in page
+    # The matched word is marked (text_of would read "<mark>" as a word break, so: the HTML).
+    html = client.get("/mlsys2025/search/", {"q": "xgrammar"}).content.decode()
+    assert "<mark>XGrammar</mark>: Structured Generation" in html
     page = text_of(client.get("/mlsys2025/search/", {"q": "KLIMOVIC subset"}))
     assert "1 poster" in page and "XGrammar" not in page
 
@@ -47,3 +48,10 @@ def test_invalid_filters_get_a_clear_message_not_an_error_page(client, program, 
     page = text_of(response)
     assert "Please check the search:" in page
     assert f"{field}:" in page
+
+
+def test_results_mark_what_matched_ignoring_accents_and_stay_escaped(client, program):
+    html = client.get("/mlsys2025/search/", {"q": "bother"}).content.decode()
+    assert "Maximilian <mark>Böther</mark>" in html
+    html = client.get("/mlsys2025/search/", {"q": "<mark>"}).content.decode()
+    assert "<mark><mark></mark>" not in html
