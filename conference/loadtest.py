@@ -170,6 +170,19 @@ def wait_until_ready(site: Site, process: subprocess.Popen, timeout: float) -> N
     )
 
 
+def wait_until_idle(site: Site, limit: float = 300.0) -> None:
+    """Wait for the server to work off requests whose clients gave up (a sync worker renders a
+    request even after its client has gone), so that they do not slow the next measurement:
+    until /healthz answers quickly twice in a row."""
+    deadline = time.monotonic() + limit
+    quick = 0
+    while quick < 2 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(OSError, TimeoutError):
+            fetch(site, "/healthz")
+        quick = quick + 1 if time.perf_counter() - started < 0.25 else 0
+
+
 def stop(process: subprocess.Popen) -> None:
     """TERM to the server's process group (gunicorn stops its workers), KILL if it lingers."""
     for sent in (signal.SIGTERM, signal.SIGKILL):

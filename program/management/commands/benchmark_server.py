@@ -184,6 +184,7 @@ class Command(BaseCommand):
             f"{per_count} | errors"
         )
         for page in pages:
+            loadtest.wait_until_idle(site)
             cold = []
             for _ in range(COLD_REPEAT):
                 conference.touch()
@@ -191,7 +192,9 @@ class Command(BaseCommand):
                 reply = loadtest.fetch(site, page.path, ACCEPT)
                 cold.append((time.perf_counter() - started) * 1000)
             # Every worker has rendered it since the change before the clock starts.
-            loadtest.hammer(site, [page.path], connections=workers * 2, seconds=0.5, headers=ACCEPT)
+            loadtest.hammer(
+                site, [page.path], connections=workers, seconds=min(duration, 1), headers=ACCEPT
+            )
             ceiling = loadtest.fetch(site, page.ceiling_path, ACCEPT)
             loads, ceilings = [], []
             for count in counts:
@@ -205,7 +208,7 @@ class Command(BaseCommand):
                 + "".join(
                     f" | {'':>8} {load.per_second:>5.0f} {load.percentile(0.5) * 1000:>7.0f}"
                     f" {load.percentile(0.99) * 1000:>7.0f}"
-                    f" {load.per_second / ceiling_load.per_second:>6.1%}"
+                    f" {self.ratio(load, ceiling_load):>6}"
                     for load, ceiling_load in zip(loads, ceilings, strict=True)
                 )
                 + f" | {self.errors(loads)}"
@@ -226,7 +229,11 @@ class Command(BaseCommand):
         )
 
     def load(self, site, path, count, duration):
+        loadtest.wait_until_idle(site)
         return loadtest.hammer(site, [path], connections=count, seconds=duration, headers=ACCEPT)
+
+    def ratio(self, load, ceiling) -> str:
+        return f"{load.per_second / ceiling.per_second:.1%}" if ceiling.per_second else "-"
 
     def errors(self, loads) -> str:
         total = sum((load.errors for load in loads), start=loadtest.Counter())
@@ -236,6 +243,7 @@ class Command(BaseCommand):
         """An organizer renames one session of the busiest day; the next request of that day."""
         path = f"/{session.conference.slug}/{day}/"
         original = session.title
+        loadtest.wait_until_idle(site)
         timings, shown = [], []
         try:
             for attempt in range(1, COLD_REPEAT + 1):
@@ -258,6 +266,7 @@ class Command(BaseCommand):
         )
 
     def measure_soak(self, site, pages, seconds):
+        loadtest.wait_until_idle(site)
         load = loadtest.hammer(
             site, [page.path for page in pages], connections=64, seconds=seconds, headers=ACCEPT
         )
