@@ -119,6 +119,11 @@ class Command(BaseCommand):
                     self.measure_edit(site, busiest_day, busiest_session)
                     if soak:
                         self.measure_soak(site, pages, soak)
+                    if self.server_errors:
+                        # The log goes with the server's temporary folder: show why now.
+                        self.stdout.write(
+                            f"\nThe server answered 5xx; its log ends:\n{loadtest.tail(site.log)}"
+                        )
         except (RuntimeError, subprocess.CalledProcessError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Stopped gunicorn (pid {site.pid}).")
@@ -206,7 +211,7 @@ class Command(BaseCommand):
                 f" {f'{page.queries_cold}/{page.queries_warm}':>7}"
                 f" {statistics.median(cold):>7.0f}"
                 + "".join(
-                    f" | {'':>8} {load.per_second:>5.0f} {load.percentile(0.5) * 1000:>7.0f}"
+                    f" | {'':>8} {load.per_second:>5.1f} {load.percentile(0.5) * 1000:>7.0f}"
                     f" {load.percentile(0.99) * 1000:>7.0f}"
                     f" {self.ratio(load, ceiling_load):>6}"
                     for load, ceiling_load in zip(loads, ceilings, strict=True)
@@ -217,7 +222,7 @@ class Command(BaseCommand):
                 f"{'  ceiling: static file':28} {ceiling.status:>6} {len(ceiling.body):>9,}"
                 f" {ceiling.headers.get('content-encoding', '-'):>8} {'-':>7} {'-':>7}"
                 + "".join(
-                    f" | {'':>8} {load.per_second:>5.0f} {load.percentile(0.5) * 1000:>7.0f}"
+                    f" | {'':>8} {load.per_second:>5.1f} {load.percentile(0.5) * 1000:>7.0f}"
                     f" {load.percentile(0.99) * 1000:>7.0f} {'':>6}"
                     for load in ceilings
                 )
@@ -235,8 +240,11 @@ class Command(BaseCommand):
     def ratio(self, load, ceiling) -> str:
         return f"{load.per_second / ceiling.per_second:.1%}" if ceiling.per_second else "-"
 
+    server_errors = False
+
     def errors(self, loads) -> str:
         total = sum((load.errors for load in loads), start=loadtest.Counter())
+        self.server_errors |= any(kind.startswith("HTTP 5") for kind in total)
         return ", ".join(f"{count} {kind}" for kind, count in total.most_common()) or "0"
 
     def measure_edit(self, site, day, session):
