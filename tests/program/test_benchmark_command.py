@@ -1,8 +1,13 @@
-"""manage.py benchmark_pages: every page it measures answers, on the seed."""
+"""The benchmark commands: every page they measure answers, on the seed, and they clean up."""
 
 import io
+import os
+import re
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from program.models import Conference
@@ -30,3 +35,49 @@ def test_the_import_benchmark_imports_three_times_and_leaves_nothing(db):
     # Unchanged, the second import changes nothing; the third moves some papers.
     assert " 0 changes" in text.splitlines()[2]
     assert not Conference.objects.filter(slug="import-benchmark").exists()
+
+
+def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_the_server(
+    tmp_path,
+):
+    # gunicorn cannot see the suite's in-memory database: the seed goes into a file of its own.
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+    }
+
+    def manage(*arguments):
+        return subprocess.run(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), *arguments],
+            env=environment,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+
+    manage("migrate", "--noinput", "--verbosity", "0")
+    manage("prepare_site")  # the throttle's cache table and the seed program
+    out = manage("benchmark_server", "mlsys2025", "--duration", "0.2", "--connections", "2")
+
+    lines = out.splitlines()
+    header = next(number for number, line in enumerate(lines) if line.startswith("page "))
+    rows = lines[header + 1 : header + 23]
+    pages, ceilings = rows[0::2], rows[1::2]
+    names = " ".join(pages)
+    for part in ("overview", "busiest day", "session", "poster", "person", "search", "papers"):
+        assert part in names, part
+    for part in ("schedule.ics", "schedule.json", "schedule.xml", "API posters, 50"):
+        assert part in names, part
+    for page, ceiling in zip(pages, ceilings, strict=True):
+        assert page.split("|")[0].split()[-5] == "200", page
+        assert ceiling.startswith("  ceiling: static file"), ceiling
+        assert ceiling.split()[3] == "200", ceiling
+        assert page.split("|")[-1].strip() == "0", page  # no errors
+    assert "the new title shows on the next request: yes" in out
+    pid = int(re.search(r"gunicorn pid (\d+)", out).group(1))
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)  # neither the server nor any of its workers is left

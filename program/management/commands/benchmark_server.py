@@ -1,0 +1,286 @@
+"""Measure one conference's pages as served for real, against the ceiling of the same server.
+
+A benchmark, not a test: ``manage.py benchmark_server big`` starts gunicorn as production does
+(conference/loadtest.py) on the configured database and cache, and prints for each page, export
+and API list: its cold render (the first request after a program change), warm requests per
+second with p50 and p99 latency at each number of connections, the bytes on the wire, the SQL
+queries of one request (counted in this process), and the same figures for the **ceiling**: a
+static file of exactly the page's bytes served by the same server to the same client. Then how
+long the busiest day takes after one of its sessions is edited, and with ``--soak 60`` whether 64
+clients asking for every page in turn for 60 s get any error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+import subprocess
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from conference import loadtest
+from program.models import Conference, Person, Poster, Session
+
+ACCEPT = {"Accept-Encoding": "gzip, br"}
+CEILING_FOLDER = "benchmark-ceiling"
+COLD_REPEAT = 3
+
+
+@dataclasses.dataclass
+class Page:
+    name: str
+    path: str
+    queries_cold: int = 0
+    queries_warm: int = 0
+    body: bytes = b""
+
+    @property
+    def ceiling_path(self) -> str:
+        return f"/{settings.STATIC_URL.strip('/')}/{CEILING_FOLDER}/{self.file_name}"
+
+    @property
+    def file_name(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") + ".bin"
+
+
+def parse_connections(value: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError as error:
+        raise CommandError(
+            f"--connections takes numbers separated by commas; got {value!r}."
+        ) from error
+    if not counts or min(counts) < 1:
+        raise CommandError("--connections needs at least one number of 1 or more.")
+    return counts
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the site with gunicorn (DEBUG off, the configured DATABASE_URL and REDIS_URL) and"
+        " measure a conference's pages against a static file of the same size."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("conference", help="the conference's slug, e.g. a generated 'big'")
+        parser.add_argument(
+            "--duration", type=float, default=5.0, help="seconds of load per measurement"
+        )
+        parser.add_argument(
+            "--connections", default="16,64", help="concurrent connections, e.g. 16,64"
+        )
+        parser.add_argument(
+            "--soak",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="then 64 connections ask for every page in turn this long; errors are counted",
+        )
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        parser.add_argument("--search", default="caching", help="the search page's query")
+
+    def handle(self, *args, conference, duration, connections, soak, workers, search, **options):
+        try:
+            conference = Conference.objects.get(slug=conference)
+        except Conference.DoesNotExist as error:
+            raise CommandError(f'No conference "{conference}".') from error
+        if duration <= 0:
+            raise CommandError("--duration must be more than 0 seconds.")
+        counts = parse_connections(connections)
+        pages, busiest_day, busiest_session = self.choose_pages(conference, search)
+        self.stdout.write(
+            f"Collecting static files and starting gunicorn ({workers} workers, DEBUG off,"
+            f" database {connection.vendor}, cache {settings.CACHES['default']['BACKEND']})..."
+        )
+        try:
+            port = loadtest.free_port()
+            with loadtest.collected_static() as static_root:
+                # Rendered here as the server will: the same hashed static names and host.
+                with override_settings(STATIC_ROOT=static_root, ALLOWED_HOSTS=["127.0.0.1"]):
+                    for page in pages:
+                        self.measure_in_process(conference, page, host=f"127.0.0.1:{port}")
+                folder = static_root / CEILING_FOLDER
+                folder.mkdir()
+                for page in pages:
+                    (folder / page.file_name).write_bytes(page.body)
+                with loadtest.served_site(static_root, port=port, workers=workers) as site:
+                    self.stdout.write(
+                        f"Serving on http://{site.host}:{site.port}/ (gunicorn pid {site.pid});"
+                        f" {duration:g} s per measurement; the client is this process (asyncio)."
+                    )
+                    self.measure_pages(site, conference, pages, counts, duration, workers)
+                    self.measure_edit(site, busiest_day, busiest_session)
+                    if soak:
+                        self.measure_soak(site, pages, soak)
+                    if self.server_errors:
+                        # The log goes with the server's temporary folder: show why now.
+                        self.stdout.write(
+                            f"\nThe server answered 5xx; its log ends:\n{loadtest.tail(site.log)}"
+                        )
+        except (RuntimeError, subprocess.CalledProcessError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Stopped gunicorn (pid {site.pid}).")
+
+    def choose_pages(self, conference, search):
+        """The pages a visitor opens, each at its heaviest: the day with the most posters and
+        talks, its biggest session, that session's first poster, the person on most papers."""
+        slug = conference.slug
+        items = Count("posters", distinct=True) + Count("talks", distinct=True)
+        sessions = Session.objects.filter(conference=conference)
+        busiest = sessions.values("day").annotate(items=items).order_by("-items", "day").first()
+        if busiest is None:
+            raise CommandError(f"{conference} has no sessions to measure.")
+        day = busiest["day"]
+        session = (
+            sessions.filter(day=day).annotate(items=items).order_by("-items", "position").first()
+        )
+        poster = Poster.objects.filter(session__conference=conference).order_by(
+            "session__day", "session__position", "position", "pk"
+        )
+        poster = poster.filter(session=session).first() or poster.first()
+        person = (
+            Person.objects.filter(conference=conference)
+            .annotate(papers=Count("authorships"))
+            .order_by("-papers", "pk")
+            .first()
+        )
+        pages = [
+            Page("overview", f"/{slug}/"),
+            Page(f"busiest day ({busiest['items']} items)", f"/{slug}/{day}/"),
+            Page(f"session ({session.items} items)", f"/{slug}/sessions/{session.pk}/"),
+            Page("poster", f"/{slug}/posters/{poster.pk}/") if poster else None,
+            Page("person (most papers)", f"/{slug}/people/{person.slug}/") if person else None,
+            Page(f"search ?q={search}", f"/{slug}/search/?q={search}"),
+            Page("papers list", f"/{slug}/papers/"),
+            Page("schedule.ics", f"/{slug}/schedule.ics"),
+            Page("schedule.json", f"/{slug}/schedule.json"),
+            Page("schedule.xml", f"/{slug}/schedule.xml"),
+            Page(
+                "API posters, 50",
+                f"/api/v1/posters/?conference={slug}&page_size=50",
+            ),
+        ]
+        return [page for page in pages if page], day, session
+
+    def measure_in_process(self, conference, page, host):
+        """Queries of a cold and of a warm request, counted with Django's test client in this
+        process, and the bytes the ceiling file will hold."""
+        client = Client(HTTP_HOST=host, HTTP_ACCEPT_ENCODING=ACCEPT["Accept-Encoding"])
+        conference.touch()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page.path)
+        page.queries_cold = len(queries)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.path)
+        page.queries_warm = len(queries)
+        page.body = b"".join(response) if response.streaming else response.content
+
+    def measure_pages(self, site, conference, pages, counts, duration, workers):
+        per_count = "".join(f" | {count:>3} conn: req/s  p50 ms  p99 ms  ratio" for count in counts)
+        self.stdout.write(
+            f"\n{'page':28} {'status':>6} {'bytes':>9} {'encoding':>8} {'SQL':>7} {'cold ms':>7}"
+            f"{per_count} | errors"
+        )
+        for page in pages:
+            loadtest.wait_until_idle(site)
+            cold = []
+            for _ in range(COLD_REPEAT):
+                conference.touch()
+                started = time.perf_counter()
+                reply = loadtest.fetch(site, page.path, ACCEPT)
+                cold.append((time.perf_counter() - started) * 1000)
+            # Every worker has rendered it since the change before the clock starts.
+            loadtest.hammer(
+                site, [page.path], connections=workers, seconds=min(duration, 1), headers=ACCEPT
+            )
+            ceiling = loadtest.fetch(site, page.ceiling_path, ACCEPT)
+            loads, ceilings = [], []
+            for count in counts:
+                loads.append(self.load(site, page.path, count, duration))
+                ceilings.append(self.load(site, page.ceiling_path, count, duration))
+            self.stdout.write(
+                f"{page.name[:28]:28} {reply.status:>6} {len(reply.body):>9,}"
+                f" {reply.headers.get('content-encoding', '-'):>8}"
+                f" {f'{page.queries_cold}/{page.queries_warm}':>7}"
+                f" {statistics.median(cold):>7.0f}"
+                + "".join(
+                    f" | {'':>8} {load.per_second:>5.1f} {load.percentile(0.5) * 1000:>7.0f}"
+                    f" {load.percentile(0.99) * 1000:>7.0f}"
+                    f" {self.ratio(load, ceiling_load):>6}"
+                    for load, ceiling_load in zip(loads, ceilings, strict=True)
+                )
+                + f" | {self.errors(loads)}"
+            )
+            self.stdout.write(
+                f"{'  ceiling: static file':28} {ceiling.status:>6} {len(ceiling.body):>9,}"
+                f" {ceiling.headers.get('content-encoding', '-'):>8} {'-':>7} {'-':>7}"
+                + "".join(
+                    f" | {'':>8} {load.per_second:>5.1f} {load.percentile(0.5) * 1000:>7.0f}"
+                    f" {load.percentile(0.99) * 1000:>7.0f} {'':>6}"
+                    for load in ceilings
+                )
+                + f" | {self.errors(ceilings)}"
+            )
+        self.stdout.write(
+            "SQL: queries of a cold/warm request (counted in this process). ratio: the page's"
+            " warm req/s over its ceiling's (a static file of the same bytes, same server)."
+        )
+
+    def load(self, site, path, count, duration):
+        loadtest.wait_until_idle(site)
+        return loadtest.hammer(site, [path], connections=count, seconds=duration, headers=ACCEPT)
+
+    def ratio(self, load, ceiling) -> str:
+        return f"{load.per_second / ceiling.per_second:.1%}" if ceiling.per_second else "-"
+
+    server_errors = False
+
+    def errors(self, loads) -> str:
+        total = sum((load.errors for load in loads), start=loadtest.Counter())
+        self.server_errors |= any(kind.startswith("HTTP 5") for kind in total)
+        return ", ".join(f"{count} {kind}" for kind, count in total.most_common()) or "0"
+
+    def measure_edit(self, site, day, session):
+        """An organizer renames one session of the busiest day; the next request of that day."""
+        path = f"/{session.conference.slug}/{day}/"
+        original = session.title
+        loadtest.wait_until_idle(site)
+        timings, shown = [], []
+        try:
+            for attempt in range(1, COLD_REPEAT + 1):
+                session.title = f"{original} (edit {attempt})"
+                session.save()
+                started = time.perf_counter()
+                loadtest.fetch(site, path, ACCEPT)
+                timings.append((time.perf_counter() - started) * 1000)
+                # Read again uncompressed, to see the edit on the page.
+                text = loadtest.fetch(site, path).body.decode(errors="replace")
+                shown.append(f"(edit {attempt})" in text)
+        finally:
+            session.title = original
+            session.save()
+        self.stdout.write(
+            f"\nAfter renaming one session, the busiest day ({path}) answers in"
+            f" {statistics.median(timings):.0f} ms (median of"
+            f" {', '.join(f'{t:.0f}' for t in timings)} ms); the new title shows on the next"
+            f" request: {'yes' if all(shown) else 'NO'}."
+        )
+
+    def measure_soak(self, site, pages, seconds):
+        loadtest.wait_until_idle(site)
+        load = loadtest.hammer(
+            site, [page.path for page in pages], connections=64, seconds=seconds, headers=ACCEPT
+        )
+        self.stdout.write(
+            f"\nSoak: 64 connections, every page in turn, {load.seconds:.0f} s:"
+            f" {load.requests:,} requests, {load.per_second:.0f} req/s, p50"
+            f" {load.percentile(0.5) * 1000:.0f} ms, p99 {load.percentile(0.99) * 1000:.0f} ms,"
+            f" errors: {self.errors([load])}."
+        )
