@@ -12,7 +12,6 @@ import unicodedata
 
 from django.db import models
 from django.db.backends.signals import connection_created
-from django.db.models import Q
 
 SQLITE_FUNCTION = "program_fold"
 
@@ -51,16 +50,3 @@ def install() -> None:
     models.CharField.register_lookup(Folded)
     models.TextField.register_lookup(Folded)
     connection_created.connect(register_sqlite_function, dispatch_uid="program-search-fold")
-
-
-def terms(query: str) -> list[str]:
-    """The folded words of a query; every word must match somewhere."""
-    return [word for word in (fold(query) or "").split() if word]
-
-
-def each_word_matches(query: str, condition_for_word) -> Q:
-    """AND over the query's folded words of ``condition_for_word(word)``."""
-    condition = Q()
-    for word in terms(query):
-        condition &= condition_for_word(word)
-    return condition

@@ -28,6 +28,12 @@ class StrictOrderingFilter(OrderingFilter):
         """Items without a value (a talk whose time is not known yet) come last either way, on
         SQLite as on PostgreSQL (which disagree about where NULL sorts)."""
         ordering = self.get_ordering(request, queryset, view)
+        if "search_rank" in queryset.query.annotations and not request.query_params.get(
+            self.ordering_param
+        ):
+            # Searched (``?q=``) without an explicit order: best matches first, ties in the
+            # list's own order.
+            ordering = ["-search_rank", *(ordering or [])]
         if not ordering:
             return queryset
         return queryset.order_by(
