@@ -12,8 +12,8 @@ accents. Both answer the same question the same way:
 - the user's text is only ever a list of words: quotes, ``OR``, ``*``, ``:``, ``&`` and the
   like are separators, never operators, and each word reaches the database as a parameter;
 - results are ranked by where the words matched (title and people first, then abstract,
-  keywords and session): ``ts_rank`` with weights on PostgreSQL, ``bm25`` with column weights on
-  SQLite.
+  keywords and session): ``ts_rank_cd`` with weights on PostgreSQL, ``bm25`` with column weights
+  on SQLite.
 """
 
 from __future__ import annotations
@@ -92,9 +92,11 @@ class Matches(models.Lookup):
 
 
 class Rank(models.Func):
-    """How well a document matches a query, higher is better: ``ts_rank`` with a weight per
-    label A-D on PostgreSQL, ``bm25`` with a weight per column on SQLite (negated: bm25 is lower
-    for better matches). ``columns`` are the index's (column, label, weight) in table order."""
+    """How well a document matches a query, higher is better: ``ts_rank_cd`` with a weight per
+    label A-D on PostgreSQL (cover density: the words of "ling liu" side by side in one name rank
+    above "Lingering" in a title and "Liu" in the authors), ``bm25`` with a weight per column on
+    SQLite (negated: bm25 is lower for better matches). ``columns`` are the index's (column,
+    label, weight) in table order."""
 
     output_field = models.FloatField()
 
@@ -111,7 +113,7 @@ class Rank(models.Func):
             by_label.setdefault(label, weight)
         # ts_rank takes weights between 0 and 1 for {D, C, B, A}.
         weights = ", ".join(str(float(by_label.get(label, 0.0))) for label in "DCBA")
-        return f"ts_rank(ARRAY[{weights}]::float4[], {document}, {sql})", [
+        return f"ts_rank_cd(ARRAY[{weights}]::float4[], {document}, {sql})", [
             *document_params,
             *params,
         ]
