@@ -54,6 +54,10 @@ class StrictOrderingFilter(OrderingFilter):
                     f"Order by {', '.join(fields)}; prefix - for descending, separate several"
                     " with commas. Anything else is a 400."
                 )
+                if "q" in getattr(getattr(view, "filterset_class", None), "base_filters", {}):
+                    parameter["description"] += (
+                        " Without it, a search (q) lists the best matches first."
+                    )
                 parameter["schema"] = {
                     "type": "string",
                     "pattern": rf"^-?({'|'.join(fields)})(,-?({'|'.join(fields)}))*$",

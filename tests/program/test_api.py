@@ -346,3 +346,14 @@ def test_untimed_items_sort_last_whichever_the_direction(client, seed, ordering)
     assert starts[-1] is None and None not in starts[:-1]
     timed = starts[:-1]
     assert timed == sorted(timed, reverse=ordering.startswith("-"))
+
+
+def test_a_search_lists_the_best_matches_first_unless_an_ordering_is_asked(client, seed):
+    body = client.get(f"{API}/talks/", {"q": "ling liu"}).json()
+    assert body["results"][0]["title"] == "Responsible Finetuning of Large Language Models"
+    posters = client.get(f"{API}/posters/", {"q": "serving"}).json()["results"]
+    in_title = [p for p in posters if "serving" in p["title"].casefold()]
+    assert posters[: len(in_title)] == in_title
+    by_title = client.get(f"{API}/posters/", {"q": "serving", "ordering": "title"}).json()
+    titles = [poster["title"] for poster in by_title["results"]]
+    assert titles == sorted(titles)
