@@ -53,10 +53,11 @@ def fts5_query(query: str) -> str:
 def tsquery_sql(query: str) -> tuple[str, list[str]]:
     """SQL for a PostgreSQL ``tsquery`` that ANDs each word as a prefix, with the words as
     parameters: ``quote_literal`` makes whatever ``unaccent`` turns a word into one lexeme (or a
-    phrase), never syntax."""
+    phrase), never syntax. ``program_unaccent`` (migration 0015) is immutable, so the planner
+    folds it all into a constant and estimates the match from the index's statistics."""
     parts, params = [], []
     for word in words(query):
-        parts.append("to_tsquery('simple'::regconfig, quote_literal(unaccent(%s)) || %s)")
+        parts.append("to_tsquery('simple'::regconfig, quote_literal(program_unaccent(%s)) || %s)")
         params += [word, ":*" if is_prefix(word) else ""]
     if not parts:
         return "''::tsquery", []

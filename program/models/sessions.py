@@ -280,6 +280,13 @@ class SessionItemQuerySet(ByUidQuerySet):
             Exists(Authorship.objects.filter(contribution=OuterRef("contribution"), person=person))
         )
 
+    def as_results(self) -> SessionItemQuerySet:
+        """What a list of results shows (title, session heading, links, ordered people): two
+        queries, with far fewer joins to plan than ``with_people``."""
+        return self.select_related("session__conference", "contribution").prefetch_related(
+            self.model.prefetch_people()
+        )
+
     def with_people(self) -> SessionItemQuerySet:
         """With session, conference, rooms, contribution and ordered people: two queries."""
         return self.select_related(

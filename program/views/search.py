@@ -37,12 +37,12 @@ def search(request):
 
     posters = PosterFilterSet(
         data,
-        Poster.objects.for_conference(conference).in_program_order().with_people(),
+        Poster.objects.for_conference(conference).in_program_order().as_results(),
         conference=conference,
     ).qs
     talks = TalkFilterSet(
         data,
-        Talk.objects.for_conference(conference).in_program_order().with_people(),
+        Talk.objects.for_conference(conference).in_program_order().as_results(),
         conference=conference,
     ).qs
     narrowed = any(data.get(name) for name in ("day", "kind", "room", "track"))

@@ -107,10 +107,10 @@ class Command(BaseCommand):
         its first page in ranked order (with the page's own prefetches)."""
         posters = in_rank_order(
             Poster.objects.for_conference(conference).in_program_order().search(text)
-        ).with_people()
+        ).as_results()
         talks = in_rank_order(
             Talk.objects.for_conference(conference).in_program_order().search(text)
-        ).with_people()
+        ).as_results()
         sessions = in_rank_order(
             Session.objects.for_conference(conference).in_program_order().search(text)
         )
