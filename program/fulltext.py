@@ -88,7 +88,20 @@ class Matches(models.Lookup):
             query = fts5_query(self.rhs)
             if not query:
                 return "0 = 1", []
-            return f"{lhs} MATCH %s", [*lhs_params, query]
+            sql, params = f"{lhs} MATCH %s", [*lhs_params, query]
+            # The same match as a list of ids for the row the document belongs to. Without
+            # statistics (ANALYZE) SQLite guesses that a conference has ten people and would
+            # look each of its 20,000 up in the index (seconds); with the list it reads the
+            # matching rows only, whatever order it joins in.
+            join = compiler.query.alias_map.get(self.lhs.alias)
+            if getattr(join, "parent_alias", None):
+                ((owner_column, _),) = join.join_cols
+                quote = compiler.quote_name
+                owner = f"{quote(join.parent_alias)}.{quote(owner_column)}"
+                fts = self.lhs.target.model.FTS_TABLE
+                sql += f" AND {owner} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+                params.append(query)
+            return sql, params
         raise NotImplementedError(f"No full-text search on {connection.vendor}.")
 
 

@@ -16,6 +16,8 @@ from program.fulltext import Rank, SearchDocumentField
 class SearchDocument(models.Model):
     #: (column, PostgreSQL weight label, weight) in the SQLite FTS5 table's column order.
     COLUMNS: list[tuple[str, str, float]]
+    #: The FTS5 table behind the view on SQLite.
+    FTS_TABLE: str
 
     document = SearchDocumentField()
 
@@ -49,6 +51,8 @@ class ContributionSearch(SearchDocument):
         related_name="search_document",
     )
 
+    FTS_TABLE = "program_contribution_fts"
+
     class Meta(SearchDocument.Meta):
         db_table = "program_contributionsearch"
 
@@ -64,6 +68,8 @@ class SessionSearch(SearchDocument):
         related_name="search_document",
     )
 
+    FTS_TABLE = "program_session_fts"
+
     class Meta(SearchDocument.Meta):
         db_table = "program_sessionsearch"
 
@@ -78,6 +84,8 @@ class PersonSearch(SearchDocument):
         db_constraint=False,
         related_name="search_document",
     )
+
+    FTS_TABLE = "program_person_fts"
 
     class Meta(SearchDocument.Meta):
         db_table = "program_personsearch"
