@@ -1,4 +1,6 @@
-"""Case- and accent-insensitive matching, the same on SQLite and PostgreSQL.
+"""Case- and accent-insensitive substring matching, the same on SQLite and PostgreSQL: the admin's
+search boxes use it. The site's and the API's searches match word prefixes and rank instead
+(``program/fulltext.py``).
 
 "bother" finds "Böther" and "xgrammar" finds "XGrammar": both sides are folded to lower case
 without accents. PostgreSQL folds with ``lower(unaccent(...))`` (the unaccent extension, created
