@@ -8,6 +8,7 @@ import datetime
 import django_filters
 from django.db.models import Q
 
+from program.fulltext import in_rank_order
 from program.models import Conference, Person, Poster, Room, Session, Talk, Track
 
 MAX_QUERY_LENGTH = 200
@@ -21,7 +22,8 @@ class ProgramFilterSet(django_filters.FilterSet):
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
         widget=django_filters.widgets.forms.TextInput(attrs={"type": "search"}),
-        help_text="Titles, abstracts and people's names; case and accents do not matter.",
+        help_text="Words that start words of titles, abstracts and names, best matches first;"
+        " case and accents do not matter.",
     )
     day = django_filters.ChoiceFilter(label="Day", method="filter_day", empty_label="Any day")
     kind = django_filters.ChoiceFilter(
@@ -45,7 +47,7 @@ class ProgramFilterSet(django_filters.FilterSet):
         self.filters["track"].queryset = conference.tracks.all()
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
+        return in_rank_order(queryset.search(value)) if value.strip() else queryset
 
     # Session-level filters; posters and talks reach them through their session.
     session_prefix = ""

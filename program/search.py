@@ -1,4 +1,6 @@
-"""Case- and accent-insensitive matching, the same on SQLite and PostgreSQL.
+"""Case- and accent-insensitive substring matching, the same on SQLite and PostgreSQL: the admin's
+search boxes use it. The site's and the API's searches match word prefixes and rank instead
+(``program/fulltext.py``).
 
 "bother" finds "Böther" and "xgrammar" finds "XGrammar": both sides are folded to lower case
 without accents. PostgreSQL folds with ``lower(unaccent(...))`` (the unaccent extension, created
@@ -12,7 +14,6 @@ import unicodedata
 
 from django.db import models
 from django.db.backends.signals import connection_created
-from django.db.models import Q
 from django.utils.html import escape
 
 SQLITE_FUNCTION = "program_fold"
@@ -55,16 +56,8 @@ def install() -> None:
 
 
 def terms(query: str) -> list[str]:
-    """The folded words of a query; every word must match somewhere."""
+    """The folded words of a query, for marking them in results (``highlight``)."""
     return [word for word in (fold(query) or "").split() if word]
-
-
-def each_word_matches(query: str, condition_for_word) -> Q:
-    """AND over the query's folded words of ``condition_for_word(word)``."""
-    condition = Q()
-    for word in terms(query):
-        condition &= condition_for_word(word)
-    return condition
 
 
 def highlight(text: str, words: list[str]) -> str:

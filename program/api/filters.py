@@ -57,10 +57,13 @@ class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
-        help_text="Words to find in titles, abstracts and names; case and accents do not matter.",
+        help_text="Words that start words of titles, abstracts, keywords, sessions and names"
+        " (every word must match; a one-letter word only as a whole word); case and accents do"
+        " not matter. Without ?ordering=, the best matches come first.",
     )
 
     def filter_q(self, queryset, name, value):
+        # The ordering filter puts the best matches first (see program/api/ordering.py).
         return queryset.search(value) if value.strip() else queryset
 
 

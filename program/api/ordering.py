@@ -32,6 +32,12 @@ class StrictOrderingFilter(OrderingFilter):
         """Items without a value (a talk whose time is not known yet) come last either way, on
         SQLite as on PostgreSQL (which disagree about where NULL sorts)."""
         ordering = self.get_ordering(request, queryset, view)
+        if "search_rank" in queryset.query.annotations and not request.query_params.get(
+            self.ordering_param
+        ):
+            # Searched (``?q=``) without an explicit order: best matches first, ties in the
+            # list's own order.
+            ordering = ["-search_rank", *(ordering or [])]
         if not ordering:
             return queryset
         return queryset.order_by(
@@ -52,6 +58,10 @@ class StrictOrderingFilter(OrderingFilter):
                     f"Order by {', '.join(fields)}; prefix - for descending, separate several"
                     " with commas (no spaces). Empty: the default order. Anything else is a 400."
                 )
+                if "q" in getattr(getattr(view, "filterset_class", None), "base_filters", {}):
+                    parameter["description"] += (
+                        " Without it, a search (q) lists the best matches first."
+                    )
                 names = "|".join(fields)
                 parameter["schema"] = {
                     "type": "string",

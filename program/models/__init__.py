@@ -22,6 +22,7 @@ from program.models.imports import PendingImport
 from program.models.kinds import PresentationType, SessionKind
 from program.models.links import LinkKind, guess_kind, validate_links
 from program.models.people import ORDERED_PEOPLE_MODELS, Authorship, Person, PersonAtPosition
+from program.models.search import ContributionSearch, PersonSearch, SessionSearch
 from program.models.sessions import Poster, Session, SessionItem, Talk, TimedItem
 
 __all__ = [
@@ -30,10 +31,12 @@ __all__ = [
     "Authorship",
     "Conference",
     "Contribution",
+    "ContributionSearch",
     "LinkKind",
     "PendingImport",
     "Person",
     "PersonAtPosition",
+    "PersonSearch",
     "Poster",
     "PresentationType",
     "ProgramPart",
@@ -41,6 +44,7 @@ __all__ = [
     "Session",
     "SessionItem",
     "SessionKind",
+    "SessionSearch",
     "Talk",
     "TimedItem",
     "Track",

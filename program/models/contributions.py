@@ -14,13 +14,13 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from program.models.conference import Conference, ProgramPart, Track, other_conference_errors
 from program.models.links import links_field
 from program.models.people import Authorship, Person
-from program.search import each_word_matches
+from program.models.search import ContributionSearch
 
 MAX_KEYWORDS = 50
 # A language tag as BCP 47 writes it: "en", "de", "pt-BR", "zh-Hant".
@@ -55,8 +55,11 @@ class ContributionQuerySet(models.QuerySet):
         return self.filter(conference=conference)
 
     def search(self, query: str) -> ContributionQuerySet:
-        """Each word in the title, the abstract or one of the contribution's people's names."""
-        return self.filter(each_word_matches(query, matches_word))
+        """Each word starts a word of the title, people's names, abstract, keywords or session
+        titles; ranked as ``search_rank`` (``program/fulltext.py``)."""
+        return self.filter(search_document__document__matches=query).annotate(
+            search_rank=ContributionSearch.rank(query)
+        )
 
     def with_person(self, person: Person | int) -> ContributionQuerySet:
         return self.filter(authorships__person=person)
@@ -79,20 +82,6 @@ class ContributionQuerySet(models.QuerySet):
     def with_presentations(self) -> ContributionQuerySet:
         """With ``with_people`` and every poster and talk, their sessions and rooms."""
         return self.with_people().prefetch_related(*Contribution.prefetch_presentations())
-
-
-def matches_word(word: str, prefix: str = "") -> Q:
-    """A folded word in a contribution's title, abstract or people's names (``prefix`` reaches
-    the contribution from another model: "contribution__")."""
-    people = Authorship.objects.filter(
-        contribution=OuterRef(prefix.removesuffix("__") or "pk"),
-        person__name__folded__contains=word,
-    )
-    return (
-        Q(**{f"{prefix}title__folded__contains": word})
-        | Q(**{f"{prefix}abstract__folded__contains": word})
-        | Q(Exists(people))
-    )
 
 
 class Contribution(ProgramPart):

@@ -25,7 +25,7 @@ from django.utils.text import slugify
 
 from program.models.conference import Conference, ProgramPart, can_see_drafts
 from program.models.links import links_field
-from program.search import each_word_matches
+from program.models.search import PersonSearch
 
 
 class PersonQuerySet(models.QuerySet):
@@ -42,11 +42,9 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(conference=conference)
 
     def search(self, query: str) -> PersonQuerySet:
-        return self.filter(
-            each_word_matches(
-                query,
-                lambda word: Q(name__folded__contains=word) | Q(affiliation__folded__contains=word),
-            )
+        """Each word starts a word of the name or affiliation; ranked as ``search_rank``."""
+        return self.filter(search_document__document__matches=query).annotate(
+            search_rank=PersonSearch.rank(query)
         )
 
     def unique_slug(self, conference: Conference, name: str) -> str:

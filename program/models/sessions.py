@@ -28,10 +28,10 @@ from program.models.conference import (
     Track,
     other_conference_errors,
 )
-from program.models.contributions import Contribution, matches_word
+from program.models.contributions import Contribution
 from program.models.kinds import SessionKind
 from program.models.people import Authorship, Person
-from program.search import each_word_matches
+from program.models.search import ContributionSearch, SessionSearch
 
 
 def validate_board(value: str) -> None:
@@ -109,13 +109,9 @@ class SessionQuerySet(ByUidQuerySet):
         return self.filter(conference=conference, day=day)
 
     def search(self, query: str) -> SessionQuerySet:
-        return self.filter(
-            each_word_matches(
-                query,
-                lambda word: (
-                    Q(title__folded__contains=word) | Q(description__folded__contains=word)
-                ),
-            )
+        """Each word starts a word of the title or description; ranked as ``search_rank``."""
+        return self.filter(search_document__document__matches=query).annotate(
+            search_rank=SessionSearch.rank(query)
         )
 
     def days(self) -> list[datetime.date]:
@@ -300,14 +296,22 @@ class SessionItemQuerySet(ByUidQuerySet):
         return self.order_by(*self.PROGRAM_ORDER)
 
     def search(self, query: str) -> SessionItemQuerySet:
-        """Each word in the title, the abstract or one of the item's people's names."""
-        return self.filter(
-            each_word_matches(query, lambda word: matches_word(word, prefix="contribution__"))
+        """The items of the contributions that ``ContributionQuerySet.search`` finds, ranked the
+        same way as ``search_rank``."""
+        return self.filter(contribution__search_document__document__matches=query).annotate(
+            search_rank=ContributionSearch.rank(query, "contribution__search_document")
         )
 
     def with_person(self, person: Person | int) -> SessionItemQuerySet:
         return self.filter(
             Exists(Authorship.objects.filter(contribution=OuterRef("contribution"), person=person))
+        )
+
+    def as_results(self) -> SessionItemQuerySet:
+        """What a list of results shows (title, session heading, links, ordered people): two
+        queries, with far fewer joins to plan than ``with_people``."""
+        return self.select_related("session__conference", "contribution").prefetch_related(
+            self.model.prefetch_people()
         )
 
     def with_people(self) -> SessionItemQuerySet:

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from program.filters import MAX_QUERY_LENGTH
+from program.fulltext import in_rank_order
 from program.models import Contribution, Person, Poster, Session, SessionItem, Talk
 from program.views.common import conference_page, conference_view, page_context
 from program.views.search import without_page
@@ -85,7 +86,7 @@ def contribution_list(request):
     unscheduled = request.GET.get("unscheduled") == "1"
     contributions = Contribution.objects.for_conference(request.conference).order_by("title", "pk")
     if query:
-        contributions = contributions.search(query)
+        contributions = in_rank_order(contributions.search(query))
     if unscheduled:
         contributions = contributions.scheduled(False)
     page = Paginator(contributions.with_presentations(), PAPERS_PER_PAGE).get_page(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
+from program.fulltext import in_rank_order
 from program.models import Contribution, Person, Poster, Session, Talk
 from program.search import terms
 from program.views.common import conference_view, page_context
@@ -37,12 +38,12 @@ def search(request):
 
     posters = PosterFilterSet(
         data,
-        Poster.objects.for_conference(conference).with_people(),
+        Poster.objects.for_conference(conference).in_program_order().as_results(),
         conference=conference,
     ).qs
     talks = TalkFilterSet(
         data,
-        Talk.objects.for_conference(conference).with_people(),
+        Talk.objects.for_conference(conference).in_program_order().as_results(),
         conference=conference,
     ).qs
     narrowed = any(data.get(name) for name in ("day", "kind", "room", "track"))
@@ -51,17 +52,21 @@ def search(request):
         Person.objects.none()
         if narrowed or not query
         else PersonFilterSet(
-            data, Person.objects.in_conference(conference), conference=conference
+            data,
+            Person.objects.in_conference(conference),
+            conference=conference,
         ).qs
     )
     # Accepted papers without a slot have no day, kind or room: found by words only.
     unscheduled = (
         Contribution.objects.none()
         if narrowed or not query
-        else Contribution.objects.for_conference(conference)
-        .scheduled(False)
-        .search(query)
-        .order_by("title", "pk")
+        else in_rank_order(
+            Contribution.objects.for_conference(conference)
+            .scheduled(False)
+            .order_by("title", "pk")
+            .search(query)
+        )
     )
     poster_page = Paginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
     context.update(

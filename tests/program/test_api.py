@@ -378,3 +378,14 @@ def test_anonymous_reads_are_built_once_per_program_change(client, seed, organiz
     assert again.status_code == 200 and b"B-42" in again.content
     private = staff.get(url)
     assert "public" not in private.get("Cache-Control", "") and private.status_code == 200
+
+
+def test_a_search_lists_the_best_matches_first_unless_an_ordering_is_asked(client, seed):
+    body = client.get(f"{API}/talks/", {"q": "ling liu"}).json()
+    assert body["results"][0]["title"] == "Responsible Finetuning of Large Language Models"
+    posters = client.get(f"{API}/posters/", {"q": "serving"}).json()["results"]
+    in_title = [p for p in posters if "serving" in p["title"].casefold()]
+    assert posters[: len(in_title)] == in_title
+    by_title = client.get(f"{API}/posters/", {"q": "serving", "ordering": "title"}).json()
+    titles = [poster["title"] for poster in by_title["results"]]
+    assert titles == sorted(titles)

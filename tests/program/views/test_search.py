@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.factories import make_poster
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,28 @@ def test_results_mark_what_matched_ignoring_accents_and_stay_escaped(client, pro
     assert "Maximilian <mark>Böther</mark>" in html
     html = client.get("/mlsys2025/search/", {"q": "<mark>"}).content.decode()
     assert "<mark><mark></mark>" not in html
+
+
+def test_search_lists_the_best_matches_first(client, program):
+    make_poster(program["posters"], authors=["Xin Liu"], title="Lingering Caches", position=3)
+    page = text_of(client.get("/mlsys2025/search/", {"q": "ling liu"}))
+    assert "1 talk" in page and "1 poster" in page and "1 person." in page
+    # A full name finds that person, not everyone who shares one of its words.
+    assert "Xin Liu ·" not in page.split("People")[1].split("Posters")[0]
+    page = text_of(client.get("/mlsys2025/search/", {"q": "i"}))
+    assert "Nothing matches." in page
+
+
+def test_search_ranks_posters_by_where_the_words_match(client, program):
+    make_poster(program["posters"], title="Hardware", abstract="On subsets.", position=3)
+    page = text_of(client.get("/mlsys2025/search/", {"q": "subset"}))
+    assert page.index("On Distributed Larger-Than-Memory") < page.index("Hardware")
+
+
+@pytest.mark.parametrize("query", ['"a" OR b*', "foo:", "'", "a & !b", "NEAR(x", "*", "\\"])
+def test_operators_in_a_search_are_text_not_an_error(client, program, query):
+    response = client.get("/mlsys2025/search/", {"q": query})
+    assert response.status_code == 200
+    assert client.get("/mlsys2025/papers/", {"q": query}).status_code == 200
+    for endpoint in ("posters", "talks", "sessions", "people", "contributions"):
+        assert client.get(f"/api/v1/{endpoint}/", {"q": query}).status_code == 200
