@@ -193,6 +193,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Search documents are the database's own, written by triggers: dumpdata and loaddata skip them.
+DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]
 
 # --- Cache --------------------------------------------------------------------------------------
 # REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances; when

@@ -89,3 +89,15 @@ class PersonSearch(SearchDocument):
 
     class Meta(SearchDocument.Meta):
         db_table = "program_personsearch"
+
+
+class SearchDocumentRouter:
+    """Keeps search documents out of fixtures: ``dumpdata`` would write them (it skips proxy
+    models, not unmanaged ones) and ``loaddata`` would write them into the index. Everything
+    else is left to the default (None)."""
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        model = hints.get("model")
+        if model is not None and issubclass(model, SearchDocument):
+            return False
+        return None
