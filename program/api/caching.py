@@ -18,7 +18,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
@@ -29,14 +28,6 @@ from program.models import Conference
 SHARED_MAX_AGE = 60
 STALE_FOR = 600
 KEPT_FOR = 24 * 60 * 60
-
-
-def published_version() -> str:
-    found = Conference.objects.filter(is_published=True).aggregate(
-        latest=Max("program_changed_at"), count=Count("pk"), keys=Sum("pk")
-    )
-    latest = found["latest"].isoformat() if found["latest"] else ""
-    return f"{latest}|{found['count']}|{found['keys'] or 0}"
 
 
 class CachedAnonymousReads:
@@ -56,7 +47,7 @@ class CachedAnonymousReads:
             return None
         parts = [
             settings.BUILD_ID,
-            published_version(),
+            Conference.objects.published_version(),
             request.build_absolute_uri(),
             request.accepted_renderer.format,
         ]

@@ -76,6 +76,20 @@ class ConferenceQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
 
+    def published_version(self) -> str:
+        """What changes whenever anything a visitor may see changes, at any conference: the
+        latest program change of the published conferences, how many there are and which
+        (publishing, unpublishing or deleting one changes these). One query. For what is kept
+        across conferences: API lists, and pages that link to other conferences (a person's
+        other conferences)."""
+        found = self.filter(is_published=True).aggregate(
+            latest=models.Max("program_changed_at"),
+            count=models.Count("pk"),
+            keys=models.Sum("pk"),
+        )
+        latest = found["latest"].isoformat() if found["latest"] else ""
+        return f"{latest}|{found['count']}|{found['keys'] or 0}"
+
 
 #: Set while a caller touches the conference itself, once (``ProgramPart.touching_deferred``).
 TOUCH_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar(

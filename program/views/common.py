@@ -22,6 +22,14 @@ from program.timezones import display_zone
 from program.views import page_cache
 
 
+def published_version(request: HttpRequest) -> str:
+    """``Conference.objects.published_version()``, read once per request (the ETag and the page
+    cache both need it)."""
+    if not hasattr(request, "published_version"):
+        request.published_version = Conference.objects.published_version()
+    return request.published_version
+
+
 def csrf_secret(request: HttpRequest) -> str:
     """The CSRF secret the page's forms are made from: on a first visit the one this response
     sets as a cookie (not the none the request carried), so the visitor's first revisit matches
@@ -44,6 +52,8 @@ def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
         settings.BUILD_ID,
         conference.program_changed_at.isoformat(),
         str(conference.is_published),
+        # A page may link to other conferences (a person's other conferences).
+        published_version(request),
         display_zone(request, conference).key,
         str(request.user.pk or ""),
         # Save buttons show the visitor's own agenda.

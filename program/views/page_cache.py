@@ -8,9 +8,10 @@ their own (``get_token``), which costs a string replacement instead of a render.
 working without JavaScript.
 
 The key holds what an anonymous page depends on: the code (build), the conference's program
-version (moved by every edit: admin, API, import), whether it is published, the visitor's time
-zone, and the address. Signed-in visitors (their save buttons show their agenda) and pages
-with a one-off notice are rendered each time, as before.
+version (moved by every edit: admin, API, import), whether it is published, the published
+program's version across conferences (a person's page links to their other conferences), the
+visitor's time zone, and the address. Signed-in visitors (their save buttons show their
+agenda) and pages with a one-off notice are rendered each time, as before.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
 from program.timezones import display_zone
+from program.views import common
 
 STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -40,6 +42,8 @@ def key_for(request: HttpRequest) -> str | None:
         settings.BUILD_ID,
         conference.program_changed_at.isoformat(),
         str(conference.is_published),
+        # A page may link to other conferences (a person's other conferences).
+        common.published_version(request),
         display_zone(request, conference).key,
         request.build_absolute_uri(),
     ]
