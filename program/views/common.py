@@ -38,23 +38,31 @@ def csrf_secret(request: HttpRequest) -> str:
     return request.META.get("CSRF_COOKIE", "")
 
 
-def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
-    """Everything a program page depends on besides its URL.
-
-    The conference's program (moved forward by every edit), the visitor's zone, who they are and
-    their CSRF cookie (the page's forms carry a token made from it), and the code that renders
-    it. None (no ETag) while a one-off notice waits to be shown: that page must not be reused.
-    """
-    if messages.get_messages(request):
-        return None
+def program_parts(request: HttpRequest) -> list[str]:
+    """What every visitor's copy of a program page depends on besides the address: the code that
+    renders it, the conference's program (moved forward by every edit), whether it is published,
+    the published program across conferences (a page may link to a person's other
+    conferences) and the zone times are shown in. The ETag and the anonymous page cache
+    (``page_cache``) both start from these."""
     conference = request.conference
-    parts = [
+    return [
         settings.BUILD_ID,
         conference.program_changed_at.isoformat(),
         str(conference.is_published),
-        # A page may link to other conferences (a person's other conferences).
         published_version(request),
         display_zone(request, conference).key,
+    ]
+
+
+def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
+    """Everything a program page depends on besides its URL: ``program_parts``, who the visitor
+    is and their CSRF cookie (the page's forms carry a token made from it). None (no ETag)
+    while a one-off notice waits to be shown: that page must not be reused.
+    """
+    if messages.get_messages(request):
+        return None
+    parts = [
+        *program_parts(request),
         str(request.user.pk or ""),
         # Save buttons show the visitor's own agenda.
         str(getattr(request.user, "agenda_changed_at", "")),

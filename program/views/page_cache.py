@@ -19,13 +19,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from program.timezones import display_zone
 from program.views import common
 
 STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
@@ -37,16 +35,7 @@ def key_for(request: HttpRequest) -> str | None:
     """The page's key in the cache, or None when this visitor's page must be rendered."""
     if request.method != "GET" or request.user.is_authenticated or messages.get_messages(request):
         return None
-    conference = request.conference
-    parts = [
-        settings.BUILD_ID,
-        conference.program_changed_at.isoformat(),
-        str(conference.is_published),
-        # A page may link to other conferences (a person's other conferences).
-        common.published_version(request),
-        display_zone(request, conference).key,
-        request.build_absolute_uri(),
-    ]
+    parts = [*common.program_parts(request), request.build_absolute_uri()]
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
