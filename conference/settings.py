@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
     "program",
     "accounts",
 ]
@@ -229,6 +230,18 @@ else:
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy://;"
         f" got {CACHE_URL!r}"
     )
+
+# --- Background tasks ---------------------------------------------------------------------------
+# Work after a change (similar papers) runs in a task runner, not in the request: tasks are rows in
+# the database and ``manage.py db_worker`` runs them (``make run`` starts one beside the server).
+# TASKS_IMMEDIATE=true runs them in the process that queues them, right after its commit.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if env_bool("TASKS_IMMEDIATE", default=False)
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # --- Email --------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:password@mail.example.org:587/?tls=True; console by default.

@@ -6,6 +6,7 @@ class ProgramConfig(AppConfig):
     verbose_name = "Program"
 
     def ready(self) -> None:
-        from program import search
+        from program import search, signals
 
         search.install()
+        signals.connect()

@@ -6,15 +6,20 @@ that set papers apart, not the ones every paper uses), cosine similarity between
 the five best above a floor. The title and keywords weigh more than the abstract (they are
 repeated), and pairs of words count as well as words ("speculative decoding", "kv cache").
 
-Computed for a whole conference at once (about a second for 4,500 papers), when the program
-changes, never while a visitor waits: ``refresh(conference)`` writes the lists in one go, and
-pages read them with the contribution.
+Computed for a whole conference at once (seconds for 4,500 papers), when the program changes,
+never while anybody waits: a change to a contribution (admin, API, import, fixture) queues
+``program.tasks.refresh_similar_papers`` for after its transaction commits, once per conference
+and transaction; the task runner (``manage.py db_worker``) calls ``refresh(conference)``, which
+rewrites the lists that changed (``SimilarContribution``), and pages read them with the
+contribution.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.timezone import now
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
@@ -30,6 +35,14 @@ def document(title: str, keywords: Iterable[str], abstract: str) -> str:
 
 def most_similar(documents: dict[int, str], *, shown: int = SHOWN) -> dict[int, list[int]]:
     """For each key, the keys of the most similar documents (best first), at most ``shown``."""
+    return {
+        key: [other for other, _score in others]
+        for key, others in scored(documents, shown=shown).items()
+    }
+
+
+def scored(documents: dict[int, str], *, shown: int = SHOWN) -> dict[int, list[tuple[int, float]]]:
+    """For each key, (key, cosine similarity) of the most similar documents, best first."""
     keys = list(documents)
     if len(keys) < 2:
         return {key: [] for key in keys}
@@ -48,5 +61,70 @@ def most_similar(documents: dict[int, str], *, shown: int = SHOWN) -> dict[int, 
             index = start + offset
             row[index] = 0  # not similar to itself
             best = row.argsort()[::-1][:shown]
-            result[keys[index]] = [keys[other] for other in best if row[other] >= FLOOR]
+            result[keys[index]] = [
+                (keys[other], round(float(row[other]), 4)) for other in best if row[other] >= FLOOR
+            ]
     return result
+
+
+def refresh(conference) -> int:
+    """Recompute the conference's similar contributions; rewrite the lists that changed.
+
+    Returns how many contributions got a new list. When any did, the conference's program is
+    marked changed (without queueing another refresh), so that kept pages show the new lists.
+    """
+    from program.models import Conference, Contribution, SimilarContribution
+
+    rows = Contribution.objects.filter(conference=conference).values_list(
+        "pk", "title", "keywords", "abstract"
+    )
+    found = scored(
+        {pk: document(title, keywords, abstract) for pk, title, keywords, abstract in rows}
+    )
+    with transaction.atomic():
+        # One refresh of a conference at a time: a second waits, then compares with the first's.
+        Conference.objects.select_for_update().filter(pk=conference.pk).first()
+        kept: dict[int, list[tuple[int, float]]] = {}
+        for link in SimilarContribution.objects.filter(
+            contribution__conference=conference
+        ).order_by("contribution", "rank"):
+            kept.setdefault(link.contribution_id, []).append((link.similar_id, link.score))
+        stale = {pk for pk in found.keys() | kept.keys() if found.get(pk, []) != kept.get(pk, [])}
+        if not stale:
+            return 0
+        SimilarContribution.objects.filter(contribution__in=stale).delete()
+        SimilarContribution.objects.bulk_create(
+            SimilarContribution(contribution_id=pk, similar_id=other, rank=rank, score=score)
+            for pk in stale
+            for rank, (other, score) in enumerate(found.get(pk, []), start=1)
+        )
+        Conference.objects.filter(pk=conference.pk).update(program_changed_at=now())
+    return len(stale)
+
+
+class _Enqueue:
+    """An on-commit callback queueing one conference's refresh (recognised to queue it once)."""
+
+    def __init__(self, conference_id: int):
+        self.conference_id = conference_id
+        self.done = False
+
+    def __call__(self) -> None:
+        from program.tasks import refresh_similar_papers
+
+        self.done = True
+        refresh_similar_papers.enqueue(self.conference_id)
+
+
+def refresh_later(conference_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Queue a refresh for after the current transaction commits (at once outside one), once per
+    conference and transaction: an import of 4,500 papers queues one, not 4,500."""
+    connection = transaction.get_connection(using)
+    if any(
+        isinstance(callback, _Enqueue)
+        and callback.conference_id == conference_id
+        and not callback.done
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_Enqueue(conference_id), using=using)

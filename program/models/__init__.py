@@ -24,6 +24,7 @@ from program.models.links import LinkKind, guess_kind, validate_links
 from program.models.people import ORDERED_PEOPLE_MODELS, Authorship, Person, PersonAtPosition
 from program.models.search import ContributionSearch, PersonSearch, SessionSearch
 from program.models.sessions import Poster, Session, SessionItem, Talk, TimedItem
+from program.models.similar import SimilarContribution
 
 __all__ = [
     "ORDERED_PEOPLE_MODELS",
@@ -45,6 +46,7 @@ __all__ = [
     "SessionItem",
     "SessionKind",
     "SessionSearch",
+    "SimilarContribution",
     "Talk",
     "TimedItem",
     "Track",

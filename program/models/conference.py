@@ -216,9 +216,13 @@ class Conference(models.Model):
         return (self.slug,)
 
     def touch(self) -> None:
-        """Mark the program as changed after bulk writes that bypass save()."""
+        """Mark the program as changed after bulk writes that bypass save(), and queue a refresh
+        of its similar papers (the writes may have been contributions)."""
+        from program import similar
+
         self.program_changed_at = now()
         Conference.objects.filter(pk=self.pk).update(program_changed_at=self.program_changed_at)
+        similar.refresh_later(self.pk)
 
     def session_kind_choices(self) -> list[tuple[str, str]]:
         return kinds.choices(kinds.SessionKind, self.session_kinds)

@@ -173,6 +173,27 @@ class Contribution(ProgramPart):
             for relation, model in (("posters", Poster), ("talks", Talk))
         ]
 
+    @classmethod
+    def prefetch_similar(cls) -> list[Prefetch]:
+        """Its similar contributions (``similar_papers``) with their people: two queries."""
+        from program.models.similar import SimilarContribution
+
+        return [
+            Prefetch(
+                "similar_links",
+                queryset=SimilarContribution.objects.select_related("similar__conference").order_by(
+                    "rank"
+                ),
+            ),
+            cls.prefetch_people(through="similar_links__similar__"),
+        ]
+
+    @property
+    def similar_papers(self) -> list[Contribution]:
+        """The most similar contributions of its conference, best first (``prefetch_similar``);
+        computed after each change by ``program/similar.py``."""
+        return [link.similar for link in self.similar_links.all()]
+
     @property
     def ordered_people(self) -> models.QuerySet:
         """Authors or speakers in printed order (prefetched by ``with_people``)."""

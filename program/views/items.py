@@ -37,7 +37,11 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
     )
     previous, following = neighbours(siblings, item)
     # Every slot of the same paper (an oral and a poster, a repeated Q&A), this one among them.
-    prefetch_related_objects([item.contribution], *Contribution.prefetch_presentations())
+    prefetch_related_objects(
+        [item.contribution],
+        *Contribution.prefetch_presentations(),
+        *Contribution.prefetch_similar(),
+    )
     context = page_context(
         request,
         item=item,
@@ -45,6 +49,7 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
         previous=previous,
         following=following,
         presentations=item.contribution.presentations,
+        similar_papers=item.contribution.similar_papers,
     )
     return render(request, "program/item_detail.html", context)
 
@@ -70,10 +75,16 @@ def item_by_uid(request, uid):
 def contribution_detail(request, pk: int):
     """A paper or talk with every slot it is presented in, or none yet (accepted, unscheduled)."""
     contribution = get_object_or_404(
-        Contribution.objects.for_conference(request.conference).with_presentations(), pk=pk
+        Contribution.objects.for_conference(request.conference)
+        .with_presentations()
+        .prefetch_related(*Contribution.prefetch_similar()),
+        pk=pk,
     )
     context = page_context(
-        request, contribution=contribution, presentations=contribution.presentations
+        request,
+        contribution=contribution,
+        presentations=contribution.presentations,
+        similar_papers=contribution.similar_papers,
     )
     return render(request, "program/contribution_detail.html", context)
 

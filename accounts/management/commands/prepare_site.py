@@ -33,6 +33,8 @@ class Command(BaseCommand):
         else:
             call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
             self.stdout.write(f"Fixture: loaded {settings.PROGRAM_FIXTURE.name}.")
+            # Ready at first start, without waiting for the task runner that the load queued.
+            call_command("refresh_similar_papers", verbosity=0, stdout=self.stdout)
 
         if has_organizer():
             return
