@@ -610,3 +610,7 @@ class TalkAdmin(SessionItemAdmin):
             help_text=Talk._meta.get_field("presentation_type").help_text,
         )
         return form
+
+
+# Floor plans and board spots have an admin module of their own.
+from program import venue_admin  # noqa: E402, F401

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from program.converters import IsoDateConverter
 from program.models import Poster, Talk
-from program.views import calendars, interchange, items, schedule, search, timezones
+from program.views import calendars, interchange, items, schedule, search, timezones, venue
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:conference>/talks/<int:pk>.ics", calendars.item_ics, TALK, name="talk-ics"),
     path("<slug:conference>/sessions/<int:pk>/", schedule.session_detail, name="session-detail"),
     path("<slug:conference>/rooms/<int:pk>/", schedule.room_detail, name="room-detail"),
+    path("<slug:conference>/rooms/<int:pk>/plan", venue.floor_plan, name="floor-plan"),
     path("<slug:conference>/posters/<int:pk>/", items.item_detail, POSTER, name="poster-detail"),
     path("<slug:conference>/talks/<int:pk>/", items.item_detail, TALK, name="talk-detail"),
     path("<slug:conference>/items/<uuid:uid>/", items.item_by_uid, name="item-by-uid"),

@@ -25,14 +25,17 @@ from program.models.people import ORDERED_PEOPLE_MODELS, Authorship, Person, Per
 from program.models.search import ContributionSearch, PersonSearch, SessionSearch
 from program.models.sessions import Poster, Session, SessionItem, Talk, TimedItem
 from program.models.similar import SimilarContribution
+from program.models.venue import BoardSpot, FloorPlan
 
 __all__ = [
     "ORDERED_PEOPLE_MODELS",
     "RESERVED_SLUGS",
     "Authorship",
+    "BoardSpot",
     "Conference",
     "Contribution",
     "ContributionSearch",
+    "FloorPlan",
     "LinkKind",
     "PendingImport",
     "Person",

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from program.filters import MAX_QUERY_LENGTH
 from program.fulltext import in_rank_order
-from program.models import Contribution, Person, Poster, Session, SessionItem, Talk
+from program.models import BoardSpot, Contribution, Person, Poster, Session, SessionItem, Talk
 from program.views.common import conference_page, conference_view, page_context
 from program.views.search import without_page
 
@@ -42,6 +42,7 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
         *Contribution.prefetch_presentations(),
         *Contribution.prefetch_similar(),
     )
+    here = BoardSpot.objects.of_poster(item) if model is Poster else None
     context = page_context(
         request,
         item=item,
@@ -50,6 +51,8 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
         following=following,
         presentations=item.contribution.presentations,
         similar_papers=item.contribution.similar_papers,
+        here=here,
+        plan_spots=[here] if here else [],
     )
     return render(request, "program/item_detail.html", context)
 

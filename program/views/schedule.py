@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
 from program import timing
-from program.models import Conference, Contribution, Room, Session
+from program.models import Conference, Contribution, FloorPlan, Room, Session
 from program.timeline import build_timeline
 from program.views.common import conference_page, page_context
 
@@ -77,6 +77,7 @@ def day(request, date: datetime.date):
         timeline=build_timeline(sessions),
         poster_count=poster_count,
         hide_abstracts=poster_count > FULL_DAY_POSTER_LIMIT,
+        plan_rooms=FloorPlan.objects.room_ids_for(sessions),
     )
     # A conference day without program (MLSys's tutorial days in the seed) answers 200 with a
     # short note and the days that have program, not a dead end and not an error: the URL is a
@@ -89,7 +90,10 @@ def session_detail(request, pk: int):
     session = get_object_or_404(
         Session.objects.for_conference(request.conference).with_program(), pk=pk
     )
-    return render(request, "program/session_detail.html", page_context(request, session=session))
+    context = page_context(
+        request, session=session, plan_rooms=FloorPlan.objects.room_ids_for([session])
+    )
+    return render(request, "program/session_detail.html", context)
 
 
 @conference_page
@@ -101,5 +105,13 @@ def room_detail(request, pk: int):
         .in_program_order()
         .select_related("conference", "room")
     )
-    context = page_context(request, room=room, sessions=sessions)
+    plan = FloorPlan.objects.without_picture().filter(room=room).first()
+    spots = list(plan.spots.all()) if plan else []
+    for spot in spots:
+        spot.plan = plan
+    wanted = request.GET.get("board", "")[:20]
+    here = next((spot for spot in spots if spot.board == wanted), None)
+    context = page_context(
+        request, room=room, sessions=sessions, plan=plan, spots=spots, here=here, wanted=wanted
+    )
     return render(request, "program/room_detail.html", context)

@@ -131,11 +131,10 @@ def test_a_changed_abstract_queues_one_refresh_that_the_task_runner_does(
         .first()
     )
     assert lonely.title not in stored(seed)[photon.title]
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            lonely.abstract = photon.abstract
-            lonely.save()
-            photon.save()  # a second change in the same transaction: still one task
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        lonely.abstract = photon.abstract
+        lonely.save()
+        photon.save()  # a second change in the same transaction: still one task
     assert len(callbacks) == 1
     assert DBTaskResult.objects.count() == 1
     assert lonely.title not in stored(seed)[photon.title]  # not done by the save itself
