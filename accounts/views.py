@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -13,7 +12,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
@@ -22,10 +20,8 @@ from accounts import services
 from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
+from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
-from program import timing
-from program.models import Conference, Session
-from program.timezones import display_zone
 
 
 def safe_next(request, fallback: str) -> str:
@@ -110,19 +106,6 @@ def delete_account(request):
     return render(
         request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
     )
-
-
-def conference_frame(request, zone=None) -> dict:
-    """The conference header around an attendee's pages (day tabs, search): the conference
-    running now, else the next, else the latest (two queries); just a zone without one."""
-    conference = timing.current_conference(list(Conference.objects.visible_to(request.user)), now())
-    if conference is None:
-        return {"zone": zone or zoneinfo.ZoneInfo("UTC")}
-    return {
-        "conference": conference,
-        "program_days": Session.objects.for_conference(conference).days(),
-        "zone": zone or display_zone(request, conference),
-    }
 
 
 @login_required
