@@ -220,7 +220,7 @@ def remove_agenda_item(request, pk: int):
 def feed_etag(request, token: str) -> str:
     """The feed changes when its owner saves or removes, or a saved item's program changes."""
     owner = feed_owner(request, token)
-    program_changed = last_program_change(owner)
+    program_changed = last_program_change(AgendaItem.objects.visible_to(owner))
     changed = max(filter(None, [owner.agenda_changed_at, program_changed]))
     return hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
 
@@ -239,8 +239,8 @@ def feed_owner(request, token: str) -> User:
 def feed(request, token: str):
     owner = feed_owner(request, token)
     body = agenda_calendar(
-        owner,
         feed_items(owner),
+        title=f"My agenda ({owner.get_username()})",
         url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
