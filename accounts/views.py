@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
-from accounts import services
+from accounts import services, sharing
 from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
@@ -119,6 +119,7 @@ def agenda(request):
         "zone": zone,
         "count": len(items),
         "feed_path": reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token}),
+        **sharing.owner_context(request),
     }
     return render(request, "accounts/agenda.html", context)
 
