@@ -32,9 +32,12 @@ from accounts.models import AgendaItem, User
 from program.timezones import chosen_zone
 from program.views.common import csrf_secret, published_version
 
-# The shared page's address is its secret: not in other sites' Referer headers, not in search
-# engines.
+# The shared page's address is its secret: never in another site's Referer header, never in a
+# search engine. The feed and the QR code send no Referer at all. The page itself says
+# "same-origin", not "no-referrer": under "no-referrer" Chromium sends its own form posts (the save
+# stars, "Add all") with "Origin: null", which Django's CSRF check rightly refuses.
 PRIVATE_ADDRESS_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+PAGE_HEADERS = {**PRIVATE_ADDRESS_HEADERS, "Referrer-Policy": "same-origin"}
 
 
 def qr_code(url: str) -> segno.QRCode:
@@ -140,8 +143,8 @@ def shared_page_etag(request, token: str) -> str | None:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-def private_address(response: HttpResponse) -> HttpResponse:
-    for header, value in PRIVATE_ADDRESS_HEADERS.items():
+def private_address(response: HttpResponse, headers=PRIVATE_ADDRESS_HEADERS) -> HttpResponse:
+    for header, value in headers.items():
         response.headers[header] = value
     return response
 
@@ -177,7 +180,7 @@ def shared_agenda(request, token: str):
     response = _shared_agenda(request, token)
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
-    return private_address(response)
+    return private_address(response, PAGE_HEADERS)
 
 
 @require_POST
