@@ -1,4 +1,5 @@
-"""My agenda as a person reads it: grouped by day, in time order, clashes flagged."""
+"""An agenda as a person reads it: grouped by day, in time order, clashes flagged (on one's
+own agenda; a shared agenda leaves them out)."""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def find_clashes(items: Sequence[AgendaItem]) -> dict[int, list[AgendaItem]]:
 
 
 def agenda_zone(user, items: list[AgendaItem]) -> zoneinfo.ZoneInfo:
-    if user.timezone:
+    """The user's preferred zone, else the zone of the conference of the first timed item."""
+    if getattr(user, "timezone", ""):  # an anonymous visitor has none
         return zoneinfo.ZoneInfo(user.timezone)
     timed = [i for i in items if i.starts_at]
     if timed:
@@ -101,10 +103,18 @@ def agenda_day(agenda_item: AgendaItem, zone: zoneinfo.ZoneInfo) -> datetime.dat
     return agenda_item.starts_at.astimezone(zone).date()
 
 
-def build_agenda(user, items: list[AgendaItem]) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo]:
-    zone = agenda_zone(user, items)
+def build_agenda(
+    user,
+    items: list[AgendaItem],
+    *,
+    zone: zoneinfo.ZoneInfo | None = None,
+    with_clashes: bool = True,
+) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo]:
+    """The items by day in ``zone`` (else ``agenda_zone``), each with its clashes unless
+    ``with_clashes`` is off."""
+    zone = zone or agenda_zone(user, items)
     timed_items = sorted((i for i in items if i.starts_at), key=lambda i: i.starts_at)
-    clashes = find_clashes(timed_items)  # each listed in time order
+    clashes = find_clashes(timed_items) if with_clashes else {}  # each listed in time order
     timed = [AgendaEntry(item, clashes.get(item.pk, [])) for item in timed_items]
     days: dict[datetime.date, list[AgendaEntry]] = {}
     for entry in timed:

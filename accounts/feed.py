@@ -1,4 +1,5 @@
-"""The private calendar feed: a user's agenda as an iCalendar subscription."""
+"""Agendas as iCalendar subscriptions: the private feed of one's own agenda, and the read-only
+feed of an agenda shared by link."""
 
 from __future__ import annotations
 
@@ -15,29 +16,34 @@ from program.models import Poster, Talk
 
 def feed_items(user):
     """The user's visible agenda with everything the events print: a fixed number of queries."""
-    return (
-        AgendaItem.objects.visible_to(user)
-        .with_items()
-        .prefetch_related(
-            Poster.prefetch_people(through="poster__"),
-            Talk.prefetch_people(through="talk__"),
-            Prefetch("session__posters", queryset=Poster.objects.select_related("contribution")),
-            Talk.prefetch_people(through="session__talks__"),
-        )
+    return with_event_details(AgendaItem.objects.visible_to(user))
+
+
+def shared_feed_items(owner):
+    """What the owner's shared agenda shows (published conferences only), as ``feed_items``."""
+    return with_event_details(AgendaItem.objects.shared_by(owner))
+
+
+def with_event_details(items):
+    return items.with_items().prefetch_related(
+        Poster.prefetch_people(through="poster__"),
+        Talk.prefetch_people(through="talk__"),
+        Prefetch("session__posters", queryset=Poster.objects.select_related("contribution")),
+        Talk.prefetch_people(through="session__talks__"),
     )
 
 
-def last_program_change(user) -> datetime.datetime | None:
-    """The latest edit of any program the user's visible saved items belong to: one query."""
+def last_program_change(items) -> datetime.datetime | None:
+    """The latest edit of any program these saved items belong to: one query."""
     changed = Coalesce(
         "session__conference__program_changed_at",
         "poster__session__conference__program_changed_at",
         "talk__session__conference__program_changed_at",
     )
-    return AgendaItem.objects.visible_to(user).aggregate(latest=Max(changed))["latest"]
+    return items.aggregate(latest=Max(changed))["latest"]
 
 
-def agenda_calendar(user, items, *, url_for) -> bytes:
+def agenda_calendar(items, *, title: str, url_for) -> bytes:
     """One event per saved item with a known time.
 
     SEQUENCE and LAST-MODIFIED follow the conference's last program edit (``calendar``), so a
@@ -47,7 +53,7 @@ def agenda_calendar(user, items, *, url_for) -> bytes:
     feed = icalendar.Calendar()
     feed.add("prodid", calendar.PRODID)
     feed.add("version", "2.0")
-    feed.add("x-wr-calname", f"My agenda ({user.get_username()})")
+    feed.add("x-wr-calname", title)
     feed.add("x-published-ttl", "PT1H")
     timed = [a.item for a in items if calendar.has_known_time(a.item)]
     ends_of = timing.session_ends_around(timed)

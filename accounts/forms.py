@@ -1,4 +1,4 @@
-"""Forms of the attendee's side: sign-up, account settings, account deletion."""
+"""Forms of the attendee's side: sign-up, account settings, sharing the agenda, account deletion."""
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -34,6 +34,12 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "timezone"]
+
+
+class ShareAgendaForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["share_name"]
 
 
 class DeleteAccountForm(forms.Form):

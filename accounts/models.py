@@ -1,15 +1,15 @@
 """Attendee accounts and their saved agendas.
 
-A project-owned user model (preferred time zone, private calendar feed token) and one row per
-saved session, poster or talk. Each saved row keeps the time and room it had when saved, so the
-agenda can say "changed since you saved it".
+A project-owned user model (preferred time zone, private calendar feed token, the optional
+public link to their agenda) and one row per saved session, poster or talk. Each saved row
+keeps the time and room it had when saved, so the agenda can say "changed since you saved it".
 """
 
 from __future__ import annotations
 
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -20,6 +20,11 @@ from program.models import Conference, Poster, Session, Talk, validate_timezone
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def new_share_token() -> str:
+    # 128 random bits: unguessable, and short enough to keep the link's QR code small.
+    return secrets.token_urlsafe(16)
 
 
 class User(AbstractUser):
@@ -38,9 +43,27 @@ class User(AbstractUser):
         help_text="The secret in the private calendar feed's address.",
     )
     agenda_changed_at = models.DateTimeField(default=now, editable=False)
+    share_token = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The secret in the shared agenda's address; empty while it is not shared.",
+    )
+    share_name = models.CharField(
+        "name shown on your shared agenda",
+        max_length=80,
+        blank=True,
+        help_text="Optional. Without it the shared agenda shows no name at all.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    @property
+    def shares_agenda(self) -> bool:
+        return bool(self.share_token)
 
 
 ITEM_TYPES = ("session", "poster", "talk")
@@ -53,8 +76,16 @@ class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> AgendaItemQuerySet:
         """The user's own items, of conferences they may see: an unpublished program leaves
         attendees' agendas quietly (and comes back when it is published again)."""
-        conferences = Conference.objects.visible_to(user)
-        return self.filter(user=user).filter(
+        return self.filter(user=user).of_conferences(Conference.objects.visible_to(user))
+
+    def shared_by(self, owner) -> AgendaItemQuerySet:
+        """What a shared agenda shows anyone with its link: the owner's items of the
+        conferences an anonymous visitor may see (never a draft, whoever the owner is)."""
+        published = Conference.objects.visible_to(AnonymousUser())
+        return self.filter(user=owner).of_conferences(published)
+
+    def of_conferences(self, conferences) -> AgendaItemQuerySet:
+        return self.filter(
             Q(session__conference__in=conferences)
             | Q(poster__session__conference__in=conferences)
             | Q(talk__session__conference__in=conferences)

@@ -1,4 +1,5 @@
-"""Writes on an attendee's side: saving to the agenda, the feed token, deleting the account."""
+"""Writes on an attendee's side: saving to the agenda, the feed token, sharing the agenda by link,
+deleting the account."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 
-from accounts.models import ITEM_MODELS, ITEM_TYPES, AgendaItem, User, new_feed_token
+from accounts.models import (
+    ITEM_MODELS,
+    ITEM_TYPES,
+    AgendaItem,
+    User,
+    new_feed_token,
+    new_share_token,
+)
 
 # Where a visitor's save waits in their session while they log in or sign up.
 PENDING_SAVE = "pending_agenda_save"
@@ -87,6 +95,63 @@ def regenerate_feed_token(*, user: User) -> str:
     user.feed_token = new_feed_token()
     user.save(update_fields=["feed_token"])
     return user.feed_token
+
+
+def share_agenda(*, user: User, name: str | None = None) -> str:
+    """Open the read-only link to the user's agenda (sharing again keeps the same link), and
+    set the name shown on it when ``name`` is given ("" shows none). Returns the token."""
+    fields = []
+    if not user.share_token:
+        user.share_token = new_share_token()
+        fields.append("share_token")
+    if name is not None:
+        user.share_name = name.strip()
+        fields.append("share_name")
+    if fields:
+        # The shared page's ETag follows agenda_changed_at: a new name shows at once.
+        user.agenda_changed_at = now()
+        user.save(update_fields=[*fields, "agenda_changed_at"])
+    return user.share_token
+
+
+def new_share_link(*, user: User) -> str:
+    """A new shared link (sharing if the user was not); the old one answers 404 at once."""
+    user.share_token = new_share_token()
+    user.save(update_fields=["share_token"])
+    return user.share_token
+
+
+def stop_sharing_agenda(*, user: User) -> None:
+    """Close the shared link: it answers 404 at once. The chosen name is kept for next time."""
+    user.share_token = None
+    user.save(update_fields=["share_token"])
+
+
+def shared_agenda_owner(token: str) -> User | None:
+    """The active user whose agenda this shared link opens, or None: one indexed lookup."""
+    if not token or len(token) > User._meta.get_field("share_token").max_length:
+        return None
+    return User.objects.filter(share_token=token, is_active=True).first()
+
+
+@transaction.atomic
+def copy_shared_agenda(*, user: User, owner: User) -> int:
+    """Save to ``user``'s agenda every item of ``owner``'s shared agenda that ``user`` has not
+    saved yet; returns how many were added. A fixed number of queries however many items;
+    copying twice adds nothing the second time."""
+    already = saved_keys(user)
+    new_items = []
+    for shared in AgendaItem.objects.shared_by(owner).with_items():
+        if (shared.item_type, shared.item_id) in already:
+            continue
+        copy = AgendaItem(user=user, **{shared.item_type: shared.item})
+        copy.snapshot()
+        new_items.append(copy)
+    # A save made meanwhile by another request of the same user is skipped, not an error.
+    AgendaItem.objects.bulk_create(new_items, ignore_conflicts=True)
+    if new_items:
+        _touch(user)
+    return len(new_items)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import sharing, views
 
 app_name = "accounts"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("agenda/resume/", views.resume_save, name="agenda-resume"),
     path("agenda/<int:pk>/remove/", views.remove_agenda_item, name="agenda-remove"),
     path("agenda/<str:token>.ics", views.feed, name="agenda-feed"),
+    path("agenda/share/", sharing.share, name="agenda-share"),
+    path("agenda/shared/<str:token>/", sharing.shared_agenda, name="shared-agenda"),
+    path("agenda/shared/<str:token>/copy/", sharing.copy_shared, name="shared-agenda-copy"),
+    path("agenda/shared/<str:token>/qr.svg", sharing.shared_qr, name="shared-agenda-qr"),
+    path("agenda/shared/<str:token>.ics", sharing.shared_feed, name="shared-agenda-feed"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -13,19 +12,16 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
-from accounts import services
+from accounts import services, sharing
 from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, feed_items, last_program_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
+from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
-from program import timing
-from program.models import Conference, Session
-from program.timezones import display_zone
 
 
 def safe_next(request, fallback: str) -> str:
@@ -112,19 +108,6 @@ def delete_account(request):
     )
 
 
-def conference_frame(request, zone=None) -> dict:
-    """The conference header around an attendee's pages (day tabs, search): the conference
-    running now, else the next, else the latest (two queries); just a zone without one."""
-    conference = timing.current_conference(list(Conference.objects.visible_to(request.user)), now())
-    if conference is None:
-        return {"zone": zone or zoneinfo.ZoneInfo("UTC")}
-    return {
-        "conference": conference,
-        "program_days": Session.objects.for_conference(conference).days(),
-        "zone": zone or display_zone(request, conference),
-    }
-
-
 @login_required
 @never_cache
 def agenda(request):
@@ -136,6 +119,7 @@ def agenda(request):
         "zone": zone,
         "count": len(items),
         "feed_path": reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token}),
+        **sharing.owner_context(request),
     }
     return render(request, "accounts/agenda.html", context)
 
@@ -237,7 +221,7 @@ def remove_agenda_item(request, pk: int):
 def feed_etag(request, token: str) -> str:
     """The feed changes when its owner saves or removes, or a saved item's program changes."""
     owner = feed_owner(request, token)
-    program_changed = last_program_change(owner)
+    program_changed = last_program_change(AgendaItem.objects.visible_to(owner))
     changed = max(filter(None, [owner.agenda_changed_at, program_changed]))
     return hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
 
@@ -256,8 +240,8 @@ def feed_owner(request, token: str) -> User:
 def feed(request, token: str):
     owner = feed_owner(request, token)
     body = agenda_calendar(
-        owner,
         feed_items(owner),
+        title=f"My agenda ({owner.get_username()})",
         url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,4 +1,5 @@
-"""An attendee in a real Chromium: sign up, save from the day page, My agenda, the feed."""
+"""An attendee in a real Chromium: sign up, save from the day page, My agenda, the feed, and
+sharing the agenda by link with a colleague."""
 
 import urllib.request
 
@@ -90,3 +91,58 @@ def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
     assert "Responsible Finetuning" not in other.locator("main").inner_text()
     assert other.request.get(base + "/agenda/not-adas-token.ics").status == 404
     other.context.close()
+
+
+def test_an_attendee_shares_their_agenda_and_a_colleague_adds_it_all(
+    live_server, seed, page, browser, axe_source
+):
+    base = live_server.url
+    sign_up(page, base, "ada")
+    page.goto(base + "/mlsys2025/2025-05-15/")
+    for title in ("Marconi: Prefix Caching", "Responsible Finetuning"):
+        item = page.locator("article", has_text=title).first
+        item.get_by_role("button", name=f"Save {title}").click()
+        expect(item.get_by_role("button", name=f"Remove {title}")).to_be_visible()
+    session = page.locator("section.session", has_text="Session 10: LLM and Diffusion")
+    session.get_by_role("button", name="Save Poster: Session 10").click()
+    expect(session.get_by_role("button", name="Remove Poster: Session 10")).to_be_visible()
+
+    page.goto(base + "/agenda/")
+    page.get_by_label("Name shown on your shared agenda").fill("Ada L.")
+    page.get_by_role("button", name="Share my agenda").click()
+    link = page.get_by_label("Link to your shared agenda").input_value()
+    assert link.startswith(base + "/agenda/shared/")
+    expect(page.locator(".share-qr svg.qr-code")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path="/tmp/share-my-agenda-phone.png", full_page=True)
+
+    # A colleague opens the link on a phone, signed in as themself.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    other = phone.new_page()
+    other.set_default_timeout(15_000)
+    sign_up(other, base, "eve")
+    response = other.goto(link)
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["x-robots-tag"] == "noindex, nofollow"
+    main = other.locator("main").inner_text()
+    assert "Ada L.’s agenda" in main and "ada@example.org" not in main
+    assert "Marconi: Prefix Caching for the Era of Hybrid LLMs" in main
+    assert "Time to be announced" in main
+    assert axe_violations(other, axe_source) == []
+    assert no_horizontal_overflow(other)
+    other.screenshot(path="/tmp/share-phone.png", full_page=True)
+    other.set_viewport_size({"width": 1280, "height": 900})
+    other.screenshot(path="/tmp/share-desktop.png", full_page=True)
+
+    other.get_by_role("button", name="Add all 3 to my agenda").click()
+    expect(other.get_by_text("Added 3 items to your agenda.")).to_be_visible()
+    expect(other.get_by_text("All 3 are in")).to_be_visible()
+    assert axe_violations(other, axe_source) == []
+    eve = User.objects.get(username="eve")
+    assert eve.agenda_items.count() == 3
+
+    # Ada stops sharing: the link is gone at once.
+    page.get_by_role("button", name="Stop sharing").click()
+    expect(page.get_by_role("button", name="Share my agenda")).to_be_visible()
+    assert other.goto(link).status == 404
+    phone.close()
