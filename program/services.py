@@ -8,8 +8,10 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.timezone import now
 
 from program.models import ORDERED_PEOPLE_MODELS, Authorship, Conference, Contribution, Person
+from program.models.conference import touch_sessions
 
 
 def clean_names(names: Sequence[str]) -> list[str]:
@@ -122,6 +124,8 @@ def split_person(person: Person) -> list[Person]:
         for link_model in ORDERED_PEOPLE_MODELS
         for link in link_model.objects.filter(person=person).order_by("pk")
     ]
+    # The blocks that show the person's papers, read before the papers move to the new records.
+    sessions = list(person.affected_sessions().values_list("pk", flat=True))
     created = []
     for link in places[1:]:
         copy = Person.objects.create(
@@ -136,4 +140,5 @@ def split_person(person: Person) -> list[Person]:
         created.append(copy)
     if created:
         person.touch_conferences()
+        touch_sessions([person.conference_id], sessions, now())
     return created

@@ -13,6 +13,7 @@ import datetime
 import re
 import zoneinfo
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -127,17 +128,40 @@ class ProgramPart(models.Model):
 
     def delete(self, *args, **kwargs):
         affected = list(self.affected_conferences().values_list("pk", flat=True))
+        sessions = self.affected_sessions()
+        if sessions is not None:
+            sessions = list(sessions.values_list("pk", flat=True))  # before they lose the part
         result = super().delete(*args, **kwargs)
-        Conference.objects.filter(pk__in=affected).update(program_changed_at=now())
+        moment = now()
+        Conference.objects.filter(pk__in=affected).update(program_changed_at=moment)
+        touch_sessions(affected, sessions, moment)
         return result
 
     def affected_conferences(self) -> models.QuerySet:
         raise NotImplementedError
 
+    def affected_sessions(self) -> models.QuerySet | None:
+        """The sessions whose block on a day page shows this part; None: every session of its
+        conferences (a room's or track's name, a floor plan)."""
+        return None
+
     def touch_conferences(self) -> None:
-        Conference.objects.filter(pk__in=self.affected_conferences().values("pk")).update(
-            program_changed_at=now()
-        )
+        moment = now()
+        affected = self.affected_conferences().values("pk")
+        Conference.objects.filter(pk__in=affected).update(program_changed_at=moment)
+        touch_sessions(affected, self.affected_sessions(), moment)
+
+
+def touch_sessions(conferences, sessions, moment) -> None:
+    """Mark sessions changed: those given (a queryset or ids), or with None every session of the
+    conferences (ids or a queryset of their pks)."""
+    Session = apps.get_model("program", "Session")
+    if sessions is None:
+        Session.objects.filter(conference__in=conferences).update(changed_at=moment)
+    elif isinstance(sessions, models.QuerySet):
+        Session.objects.filter(pk__in=sessions.values("pk")).update(changed_at=moment)
+    elif sessions:
+        Session.objects.filter(pk__in=sessions).update(changed_at=moment)
 
 
 class Conference(models.Model):
@@ -208,6 +232,8 @@ class Conference(models.Model):
     def save(self, *args, **kwargs):
         self.program_changed_at = now()
         super().save(*args, **kwargs)
+        # Kind labels, the zone and the slug show in every session's block.
+        touch_sessions([self.pk], None, self.program_changed_at)
 
     def get_absolute_url(self) -> str:
         return reverse("program:overview", kwargs={"conference": self.slug})
@@ -222,6 +248,7 @@ class Conference(models.Model):
 
         self.program_changed_at = now()
         Conference.objects.filter(pk=self.pk).update(program_changed_at=self.program_changed_at)
+        touch_sessions([self.pk], None, self.program_changed_at)
         similar.refresh_later(self.pk)
 
     def session_kind_choices(self) -> list[tuple[str, str]]:

@@ -147,6 +147,14 @@ class Contribution(ProgramPart):
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
 
+    def affected_sessions(self) -> models.QuerySet:
+        from program.models.sessions import Poster, Session, Talk
+
+        return Session.objects.filter(
+            models.Q(pk__in=Poster.objects.filter(contribution=self).values("session"))
+            | models.Q(pk__in=Talk.objects.filter(contribution=self).values("session"))
+        )
+
     @classmethod
     def prefetch_people(cls, through: str = "") -> Prefetch:
         """The contribution's people in printed order, with their Person rows.

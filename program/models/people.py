@@ -119,6 +119,15 @@ class Person(ProgramPart):
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
 
+    def affected_sessions(self) -> models.QuerySet:
+        from program.models.sessions import Poster, Session, Talk
+
+        theirs = {"contribution__authorships__person": self}
+        return Session.objects.filter(
+            models.Q(pk__in=Poster.objects.filter(**theirs).values("session"))
+            | models.Q(pk__in=Talk.objects.filter(**theirs).values("session"))
+        )
+
     def elsewhere(self, user) -> PersonQuerySet:
         """The same person (by external id) at the other conferences the user may see."""
         if not self.external_id:

@@ -187,6 +187,10 @@ class Session(TimedItem):
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
+    # This database's own record of when what the session's block on its day page shows last
+    # changed (its posters, talks and their papers and people included): the block is rendered
+    # once per change (program/fragments.py). Empty until the first change; not in fixtures.
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False, serialize=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -208,6 +212,9 @@ class Session(TimedItem):
 
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
+
+    def affected_sessions(self) -> models.QuerySet:
+        return Session.objects.filter(pk=self.pk)
 
     @property
     def kind_label(self) -> str:
@@ -420,6 +427,17 @@ class SessionItem(TimedItem):
 
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(sessions=self.session_id)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        item = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        # Its session as loaded: a move changes the block it leaves as well as the one it joins.
+        item._loaded_session_id = item.__dict__.get("session_id")
+        return item
+
+    def affected_sessions(self) -> models.QuerySet:
+        ids = {self.session_id, getattr(self, "_loaded_session_id", None)} - {None}
+        return Session.objects.filter(pk__in=ids)
 
     @property
     def effective_room(self) -> Room | None:

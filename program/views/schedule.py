@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
 from program import timing
+from program.fragments import fill_blocks
 from program.models import Conference, Contribution, FloorPlan, Room, Session
 from program.timeline import build_timeline
 from program.views.common import conference_page, page_context
@@ -66,19 +67,25 @@ def overview(request):
 @conference_page
 def day(request, date: datetime.date):
     conference = request.conference
-    # One query: the sessions tell whether a day outside the conference's dates has any.
-    sessions = list(Session.objects.for_day(conference, date).in_program_order().with_program())
+    # One query for the day's sessions with their rooms and poster counts: the timeline's
+    # layout. What each session's block shows is kept per session (program/fragments.py).
+    sessions = list(
+        Session.objects.for_day(conference, date)
+        .in_program_order()
+        .select_related("conference", "room__conference")
+        .annotate(poster_total=Count("posters"))
+    )
     if date not in conference.days and not sessions:
         raise Http404("The conference has no such day.")
-    poster_count = sum(len(s.posters.all()) for s in sessions)
+    poster_count = sum(session.poster_total for session in sessions)
     context = page_context(
         request,
         date=date,
         timeline=build_timeline(sessions),
         poster_count=poster_count,
         hide_abstracts=poster_count > FULL_DAY_POSTER_LIMIT,
-        plan_rooms=FloorPlan.objects.room_ids_for(sessions),
     )
+    fill_blocks(request, sessions, context)
     # A conference day without program (MLSys's tutorial days in the seed) answers 200 with a
     # short note and the days that have program, not a dead end and not an error: the URL is a
     # real day of the conference and may have program later.

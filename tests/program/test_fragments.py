@@ -1,0 +1,142 @@
+"""Session blocks on day pages are rendered once per change of that session: each kind of edit
+re-renders the blocks that show it and no other (program/fragments.py, Session.changed_at)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+
+from program.fragments import fill_blocks
+from program.models import Authorship, Conference, Contribution, Person, Poster, Room, Session
+from program.views.common import page_context
+
+pytestmark = pytest.mark.django_db
+
+DAY = "2025-05-15"
+
+
+def render_day(conference, user=None) -> tuple[int, dict[int, str]]:
+    """Fill the blocks of the seed day as its page does; how many were rendered, and each."""
+    request = RequestFactory().get(f"/{conference.slug}/{DAY}/")
+    request.user = user or AnonymousUser()
+    request.session = {}
+    request.conference = Conference.objects.get(pk=conference.pk)
+    sessions = list(
+        Session.objects.for_day(conference, DAY).in_program_order().select_related("room")
+    )
+    context = page_context(request, hide_abstracts=False)
+    rendered = fill_blocks(request, sessions, context)
+    return rendered, {session.pk: str(session.block) for session in sessions}
+
+
+def poster_session_posters(seed):
+    return Poster.objects.filter(session__conference=seed).select_related("session", "contribution")
+
+
+def test_a_second_visit_renders_nothing_and_blocks_read_as_before(seed):
+    count, first = render_day(seed)
+    assert count == Session.objects.for_day(seed, DAY).count() == len(first)
+    again, second = render_day(seed)
+    assert again == 0 and second == first
+
+
+def edit_title(seed):
+    poster = poster_session_posters(seed).first()
+    poster.contribution.title = "A Retitled Paper"
+    poster.contribution.save()
+    return {poster.session_id}, "A Retitled Paper"
+
+
+def move_poster(seed):
+    poster = poster_session_posters(seed).first()
+    other = Session.objects.filter(conference=seed, kind=poster.session.kind).exclude(
+        pk=poster.session_id
+    )[0]
+    old = poster.session_id
+    poster = Poster.objects.get(pk=poster.pk)
+    poster.session = other
+    poster.save()
+    return {old, other.pk}, poster.contribution.title
+
+
+def rename_person(seed):
+    person = Person.objects.filter(authorships__contribution__posters__isnull=False).first()
+    sessions = set(
+        Poster.objects.filter(contribution__authorships__person=person).values_list(
+            "session", flat=True
+        )
+    )
+    person.name = "Ada Renamed"
+    person.save()
+    return sessions, "Ada Renamed"
+
+
+def rename_room(seed):
+    room = Room.objects.filter(conference=seed, sessions__isnull=False).first()
+    room.name = "The Renamed Hall"
+    room.save()
+    return set(Session.objects.for_day(seed, DAY).values_list("pk", flat=True)), "Renamed Hall"
+
+
+def edit_session(seed):
+    session = Session.objects.for_day(seed, DAY).first()
+    session.title = "A Retitled Session"
+    session.save()
+    return {session.pk}, "A Retitled Session"
+
+
+def delete_poster(seed):
+    poster = poster_session_posters(seed).first()
+    poster.delete()
+    return {poster.session_id}, None
+
+
+def import_touch(seed):
+    Conference.objects.get(pk=seed.pk).touch()  # what an import does after bulk writes
+    return set(Session.objects.for_day(seed, DAY).values_list("pk", flat=True)), None
+
+
+def author_order(seed):
+    contribution = Contribution.objects.filter(posters__isnull=False, authorships__position=2)[0]
+    first, second = contribution.authorships.order_by("position")[:2]
+    Authorship.objects.filter(pk=first.pk).update(position=99)
+    Authorship.objects.filter(pk=second.pk).update(position=1)
+    Authorship.objects.filter(pk=first.pk).update(position=2)
+    contribution.save()  # the admin and the API save the paper with its authors
+    return set(contribution.posters.values_list("session", flat=True)), None
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        edit_title,
+        move_poster,
+        rename_person,
+        rename_room,
+        edit_session,
+        delete_poster,
+        import_touch,
+        author_order,
+    ],
+)
+def test_an_edit_re_renders_the_blocks_that_show_it_and_only_those(seed, edit):
+    _, before = render_day(seed)
+    expected, text = edit(seed)
+    rendered, after = render_day(seed)
+    assert rendered == len(expected & set(after))
+    assert {pk for pk in after if after[pk] != before[pk]} <= expected
+    if text:
+        assert any(text in after[pk] for pk in expected)
+
+
+def test_signed_in_visitors_get_their_own_stars_and_nothing_is_kept_for_them(seed, attendee):
+    from accounts.services import save_to_agenda
+
+    poster = poster_session_posters(seed).first()
+    save_to_agenda(user=attendee, item=poster)
+    rendered, blocks = render_day(seed, user=attendee)
+    assert rendered == len(blocks)
+    assert f"Remove {poster.title} from agenda" in blocks[poster.session_id]
+    again, _ = render_day(seed, user=attendee)
+    assert again == len(blocks)  # rendered for them each time
+    _, anonymous = render_day(seed)
+    assert "from agenda" not in anonymous[poster.session_id]
