@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -62,6 +63,16 @@ def conference_time(moment, conference: Conference) -> str:
     if moment is None:
         return TBA
     return timezone.localtime(moment, conference.zone).strftime("%H:%M %Z")
+
+
+class ProgramPartDeletes:
+    """ "Delete selected" deletes each part as its own delete() does, so that the pages showing it
+    (their ETags, kept pages and session blocks) change; a queryset delete would skip that."""
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for part in queryset:
+                part.delete()
 
 
 class FoldedSearch:
@@ -270,7 +281,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         self.message_user(request, f"{verb} {len(queryset)} conference(s).", messages.SUCCESS)
 
 
-class ConferencePartAdmin(admin.ModelAdmin):
+class ConferencePartAdmin(ProgramPartDeletes, admin.ModelAdmin):
     """Rooms and tracks: named parts of one conference, with the number of sessions using them."""
 
     list_filter = ["conference"]
@@ -324,7 +335,7 @@ class ItemCountsMixin:
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearch, admin.ModelAdmin):
+class PersonAdmin(ProgramPartDeletes, FoldedSearch, admin.ModelAdmin):
     list_display = ["name", "affiliation", "conference", "slug", "contribution_count"]
     list_filter = ["conference"]
     list_select_related = ["conference"]
@@ -393,7 +404,9 @@ class PersonAdmin(FoldedSearch, admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin):
+class SessionAdmin(
+    ProgramPartDeletes, ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin
+):
     conference_lookup = "sessions"
     conference_field = "conference"
     list_display = [
@@ -482,7 +495,9 @@ class ScheduledFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin):
+class ContributionAdmin(
+    ProgramPartDeletes, ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin
+):
     """A paper or talk: what it says and who wrote it, and the slots it is presented in."""
 
     conference_lookup = "contributions"
@@ -517,7 +532,7 @@ class ContributionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.M
         return people_list(contribution)
 
 
-class SessionItemAdmin(FoldedSearch, InConferenceZone, admin.ModelAdmin):
+class SessionItemAdmin(ProgramPartDeletes, FoldedSearch, InConferenceZone, admin.ModelAdmin):
     """What posters and talks share: the contribution presented, its session, time and room."""
 
     conference_field = "session"

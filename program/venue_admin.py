@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from program.admin import ProgramPartDeletes
 from program.models import BoardSpot, FloorPlan
 from program.models.sessions import validate_board
 
@@ -95,7 +96,7 @@ class BoardSpotInline(admin.TabularInline):
 
 
 @admin.register(FloorPlan)
-class FloorPlanAdmin(admin.ModelAdmin):
+class FloorPlanAdmin(ProgramPartDeletes, admin.ModelAdmin):
     form = FloorPlanForm
     inlines = [BoardSpotInline]
     list_display = ["room", "conference", "content_type", "board_count"]
