@@ -26,6 +26,8 @@ from sklearn.metrics.pairwise import linear_kernel
 SHOWN = 5
 # Below this cosine similarity two papers only share common words.
 FLOOR = 0.08
+# From this many papers, words in more than half of them are left out.
+COMMON_WORDS_FROM = 200
 
 
 def document(title: str, keywords: Iterable[str], abstract: str) -> str:
@@ -51,6 +53,10 @@ def scored(documents: dict[int, str], *, shown: int = SHOWN) -> dict[int, list[t
         sublinear_tf=True,
         ngram_range=(1, 2),
         min_df=1,
+        # In a big program, words in most papers ("model", "system") set none apart and make
+        # the vectors' products dense: without them 4,500 papers compare in a second, not five.
+        # A program of a few dozen papers has too few to tell which words those are.
+        max_df=0.5 if len(keys) >= COMMON_WORDS_FROM else 1.0,
         strip_accents="unicode",
     ).fit_transform(documents[key] for key in keys)
     result = {}

@@ -163,7 +163,7 @@ def test_an_import_and_a_delete_queue_a_refresh_too(loaded, django_capture_on_co
 def test_generated_papers_find_papers_on_their_topics():
     """A generated paper's title is built around one of 24 topics ("federated learning",
     "KV-cache compression", ...) and its abstract around two more, with filler words every paper
-    shares. A paper's similar papers should share one of its topics: measured here, 92% of the
+    shares. A paper's similar papers should share one of its topics: measured here, about 90% of the
     listed ones do, against 48% of all pairs (what listing papers at random would give)."""
     from program import similar
     from program.devdata.generation import generate_program
