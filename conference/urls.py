@@ -13,6 +13,8 @@ admin.site.index_title = "Program and accounts"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/", offline.offline_page, name="offline"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("conference.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,4 +1,6 @@
-"""The installable site: the web app manifest (conference/offline.py)."""
+"""The installable, offline-capable site: the manifest, the service worker and its offline page
+(conference/offline.py). The worker at work in a browser: tests/browser/test_offline_in_browser.py
+"""
 
 import json
 
@@ -29,9 +31,51 @@ def test_without_a_published_conference_the_manifest_names_the_site(client):
 
 
 @pytest.mark.django_db
-def test_every_page_links_the_manifest(client, seed):
+def test_every_page_links_the_manifest_and_the_offline_script(client, seed):
     page = client.get("/mlsys2025/2025-05-15/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert 'data-service-worker="/sw.js"' in page
+
+
+@pytest.mark.django_db
+def test_the_service_worker_is_javascript_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Service-Worker-Allowed"] == "/"
+    assert "no-cache" in response["Cache-Control"]
+    script = response.content.decode()
+    # The static files and the offline page it keeps when installed, by their served names.
+    assert '"/static/css/site.css"' in script and '"offlinePage": "/offline/"' in script
+    # A browser checking for a new worker gets a 304 until the next build.
+    again = client.get("/sw.js", headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_the_offline_page_names_nobody_and_links_the_program(attendee_client, seed):
+    page = attendee_client.get("/offline/").content.decode()
+    assert "You are offline" in page
+    assert 'href="/mlsys2025/"' in page
+    assert "ada" not in page and "Log out" not in page
+
+
+@pytest.mark.django_db
+def test_my_agenda_may_be_kept_offline_but_stays_private(attendee_client):
+    response = attendee_client.get("/agenda/")
+    assert response.status_code == 200
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "no-cache" in cache_control
+    assert "no-store" not in cache_control
+
+
+@pytest.mark.django_db
+def test_offline_is_a_reserved_address(seed):
+    from django.core.exceptions import ValidationError
+
+    seed.slug = "offline"
+    with pytest.raises(ValidationError, match="reserved address"):
+        seed.full_clean()
 
 
 @pytest.fixture
@@ -51,6 +95,11 @@ def hashed_static_names(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_in_production_the_manifest_names_the_hashed_icons(client, seed, hashed_static_names):
+def test_in_production_the_worker_and_the_manifest_name_the_hashed_files(
+    client, seed, hashed_static_names
+):
+    script = client.get("/sw.js").content.decode()
+    assert '"/static/css/site.0123456789ab.css"' in script
+    assert '"staticPrefix": "/static/"' in script
     icons = client.get("/manifest.webmanifest").json()["icons"]
     assert icons[1]["src"] == "/static/img/icon-192.0123456789ab.png"
