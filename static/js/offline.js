@@ -38,6 +38,16 @@
     note.appendChild(document.createTextNode("This page was saved on "));
     note.appendChild(time); // ends with "a.m." or "p.m.": the sentence's full stop
     main.insertBefore(note, main.firstChild);
+    // Back online: the same address now brings the current page (the worker asks the network
+    // first).
+    window.addEventListener("online", function () {
+      var link = document.createElement("a");
+      link.href = window.location.href;
+      link.textContent = "Load the current version of this page";
+      note.textContent = "You are back online. ";
+      note.appendChild(link);
+      note.appendChild(document.createTextNode("."));
+    });
   }
 
   var savedAt = document.documentElement.getAttribute("data-saved-at");

@@ -110,11 +110,13 @@ def test_kept_pages_show_offline_saving_is_refused_and_changes_show_once_online(
     expect(page.locator("h1")).to_have_text("You are offline")
 
     # Back online, an organizer renames a session: the page shows it, without the note.
+    page.goto(base + DAY)
     page.context.set_offline(False)
+    expect(offline_note(page)).to_contain_text("You are back online.")
     renamed = Session.objects.get(title__startswith="Session 10")
     renamed.title = "Session 10: Serving Large Models"
     renamed.save()
-    page.goto(base + DAY)
+    offline_note(page).get_by_role("link", name="Load the current version of this page").click()
     expect(page.locator("main")).to_contain_text("Session 10: Serving Large Models")
     expect(offline_note(page)).to_have_count(0)
     # ... and the kept copy is the new one.
