@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 from rest_framework.authtoken.models import Token
 
@@ -109,8 +109,10 @@ def delete_account(request):
 
 
 @login_required
-@never_cache
+@cache_control(private=True, no_cache=True)
 def agenda(request):
+    """My agenda. Private and revalidated on every visit, but not "no-store": the service
+    worker keeps a copy for offline use (forgotten when the visitor logs out)."""
     items = list(AgendaItem.objects.visible_to(request.user).with_items())
     days, zone = build_agenda(request.user, items)
     context = {

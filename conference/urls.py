@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from conference import offline
 from conference.health import healthz
 
 admin.site.site_header = "Conference program administration"
@@ -11,6 +12,9 @@ admin.site.index_title = "Program and accounts"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/", offline.offline_page, name="offline"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("conference.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -39,7 +39,18 @@ def validate_timezone(value: str) -> None:
 
 # Top-level paths of the site; a conference slug may not take one of them.
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "accounts", "agenda", "conferences", "healthz", "static", "timezone", "media"}
+    {
+        "admin",
+        "api",
+        "accounts",
+        "agenda",
+        "conferences",
+        "healthz",
+        "static",
+        "timezone",
+        "media",
+        "offline",
+    }
 )
 
 

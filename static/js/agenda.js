@@ -1,10 +1,20 @@
 // Progressive enhancement: a save toggle (a button of the page's one #agenda-save form, see
 // base.html) saves or removes without leaving the page. Without this script the same form
-// posts normally and the server brings the visitor back to the item.
+// posts normally and the server brings the visitor back to the item. Offline, saving is
+// refused with a message: a save queued for later could meet a program that changed meanwhile.
 (function () {
   "use strict";
   var SAVE = /^Save (.*)$/;
   var REMOVE = /^Remove (.*) from agenda$/;
+  var OFFLINE = "You are offline: saving needs a connection. Try again when you are back online.";
+
+  // The form's status line: read by screen readers, and shown when saving was refused.
+  function say(text, refused) {
+    var status = document.getElementById("agenda-status");
+    if (!status) return;
+    status.textContent = text;
+    status.className = refused ? "agenda-refused" : "visually-hidden";
+  }
 
   function flip(button, saved) {
     var label = button.querySelector(".visually-hidden");
@@ -36,6 +46,10 @@
     event.preventDefault();
     var body = new FormData(form);
     body.append(button.name, button.value);
+    if (navigator.onLine === false) {
+      say(OFFLINE, true);
+      return;
+    }
     button.disabled = true;
     // getAttribute, not form.action: a field named "action" would shadow that property.
     fetch(form.getAttribute("action"), {
@@ -44,23 +58,35 @@
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
-      .then(function (response) {
-        return response.json().then(function (data) {
+      .then(
+        function (response) {
+          return response.json().then(function (data) {
+            button.disabled = false;
+            if (response.status === 401 && data.login) {
+              postPlainly(form, button); // the server keeps the save and asks to log in
+              return;
+            }
+            if (!response.ok) throw new Error(data.error || "Could not save");
+            flip(button, data.saved);
+            button.focus();
+            say(data.message, false);
+          });
+        },
+        function () {
+          // No answer at all: no network, or the site cannot be reached. Posting the form
+          // plainly would only lead to the browser's error page.
           button.disabled = false;
-          if (response.status === 401 && data.login) {
-            postPlainly(form, button); // the server keeps the save and asks to log in
-            return;
-          }
-          if (!response.ok) throw new Error(data.error || "Could not save");
-          flip(button, data.saved);
-          button.focus();
-          var status = document.getElementById("agenda-status");
-          if (status) status.textContent = data.message;
-        });
-      })
+          say(OFFLINE, true);
+        }
+      )
       .catch(function () {
         button.disabled = false;
         postPlainly(form, button);
       });
+  });
+
+  window.addEventListener("online", function () {
+    var status = document.getElementById("agenda-status");
+    if (status && status.className === "agenda-refused") say("", false);
   });
 })();

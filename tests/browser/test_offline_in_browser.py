@@ -1,0 +1,175 @@
+"""Offline in a real Chromium: the service worker keeps the program pages an attendee opened,
+shows them offline with the time they were saved, refuses to save without a connection, shows
+the program's changes again once back online, and forgets the kept pages at log-out; the site
+is installable (a valid manifest with a name and icons)."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import AgendaItem
+from program.models import Session
+from tests.browser.conftest import (
+    CHROMIUM_FLAGS,
+    axe_violations,
+    chromium_path,
+    no_horizontal_overflow,
+)
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.browser
+
+DAY = "/mlsys2025/2025-05-15/"
+EMPTY_DAY = "/mlsys2025/2025-05-14/"
+# "... saved on Mon 30 Nov, 2:02 p.m." (one full stop).
+SAVED_NOTE = re.compile(
+    r"^You are offline\. This page was saved on \w{3} \d{1,2} \w{3}, \d{1,2}:\d\d [ap]\.m\.$"
+)
+OFFLINE_SAVE = "You are offline: saving needs a connection. Try again when you are back online."
+
+
+def log_in(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/agenda/")
+
+
+def wait_until_kept(page, *urls):
+    """Until the service worker controls the page and has kept a copy of each address."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    deadline = time.monotonic() + 15
+    while True:
+        kept = page.evaluate(
+            "async (urls) => (await Promise.all(urls.map((url) => caches.match(url))))"
+            ".map((found) => !!found)",
+            list(urls),
+        )
+        if all(kept):
+            return
+        assert time.monotonic() < deadline, f"not kept: {dict(zip(urls, kept, strict=True))}"
+        time.sleep(0.1)
+
+
+def offline_note(page):
+    return page.locator("main .offline-note")
+
+
+def test_kept_pages_show_offline_saving_is_refused_and_changes_show_once_online(
+    live_server, seed, page, axe_source
+):
+    base = live_server.url
+    UserFactory(username="ada")
+    log_in(page, base, "ada")
+    for path in (DAY, EMPTY_DAY, "/mlsys2025/", "/agenda/"):
+        page.goto(base + path)
+        assert offline_note(page).count() == 0
+    wait_until_kept(page, *(base + path for path in (DAY, EMPTY_DAY, "/mlsys2025/", "/agenda/")))
+
+    page.context.set_offline(True)
+    page.goto(base + DAY)
+    expect(offline_note(page)).to_have_text(SAVED_NOTE)
+    assert page.locator("article.poster", has_text="Marconi: Prefix Caching").count() == 1
+    # The page's own styles came from the device too.
+    assert page.evaluate("getComputedStyle(document.body).margin") == "0px"
+    assert axe_violations(page, axe_source) == []
+    assert no_horizontal_overflow(page)
+
+    # Between days and the overview, all opened before.
+    page.get_by_role("link", name="MLSys 2025", exact=True).click()
+    page.wait_for_url(base + "/mlsys2025/")
+    expect(offline_note(page)).to_be_visible()
+    page.goto(base + EMPTY_DAY)
+    expect(offline_note(page)).to_be_visible()
+    page.get_by_role("navigation", name="Days").get_by_role("link", name="Thu 15 May").click()
+    page.wait_for_url(base + DAY)
+    expect(offline_note(page)).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("Thursday")
+
+    # Saving needs a connection: a clear message, nothing sent, the page stays.
+    marconi = page.locator("article.poster", has_text="Marconi: Prefix Caching")
+    marconi.get_by_role("button", name="Save Marconi: Prefix Caching").click()
+    status = page.locator("#agenda-status")
+    expect(status).to_have_text(OFFLINE_SAVE)
+    expect(status).to_be_visible()
+    assert page.url == base + DAY
+    assert not AgendaItem.objects.exists()
+    assert axe_violations(page, axe_source) == []
+
+    page.get_by_role("link", name="My agenda").click()
+    page.wait_for_url(base + "/agenda/")
+    expect(offline_note(page)).to_be_visible()
+    expect(page.locator("h1")).to_have_text("My agenda")
+
+    # A page never opened: the offline page, not the browser's error.
+    session = Session.objects.get(title__startswith="Session 11")
+    page.goto(base + session.get_absolute_url())
+    expect(page.locator("h1")).to_have_text("You are offline")
+
+    # Back online, an organizer renames a session: the page shows it, without the note.
+    page.goto(base + DAY)
+    page.context.set_offline(False)
+    expect(offline_note(page)).to_contain_text("You are back online.")
+    renamed = Session.objects.get(title__startswith="Session 10")
+    renamed.title = "Session 10: Serving Large Models"
+    renamed.save()
+    offline_note(page).get_by_role("link", name="Load the current version of this page").click()
+    expect(page.locator("main")).to_contain_text("Session 10: Serving Large Models")
+    expect(offline_note(page)).to_have_count(0)
+    # ... and the kept copy is the new one.
+    page.context.set_offline(True)
+    page.reload()
+    expect(offline_note(page)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Session 10: Serving Large Models")
+
+
+def test_log_out_forgets_the_kept_pages(live_server, seed, page):
+    base = live_server.url
+    UserFactory(username="ada")
+    log_in(page, base, "ada")
+    page.goto(base + DAY)
+    wait_until_kept(page, base + "/agenda/", base + DAY)
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+    for path in ("/agenda/", DAY):
+        assert page.evaluate("async (url) => !!(await caches.match(url))", base + path) is False
+
+    page.context.set_offline(True)
+    page.goto(base + "/agenda/")
+    expect(page.locator("h1")).to_have_text("You are offline")
+    assert "ada" not in page.locator("body").inner_text()
+
+
+def test_the_site_is_installable_with_the_conference_name_and_icons(
+    live_server, seed, browser, tmp_path
+):
+    base = live_server.url
+    # A profile of its own: Chromium does not offer to install from an off-the-record one.
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path, executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+    )
+    try:
+        page = context.new_page()
+        page.goto(base + DAY)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"] == base + "/manifest.webmanifest"
+        assert manifest["errors"] == []
+        parsed = manifest["manifest"]
+        assert parsed["name"] == "MLSys 2025 program"
+        assert parsed["startUrl"] == base + "/mlsys2025/"
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == []
+
+        worker = page.request.get(base + "/sw.js")
+        assert worker.headers["content-type"] == "text/javascript; charset=utf-8"
+        assert worker.headers["service-worker-allowed"] == "/"
+        scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+        assert scope == base + "/"
+    finally:
+        context.close()
