@@ -88,7 +88,8 @@ class FloorPlanForm(forms.ModelForm):
         return parse_spots(self.cleaned_data.get("spot_lines", ""))
 
 
-class BoardSpotInline(admin.TabularInline):
+class BoardSpotInline(admin.StackedInline):
+    # Stacked, not tabular: every field keeps its label (axe finds the tabular rows unlabelled).
     model = BoardSpot
     fields = ["board", "x", "y"]
     extra = 3

@@ -6,7 +6,7 @@
   var active = null;
 
   function rows() {
-    return Array.prototype.slice.call(document.querySelectorAll(".board-spots tr.form-row"));
+    return Array.prototype.slice.call(document.querySelectorAll(".board-spots .inline-related"));
   }
 
   function field(row, name) {
@@ -22,7 +22,7 @@
   }
 
   document.addEventListener("focusin", function (event) {
-    var row = event.target.closest && event.target.closest(".board-spots tr.form-row");
+    var row = event.target.closest && event.target.closest(".board-spots .inline-related");
     if (row) active = row;
   });
 

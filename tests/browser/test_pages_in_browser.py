@@ -17,14 +17,48 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}
-PAGES = ["day", "poster", "person", "search", "agenda", "admin poster list"]
+PAGES = [
+    "day",
+    "poster",
+    "person",
+    "search",
+    "agenda",
+    "admin poster list",
+    "room",
+    "paper",
+    "admin floor plan",
+]
+# A floor plan of a hall with two rows of boards, as a venue's drawing might be.
+HALL = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 500">'
+    b'<rect width="1000" height="500" fill="#f4f1ea" stroke="#555" stroke-width="8"/>'
+    b'<text x="30" y="50" font-size="32">Hall</text></svg>'
+)
 
 
 @pytest.fixture
 def organizer(seed):
-    """An organizer who has saved a poster: sees every page below, the admin included."""
+    """An organizer who has saved a poster: sees every page below, the admin included. The
+    poster stands on board 7 of its room's floor plan; similar papers are computed."""
+    from program import similar
+    from program.models import BoardSpot, FloorPlan
+
     user = UserFactory(username="ada", is_staff=True, is_superuser=True)
-    save_to_agenda(user=user, item=Poster.objects.get(contribution__title__startswith="Marconi"))
+    marconi = Poster.objects.get(contribution__title__startswith="Marconi")
+    save_to_agenda(user=user, item=marconi)
+    marconi.board = "7"
+    marconi.save()
+    plan = FloorPlan(room=marconi.effective_room)
+    plan.set_picture(HALL)
+    plan.save()
+    for board in range(1, 13):
+        BoardSpot.objects.create(
+            plan=plan,
+            board=str(board),
+            x=0.1 + 0.13 * ((board - 1) % 6),
+            y=0.35 + 0.3 * (board > 6),
+        )
+    similar.refresh(seed)
     return user
 
 
@@ -37,6 +71,11 @@ def path_of(name: str) -> str:
         "search": "/mlsys2025/search/?q=parallelism",
         "agenda": "/agenda/",
         "admin poster list": "/admin/program/poster/",
+        "room": f"{marconi.effective_room.get_absolute_url()}?board=7",
+        "paper": marconi.contribution.get_absolute_url(),
+        "admin floor plan": (
+            f"/admin/program/floorplan/{marconi.effective_room.floor_plan.pk}/change/"
+        ),
     }[name]
 
 
@@ -104,4 +143,33 @@ def test_the_header_keeps_the_day_tabs_in_view_while_scrolling(live_server, brow
     page.wait_for_function("window.scrollY > 2000")
     box = page.get_by_role("navigation", name="Days").bounding_box()
     assert box is not None and box["y"] == 0
+    page.context.close()
+
+
+def test_an_organizer_places_a_board_by_clicking_the_plan(live_server, browser, organizer):
+    """Add a board row, type its number, click the plan: x and y are filled from where the click
+    fell; saving keeps the spot, and the room's page marks it."""
+    from program.models import BoardSpot, FloorPlan
+
+    plan = FloorPlan.objects.get()
+    page = open_as(browser, live_server, "ada", DESKTOP)
+    page.goto(f"{live_server.url}/admin/program/floorplan/{plan.pk}/change/")
+    page.get_by_role("button", name="Add another Board spot").click()
+    rows = page.locator(".board-spots .inline-related:not(.empty-form)")
+    row = rows.nth(rows.count() - 1)
+    row.get_by_label("Poster board").click()
+    row.get_by_label("Poster board").fill("99")
+    picture = page.locator("#plan-picture")
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.25})
+    assert (
+        "Board 99 placed at 75% across, 25% down"
+        in page.locator("#plan-placer-status").inner_text()
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(lambda url: url.endswith("/admin/program/floorplan/"))
+    spot = BoardSpot.objects.get(plan=plan, board="99")
+    assert abs(spot.x - 0.75) < 0.01 and abs(spot.y - 0.25) < 0.01
+    page.goto(f"{live_server.url}{plan.room.get_absolute_url()}?board=99")
+    assert page.locator(".board-spot.is-here").count() == 1
     page.context.close()
