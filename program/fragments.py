@@ -7,8 +7,10 @@ names the sessions each edit shows in; edits of unknown reach move every session
 conference), so a block is kept in the cache under that version: after an organizer edits one
 session, the busiest day re-renders that one block and reuses the rest.
 
-Blocks are kept for visitors who are not signed in; a signed-in visitor's blocks carry their own
-save stars and are rendered for them (the day's other work, the cache, is the same).
+A block is the same for every visitor except its save stars, so what is kept is the block as a
+visitor who saved nothing sees it: anonymous visitors get only kept blocks, and a signed-in
+visitor gets kept blocks for the sessions where they saved nothing, and blocks rendered for them
+(not kept) for the few where they did.
 """
 
 from __future__ import annotations
@@ -37,20 +39,40 @@ def key_for(session: Session, conference, *, zone: str, hide_abstracts: bool) ->
     return "block:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
+def visitor_agenda(user) -> tuple[set[tuple[str, int]], set[int]]:
+    """What a signed-in visitor saved, as the save stars read it, and the sessions whose blocks
+    show any of it (one query); nothing for an anonymous visitor."""
+    from accounts.models import AgendaItem
+
+    if not user.is_authenticated:
+        return set(), set()
+    saved, sessions = set(), set()
+    rows = AgendaItem.objects.filter(user=user).values_list(
+        "session_id", "poster_id", "talk_id", "poster__session_id", "talk__session_id"
+    )
+    for session_id, poster_id, talk_id, poster_session, talk_session in rows:
+        for kind, pk in (("session", session_id), ("poster", poster_id), ("talk", talk_id)):
+            if pk:
+                saved.add((kind, pk))
+        sessions |= {session_id, poster_session, talk_session} - {None}
+    return saved, sessions
+
+
 def fill_blocks(request, sessions: list[Session], context: dict) -> int:
     """Set ``session.block`` (its HTML) on each of the day's sessions; returns how many were
     rendered. ``context`` is the page's (conference, zone, hide_abstracts). Kept blocks cost one
     cache read for the day; the others are loaded with their program (five queries) and
     rendered in one template context."""
-    keep = not request.user.is_authenticated
+    saved, own = visitor_agenda(request.user)
     zone = context["zone"]
     keys = {
         session.pk: key_for(
             session, context["conference"], zone=zone.key, hide_abstracts=context["hide_abstracts"]
         )
         for session in sessions
+        if session.pk not in own
     }
-    kept = cache.get_many(list(keys.values())) if keep else {}
+    kept = cache.get_many(list(keys.values())) if keys else {}
     blocks = {pk: kept[key] for pk, key in keys.items() if key in kept}
     missing = [session.pk for session in sessions if session.pk not in blocks]
     if missing:
@@ -60,11 +82,13 @@ def fill_blocks(request, sessions: list[Session], context: dict) -> int:
             request, {**context, "plan_rooms": FloorPlan.objects.room_ids_for(loaded)}
         )
         with timezone.override(zone), page.bind_template(template):
+            # Over the context processor's own reading of the agenda: read once, above.
+            page.push(saved_agenda_keys=saved)
             for session in loaded:
                 with page.push(session=session):
                     blocks[session.pk] = template.render(page)
-        if keep:
-            cache.set_many({keys[pk]: blocks[pk] for pk in missing}, KEPT_FOR)
+        # Blocks of sessions where the visitor saved nothing are everyone's: kept.
+        cache.set_many({keys[pk]: blocks[pk] for pk in missing if pk in keys}, KEPT_FOR)
     for session in sessions:
         session.block = mark_safe(blocks[session.pk])  # rendered by our own template
     return len(missing)

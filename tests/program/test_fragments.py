@@ -128,15 +128,20 @@ def test_an_edit_re_renders_the_blocks_that_show_it_and_only_those(seed, edit):
         assert any(text in after[pk] for pk in expected)
 
 
-def test_signed_in_visitors_get_their_own_stars_and_nothing_is_kept_for_them(seed, attendee):
+def test_signed_in_visitors_get_their_own_stars_and_share_the_other_blocks(seed, attendee):
+    """A signed-in visitor's blocks come from the kept ones except where they saved something:
+    those are rendered for them and never kept for anyone else."""
     from accounts.services import save_to_agenda
 
+    _, anonymous = render_day(seed)
     poster = poster_session_posters(seed).first()
     save_to_agenda(user=attendee, item=poster)
     rendered, blocks = render_day(seed, user=attendee)
-    assert rendered == len(blocks)
+    assert rendered == 1
     assert f"Remove {poster.title} from agenda" in blocks[poster.session_id]
+    assert {pk for pk in blocks if blocks[pk] != anonymous[pk]} == {poster.session_id}
     again, _ = render_day(seed, user=attendee)
-    assert again == len(blocks)  # rendered for them each time
-    _, anonymous = render_day(seed)
-    assert "from agenda" not in anonymous[poster.session_id]
+    assert again == 1  # theirs is rendered for them each time
+    rendered, after = render_day(seed)
+    assert rendered == 0 and after == anonymous
+    assert "from agenda" not in after[poster.session_id]
