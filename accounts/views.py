@@ -13,7 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import condition, require_GET, require_POST
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 from rest_framework.authtoken.models import Token
 
 from accounts import services, sharing
@@ -149,13 +154,23 @@ def back_to_item(back: str, item_type: str, item_id: str) -> str:
     return f"{back}#{item_type}-{item_id}"
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def save_item(request):
-    """Save or remove one item. Works as a plain form; answers JSON to the page's script."""
-    action, item_type, item_id = requested_save(request.POST)
+    """Save or remove one item. Works as a plain form; answers JSON to the page's script.
+
+    Pages for visitors who are not logged in send their stars as a GET (they hold no CSRF
+    token): it only keeps the wish in the session and asks to log in. A GET never saves: from a
+    logged-in visitor (an old copy of a page) it goes back to the page, now with their stars.
+    """
+    action, item_type, item_id = requested_save(
+        request.POST if request.method == "POST" else request.GET
+    )
     back = back_to_item(safe_next(request, reverse("accounts:agenda")), item_type, item_id)
     if action not in ("save", "remove"):
         return _refuse(request, "Choose to save or to remove.", back)
+    if request.method == "GET" and request.user.is_authenticated:
+        messages.info(request, "You are logged in: press the star again to save it.")
+        return redirect(back)
     if not request.user.is_authenticated:
         if action == "save":
             request.session[services.PENDING_SAVE] = {

@@ -77,14 +77,16 @@ def compress(content: bytes, encoding: str) -> bytes:
     return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def compressed_once(response, encoding: str) -> bytes:
+def compressed_once(response, encoding: str, address: str) -> bytes:
     """The compressed bytes; for an answer that is the same for everyone (public, with a strong
-    ETag: the exports and anonymous API reads, which are kept in the cache themselves) they are
-    kept too, so a 12 MB schedule.json is compressed once per program change, not per request."""
+    ETag: the exports, anonymous API reads and anonymous pages, which are kept in the cache
+    themselves) they are kept too, so a 12 MB schedule.json or a day page is compressed once
+    per program change, not per request. A page's ETag names a version of its conference's
+    program, not the page, so the address is part of the key."""
     etag = response.get("ETag", "")
     if not (etag.startswith('"') and "public" in response.get("Cache-Control", "")):
         return compress(response.content, encoding)
-    parts = f"{encoding}|{len(response.content)}|{etag}|{response.get('Content-Type')}"
+    parts = f"{encoding}|{address}|{len(response.content)}|{etag}|{response.get('Content-Type')}"
     key = "compressed:" + hashlib.sha256(parts.encode()).hexdigest()[:40]
     compressed = cache.get(key)
     if compressed is None:
@@ -115,7 +117,7 @@ class CompressionMiddleware:
         encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
         if encoding is None:
             return response
-        compressed = compressed_once(response, encoding)
+        compressed = compressed_once(response, encoding, request.build_absolute_uri())
         if len(compressed) >= len(response.content):
             return response
 

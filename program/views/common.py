@@ -56,8 +56,8 @@ def program_parts(request: HttpRequest) -> list[str]:
 
 def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
     """Everything a program page depends on besides its URL: ``program_parts``, who the visitor
-    is and their CSRF cookie (the page's forms carry a token made from it). None (no ETag)
-    while a one-off notice waits to be shown: that page must not be reused.
+    is and, signed in, their CSRF cookie (the page's forms carry a token made from it). None
+    (no ETag) while a one-off notice waits to be shown: that page must not be reused.
     """
     if messages.get_messages(request):
         return None
@@ -66,7 +66,8 @@ def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
         str(request.user.pk or ""),
         # Save buttons show the visitor's own agenda.
         str(getattr(request.user, "agenda_changed_at", "")),
-        csrf_secret(request),
+        # Only a signed-in visitor's page holds a form token (base.html).
+        csrf_secret(request) if request.user.is_authenticated else "",
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
@@ -88,6 +89,23 @@ def conference_view(view):
     return wrapper
 
 
+# A page that is the same for every visitor without cookies: a proxy or CDN in front may keep it
+# for a minute and serve it stale for ten while it asks again (the ETag makes that a 304).
+PUBLIC_PAGE = {"public": True, "max_age": 60, "stale_while_revalidate": 600}
+
+
+def shared(request: HttpRequest, response) -> bool:
+    """Whether the page may be kept by a shared cache: an anonymous visitor's page that sets no
+    cookie (no form token, no session) and holds no one-off notice."""
+    session = getattr(request, "session", None)
+    return (
+        not request.user.is_authenticated
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+    )
+
+
 def conference_page(view):
     """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
     anonymous visitors get the page rendered once per program change (``page_cache``)."""
@@ -97,9 +115,12 @@ def conference_page(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
-        if response.has_header("ETag"):
+        patch_vary_headers(response, ["Cookie"])
+        # Without an ETag the page holds a one-off notice: for this visitor, this once.
+        if response.has_header("ETag") and shared(request, response):
+            patch_cache_control(response, **PUBLIC_PAGE)
+        else:
             patch_cache_control(response, private=True, no_cache=True)
-            patch_vary_headers(response, ["Cookie"])
         return response
 
     return wrapper

@@ -42,6 +42,8 @@
     var form = event.target;
     var button = event.submitter;
     if (!form.matches || !form.matches("form[data-agenda]") || !window.fetch) return;
+    // A visitor who is not logged in: the star asks to log in (a plain GET), nothing to send.
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
     if (!button || !button.name || form.dataset.plain) return;
     event.preventDefault();
     var body = new FormData(form);

@@ -146,3 +146,26 @@ def test_an_attendee_shares_their_agenda_and_a_colleague_adds_it_all(
     expect(page.get_by_role("button", name="Share my agenda")).to_be_visible()
     assert other.goto(link).status == 404
     phone.close()
+
+
+def test_a_visitor_not_logged_in_taps_a_star_logs_in_and_finds_it_saved(live_server, seed, page):
+    """Pages for visitors who are not logged in hold no form token (they are the same bytes for
+    everyone): the star asks to log in, and the save is done after the log-in."""
+    base = live_server.url
+    User.objects.create_user("grace", password=PASSWORD)
+    page.goto(base + "/mlsys2025/2025-05-15/")
+    assert page.locator("input[name=csrfmiddlewaretoken]").count() == 0
+    marconi = page.locator("article.poster", has_text="Marconi: Prefix Caching")
+    marconi.get_by_role("button", name="Save Marconi: Prefix Caching").click()
+    page.wait_for_url(lambda url: "/accounts/login/" in url)
+    assert "to save “Marconi: Prefix Caching" in page.locator("main").inner_text()
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/mlsys2025/2025-05-15/#poster-" in url)
+    assert "Saved to your agenda: Marconi" in page.locator("body").inner_text()
+    expect(
+        page.locator("article.poster", has_text="Marconi: Prefix Caching").get_by_role(
+            "button", name="Remove Marconi: Prefix Caching for the Era of Hybrid"
+        )
+    ).to_be_visible()

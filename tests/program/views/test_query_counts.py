@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from program import similar
-from program.models import SessionKind
+from program.models import BoardSpot, FloorPlan, Poster, SessionKind
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
@@ -29,6 +29,14 @@ def build_program(conference, sessions: int, posters: int, authors: int):
         conference=conference, kind=SessionKind.KEYNOTE, position=sessions, starts_at=None
     )
     make_talk(talk_session, speakers=["Ling Liu"])
+    # Every poster on a board placed on the room's floor plan (poster, room, day pages show it).
+    plan = FloorPlan(room=room)
+    plan.set_picture(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"/>')
+    plan.save()
+    for number, poster in enumerate(Poster.objects.filter(session__room=room), start=1):
+        poster.board = str(number)
+        poster.save()
+        BoardSpot.objects.create(plan=plan, board=str(number), x=0.5, y=0.5)
     return shared
 
 
