@@ -1,11 +1,11 @@
 """Program pages for anonymous visitors, rendered once per program change and kept.
 
-Every anonymous visitor of a page sees the same HTML but for one thing: the CSRF token in its
-forms (the save buttons), which Django masks afresh for each response. So the page is rendered
-once, its token replaced by a stand-in, and kept in the configured cache (Redis in production,
-shared by instances); each visitor gets the kept bytes with the stand-in replaced by a token of
-their own (``get_token``), which costs a string replacement instead of a render. Pages keep
-working without JavaScript.
+Every anonymous visitor of a page sees the same HTML: its save stars ask to log in by a plain
+GET and carry no CSRF token (base.html). So the page is rendered once and kept in the
+configured cache (Redis in production, shared by instances), and every visitor gets the kept
+bytes, which a proxy may keep too (``common.shared``). Should a kept page hold a form token
+after all, the token is replaced by a stand-in and each visitor gets one of their own
+(``get_token``), so such a page keeps working without JavaScript.
 
 The key holds what an anonymous page depends on: the code (build), the conference's program
 version (moved by every edit: admin, API, import), whether it is published, the published
