@@ -99,16 +99,18 @@ def test_a_poster_page_and_a_paper_page_list_the_similar_papers(seed, client):
     assert "Similar papers" in paper and poster.contribution.title[:30] in paper
 
 
+# The task runner runs in this process, as ``manage.py db_worker --batch``: it closes a database
+# connection left in a transaction, so these tests commit for real (transactional database).
+
+
 @pytest.fixture
-def loaded(db, django_capture_on_commit_callbacks):
-    """The seed as if loaded in a transaction of its own that committed (with the refresh it
-    queued done): a test's later changes start their own transaction's queue."""
+def loaded(transactional_db):
+    """The seed loaded (one transaction, which queued one refresh) and its lists computed."""
     from django_tasks_db.models import DBTaskResult
 
     from program import similar
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
     assert DBTaskResult.objects.count() == 1  # one for the whole load
     DBTaskResult.objects.all().delete()
     conference = Conference.objects.get(slug="mlsys2025")
@@ -116,9 +118,7 @@ def loaded(db, django_capture_on_commit_callbacks):
     return conference
 
 
-def test_a_changed_abstract_queues_one_refresh_that_the_task_runner_does(
-    loaded, django_capture_on_commit_callbacks
-):
+def test_a_changed_abstract_queues_one_refresh_that_the_task_runner_does(loaded):
     """The request (here a save) only queues the work; ``db_worker`` does it after the commit."""
     from django_tasks_db.models import DBTaskResult
 
@@ -131,11 +131,11 @@ def test_a_changed_abstract_queues_one_refresh_that_the_task_runner_does(
         .first()
     )
     assert lonely.title not in stored(seed)[photon.title]
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+    with transaction.atomic():
         lonely.abstract = photon.abstract
         lonely.save()
         photon.save()  # a second change in the same transaction: still one task
-    assert len(callbacks) == 1
+        assert DBTaskResult.objects.count() == 0  # queued after the commit, not before
     assert DBTaskResult.objects.count() == 1
     assert lonely.title not in stored(seed)[photon.title]  # not done by the save itself
 
@@ -145,14 +145,12 @@ def test_a_changed_abstract_queues_one_refresh_that_the_task_runner_does(
     assert stored(seed)[photon.title][0] == lonely.title
 
 
-def test_an_import_and_a_delete_queue_a_refresh_too(loaded, django_capture_on_commit_callbacks):
+def test_an_import_and_a_delete_queue_a_refresh_too(loaded):
     from django_tasks_db.models import DBTaskResult
 
     seed = loaded
-    with django_capture_on_commit_callbacks(execute=True):
-        seed.touch()  # what an import does after its bulk writes
-    with django_capture_on_commit_callbacks(execute=True):
-        Contribution.objects.filter(conference=seed, title__startswith="Photon").delete()
+    seed.touch()  # what an import does after its bulk writes
+    Contribution.objects.filter(conference=seed, title__startswith="Photon").delete()
     assert DBTaskResult.objects.count() == 2
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert not any(
