@@ -39,23 +39,21 @@ def key_for(session: Session, conference, *, zone: str, hide_abstracts: bool) ->
     return "block:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
-def visitor_agenda(user) -> tuple[set[tuple[str, int]], set[int]]:
-    """What a signed-in visitor saved, as the save stars read it, and the sessions whose blocks
-    show any of it (one query); nothing for an anonymous visitor."""
-    from accounts.models import AgendaItem
+def sessions_showing(saved: set[tuple[str, int]]) -> set[int]:
+    """The sessions whose blocks show any of these saved items ("poster", 12): the program reads
+    a visitor's agenda only through the accounts app's hook (``saved_agenda_keys``)."""
+    from program.models import Poster, Talk
 
-    if not user.is_authenticated:
-        return set(), set()
-    saved, sessions = set(), set()
-    rows = AgendaItem.objects.filter(user=user).values_list(
-        "session_id", "poster_id", "talk_id", "poster__session_id", "talk__session_id"
-    )
-    for session_id, poster_id, talk_id, poster_session, talk_session in rows:
-        for kind, pk in (("session", session_id), ("poster", poster_id), ("talk", talk_id)):
-            if pk:
-                saved.add((kind, pk))
-        sessions |= {session_id, poster_session, talk_session} - {None}
-    return saved, sessions
+    ids = {
+        kind: [pk for item, pk in saved if item == kind] for kind in ("session", "poster", "talk")
+    }
+    sessions = set(ids["session"])
+    for model, kind in ((Poster, "poster"), (Talk, "talk")):
+        if ids[kind]:
+            sessions |= set(
+                model.objects.filter(pk__in=ids[kind]).values_list("session", flat=True)
+            )
+    return sessions
 
 
 def fill_blocks(request, sessions: list[Session], context: dict) -> int:
@@ -63,32 +61,32 @@ def fill_blocks(request, sessions: list[Session], context: dict) -> int:
     rendered. ``context`` is the page's (conference, zone, hide_abstracts). Kept blocks cost one
     cache read for the day; the others are loaded with their program (five queries) and
     rendered in one template context."""
-    saved, own = visitor_agenda(request.user)
+    template = get_template(TEMPLATE).template
+    page = RequestContext(request, context)
     zone = context["zone"]
-    keys = {
-        session.pk: key_for(
-            session, context["conference"], zone=zone.key, hide_abstracts=context["hide_abstracts"]
-        )
-        for session in sessions
-        if session.pk not in own
-    }
-    kept = cache.get_many(list(keys.values())) if keys else {}
-    blocks = {pk: kept[key] for pk, key in keys.items() if key in kept}
-    missing = [session.pk for session in sessions if session.pk not in blocks]
-    if missing:
-        loaded = list(Session.objects.filter(pk__in=missing).with_program())
-        template = get_template(TEMPLATE).template
-        page = RequestContext(
-            request, {**context, "plan_rooms": FloorPlan.objects.room_ids_for(loaded)}
-        )
-        with timezone.override(zone), page.bind_template(template):
-            # Over the context processor's own reading of the agenda: read once, above.
-            page.push(saved_agenda_keys=saved)
+    with timezone.override(zone), page.bind_template(template):
+        own = sessions_showing(page.get("saved_agenda_keys") or set())
+        keys = {
+            session.pk: key_for(
+                session,
+                context["conference"],
+                zone=zone.key,
+                hide_abstracts=context["hide_abstracts"],
+            )
+            for session in sessions
+            if session.pk not in own
+        }
+        kept = cache.get_many(list(keys.values())) if keys else {}
+        blocks = {pk: kept[key] for pk, key in keys.items() if key in kept}
+        missing = [session.pk for session in sessions if session.pk not in blocks]
+        if missing:
+            loaded = list(Session.objects.filter(pk__in=missing).with_program())
+            page.push(plan_rooms=FloorPlan.objects.room_ids_for(loaded))
             for session in loaded:
                 with page.push(session=session):
                     blocks[session.pk] = template.render(page)
-        # Blocks of sessions where the visitor saved nothing are everyone's: kept.
-        cache.set_many({keys[pk]: blocks[pk] for pk in missing if pk in keys}, KEPT_FOR)
+            # Blocks of sessions where the visitor saved nothing are everyone's: kept.
+            cache.set_many({keys[pk]: blocks[pk] for pk in missing if pk in keys}, KEPT_FOR)
     for session in sessions:
         session.block = mark_safe(blocks[session.pk])  # rendered by our own template
     return len(missing)
