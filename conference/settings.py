@@ -132,6 +132,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "conference.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Finished answers that are the same for every anonymous visitor, kept in this process and
+    # served before everything below (sessions, CSRF, the view, compression).
+    "conference.front_cache.FrontCacheMiddleware",
     # Brotli or gzip for everything below (static files are answered above, already
     # compressed), outside every middleware that reads or changes the body or its ETag.
     "conference.compression.CompressionMiddleware",
@@ -230,6 +233,19 @@ else:
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy://;"
         f" got {CACHE_URL!r}"
     )
+
+# Finished answers for anonymous visitors (conference/front_cache.py) live in each process's
+# memory: the fastest read, and still right across workers and instances, since each one is
+# checked against the site's version in the database. The oldest give way past FRONT_CACHE_ENTRIES.
+CACHES["front"] = (
+    {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if CACHE_URL == "dummy://"
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "front",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRONT_CACHE_ENTRIES", "1000"))},
+    }
+)
 
 # --- Background tasks ---------------------------------------------------------------------------
 # Work after a change (similar papers) runs in a task runner, not in the request: tasks are rows in

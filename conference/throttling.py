@@ -100,6 +100,8 @@ class FixedWindowThrottle:
         return client_ip(request)
 
     def allow_request(self, request, view):
+        # The answer was counted: conference.front_cache counts its kept copies too.
+        getattr(request, "_request", request).counted_by_throttle = True
         if self.rate is None:
             return True
         self.key = self.get_cache_key(request, view)

@@ -1,11 +1,14 @@
-"""A day page's session blocks, each rendered once per change of that session.
+"""A day page's session blocks, each part rendered once per change of what it shows.
 
-A session's block (its heading, description, posters and talks: ``_session_body.html``) depends
-on the session, its posters and talks, their papers and people, and the page's zone, language
-and code. ``Session.changed_at`` moves with every edit of those (``ProgramPart.touch_conferences``
-names the sessions each edit shows in; edits of unknown reach move every session of the
-conference), so a block is kept in the cache under that version: after an organizer edits one
-session, the busiest day re-renders that one block and reuses the rest.
+A session's block is its heading (title, kind, times, room, track, description: ``_session_head.
+html``) and its program (posters and talks with their papers and people: ``_session_items.
+html``), each kept in the cache. The program is kept under ``Session.changed_at``, which moves
+with every edit that shows in it (``ProgramPart.affected_sessions`` names the sessions each edit
+shows in; edits of unknown reach move every session of the conference). The heading is kept
+under what it shows: the session's own fields and ``changed_at`` (a room's, track's or the
+conference's edit moves that). So after an organizer edits one poster, the busiest day renders
+that poster's session's program and reuses the rest; after they retitle a session, only its
+heading (a 214-poster session's program took ~0.3 s to render).
 
 A block is the same for every visitor except its save stars, so what is kept is the block as a
 visitor who saved nothing sees it: anonymous visitors get only kept blocks, and a signed-in
@@ -27,16 +30,31 @@ from django.utils.translation import get_language
 
 from program.models import FloorPlan, Session
 
-TEMPLATE = "program/_session_body.html"
+HEAD = "program/_session_head.html"
+ITEMS = "program/_session_items.html"
 KEPT_FOR = 24 * 60 * 60
 
 
-def key_for(session: Session, conference, *, zone: str, hide_abstracts: bool) -> str:
-    # A session not changed since it was loaded from a fixture or migrated has no version of
-    # its own yet: the conference's stands in (newer than anything kept for an older database).
+def keys_for(session: Session, conference, *, zone: str, hide_abstracts: bool) -> tuple[str, str]:
+    """The keys of the session's heading and of its program.
+
+    A session not changed since it was loaded from a fixture or migrated has no version of its
+    own yet: the conference's stands in (newer than anything kept for an older database)."""
     version = (session.changed_at or conference.program_changed_at).isoformat()
     parts = [settings.BUILD_ID, str(session.pk), version, zone, str(hide_abstracts), get_language()]
-    return "block:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+    shown = [
+        session.title,
+        session.kind,
+        session.description,
+        str(session.starts_at),
+        str(session.ends_at),
+        str(session.room_id),
+        str(session.track_id),
+        str(session.poster_total),
+    ]
+    head = hashlib.sha256("\x00".join(parts + shown).encode()).hexdigest()[:40]
+    items = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:40]
+    return f"head:{head}", f"items:{items}"
 
 
 def sessions_showing(saved: set[tuple[str, int]]) -> set[int]:
@@ -57,17 +75,18 @@ def sessions_showing(saved: set[tuple[str, int]]) -> set[int]:
 
 
 def fill_blocks(request, sessions: list[Session], context: dict) -> int:
-    """Set ``session.block`` (its HTML) on each of the day's sessions; returns how many were
-    rendered. ``context`` is the page's (conference, zone, hide_abstracts). Kept blocks cost one
-    cache read for the day; the others are loaded with their program (five queries) and
-    rendered in one template context."""
-    template = get_template(TEMPLATE).template
+    """Set ``session.block`` (its HTML) on each of the day's sessions (``Session.objects.
+    for_blocks()``); returns how many programs were rendered. ``context`` is the page's
+    (conference, zone, hide_abstracts). Kept parts cost one cache read for the day; programs
+    not kept are loaded (five queries) and rendered in one template context."""
+    head_template = get_template(HEAD).template
+    items_template = get_template(ITEMS).template
     page = RequestContext(request, context)
     zone = context["zone"]
-    with timezone.override(zone), page.bind_template(template):
+    with timezone.override(zone), page.bind_template(items_template):
         own = sessions_showing(page.get("saved_agenda_keys") or set())
         keys = {
-            session.pk: key_for(
+            session.pk: keys_for(
                 session,
                 context["conference"],
                 zone=zone.key,
@@ -76,17 +95,30 @@ def fill_blocks(request, sessions: list[Session], context: dict) -> int:
             for session in sessions
             if session.pk not in own
         }
-        kept = cache.get_many(list(keys.values())) if keys else {}
-        blocks = {pk: kept[key] for pk, key in keys.items() if key in kept}
-        missing = [session.pk for session in sessions if session.pk not in blocks]
+        kept = cache.get_many([key for pair in keys.values() for key in pair]) if keys else {}
+        heads = {pk: kept[head] for pk, (head, _) in keys.items() if head in kept}
+        programs = {pk: kept[items] for pk, (_, items) in keys.items() if items in kept}
+        missing = [session.pk for session in sessions if session.pk not in programs]
         if missing:
             loaded = list(Session.objects.filter(pk__in=missing).with_program())
             page.push(plan_rooms=FloorPlan.objects.room_ids_for(loaded))
             for session in loaded:
                 with page.push(session=session):
-                    blocks[session.pk] = template.render(page)
-            # Blocks of sessions where the visitor saved nothing are everyone's: kept.
-            cache.set_many({keys[pk]: blocks[pk] for pk in missing if pk in keys}, KEPT_FOR)
+                    programs[session.pk] = items_template.render(page)
+        for session in sessions:
+            if session.pk not in heads:
+                with page.push(session=session):
+                    heads[session.pk] = head_template.render(page)
+        # Parts of sessions where the visitor saved nothing are everyone's: kept.
+        new = {}
+        for pk, (head, items) in keys.items():
+            if head not in kept:
+                new[head] = heads[pk]
+            if items not in kept:
+                new[items] = programs[pk]
+        if new:
+            cache.set_many(new, KEPT_FOR)
     for session in sessions:
-        session.block = mark_safe(blocks[session.pk])  # rendered by our own template
+        # Rendered by our own templates.
+        session.block = mark_safe(heads[session.pk] + programs[session.pk])
     return len(missing)

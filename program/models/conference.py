@@ -15,7 +15,7 @@ import zoneinfo
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.timezone import now
@@ -101,6 +101,21 @@ class ConferenceQuerySet(models.QuerySet):
         )
         latest = found["latest"].isoformat() if found["latest"] else ""
         return f"{latest}|{found['count']}|{found['keys'] or 0}"
+
+    def site_version(self) -> str:
+        """The same over every conference, drafts included: what the answers kept before the
+        middleware stack (``conference.front_cache``) are checked against on every request.
+        Publishing a draft or editing one saves it, which moves its ``program_changed_at``.
+        One query, written out: building it with the ORM took 1.7 ms of the 3.3 ms of a kept
+        answer (profiled), running it 0.15 ms. The values are only compared with each other."""
+        meta = self.model._meta
+        with connections[self.db].cursor() as cursor:
+            quote = cursor.db.ops.quote_name
+            cursor.execute(
+                f"SELECT MAX({quote(meta.get_field('program_changed_at').column)}),"
+                f" COUNT(*), SUM({quote(meta.pk.column)}) FROM {quote(meta.db_table)}"
+            )
+            return "|".join(str(value) for value in cursor.fetchone())
 
 
 #: Set while a caller touches the conference itself, once (``ProgramPart.touching_deferred``).

@@ -122,6 +122,13 @@ class SessionQuerySet(ByUidQuerySet):
         # The explicit position decides; a session without a known time keeps its place.
         return self.order_by("day", "position", "starts_at", "pk")
 
+    def for_blocks(self) -> SessionQuerySet:
+        """A day's sessions as its timeline and the session headings need them (one query);
+        what each block lists is loaded only for blocks not kept (program/fragments.py)."""
+        return self.select_related("conference", "room__conference", "track__conference").annotate(
+            poster_total=models.Count("posters")
+        )
+
     def with_program(self) -> SessionQuerySet:
         """Sessions with conference, room, posters, talks (with their contributions) and ordered
         people: five queries.
@@ -213,7 +220,23 @@ class Session(TimedItem):
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
 
+    # What a session's posters and talks show of it on a day page: the room (a board's link to
+    # the floor plan), the track (an item's own differing track) and the conference.
+    ITEMS_DEPEND_ON = ("conference_id", "room_id", "track_id")
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        session = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        session._loaded_for_items = tuple(session.__dict__.get(f) for f in cls.ITEMS_DEPEND_ON)
+        return session
+
     def affected_sessions(self) -> models.QuerySet:
+        """Its program block on the day page (program/fragments.py) when its room, track or
+        conference changed; its heading (title, kind, times, description) is kept by what it
+        shows, so a retitled session re-renders its heading, not its 200 posters."""
+        now_for_items = tuple(getattr(self, f) for f in self.ITEMS_DEPEND_ON)
+        if getattr(self, "_loaded_for_items", None) == now_for_items:
+            return Session.objects.none()
         return Session.objects.filter(pk=self.pk)
 
     @property

@@ -70,10 +70,7 @@ def day(request, date: datetime.date):
     # One query for the day's sessions with their rooms and poster counts: the timeline's
     # layout. What each session's block shows is kept per session (program/fragments.py).
     sessions = list(
-        Session.objects.for_day(conference, date)
-        .in_program_order()
-        .select_related("conference", "room__conference")
-        .annotate(poster_total=Count("posters"))
+        Session.objects.for_day(conference, date).in_program_order().for_blocks()
     )
     if date not in conference.days and not sessions:
         raise Http404("The conference has no such day.")

@@ -20,9 +20,7 @@ def render_day(conference, user=None) -> tuple[int, dict[int, str]]:
     request.user = user or AnonymousUser()
     request.session = {}
     request.conference = Conference.objects.get(pk=conference.pk)
-    sessions = list(
-        Session.objects.for_day(conference, DAY).in_program_order().select_related("room")
-    )
+    sessions = list(Session.objects.for_day(conference, DAY).in_program_order().for_blocks())
     context = page_context(request, hide_abstracts=False)
     rendered = fill_blocks(request, sessions, context)
     return rendered, {session.pk: str(session.block) for session in sessions}
@@ -77,11 +75,11 @@ def rename_room(seed):
     return set(Session.objects.for_day(seed, DAY).values_list("pk", flat=True)), "Renamed Hall"
 
 
-def edit_session(seed):
-    session = Session.objects.for_day(seed, DAY).first()
-    session.title = "A Retitled Session"
+def move_session(seed):
+    session = Session.objects.for_day(seed, DAY).filter(posters__isnull=False).first()
+    session.room = None  # its posters' boards no longer link to the room's floor plan
     session.save()
-    return {session.pk}, "A Retitled Session"
+    return {session.pk}, None
 
 
 def delete_poster(seed):
@@ -112,7 +110,7 @@ def author_order(seed):
         move_poster,
         rename_person,
         rename_room,
-        edit_session,
+        move_session,
         delete_poster,
         import_touch,
         author_order,
@@ -126,6 +124,23 @@ def test_an_edit_re_renders_the_blocks_that_show_it_and_only_those(seed, edit):
     assert {pk for pk in after if after[pk] != before[pk]} <= expected
     if text:
         assert any(text in after[pk] for pk in expected)
+
+
+def test_a_retitled_session_renders_its_heading_only(seed):
+    """Its title, kind, times and description are in the heading, kept by what it shows: the
+    program (hundreds of posters on a busy day) is reused."""
+    _, before = render_day(seed)
+    session = Session.objects.for_day(seed, DAY).filter(posters__isnull=False).first()
+    session.title = "A Retitled Session"
+    session.description = "Now with a description."
+    session.save()
+    rendered, after = render_day(seed)
+    assert rendered == 0
+    assert {pk for pk in after if after[pk] != before[pk]} == {session.pk}
+    assert "A Retitled Session" in after[session.pk]
+    assert "Now with a description." in after[session.pk]
+    # The posters are still listed, unchanged, after the new heading.
+    assert after[session.pk].split("</div>", 1)[1].endswith(before[session.pk][-2000:])
 
 
 def test_signed_in_visitors_get_their_own_stars_and_share_the_other_blocks(seed, attendee):

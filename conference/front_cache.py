@@ -1,0 +1,138 @@
+"""Answers that are the same for every anonymous visitor, served before the middleware stack.
+
+The program's pages, exports and anonymous API reads are already rendered once per program
+change and kept (``program.views.page_cache``, ``program.api.caching``, ``program.views.
+interchange``), but a kept page still went through sessions, CSRF, authentication, messages,
+the view's two queries and the compression cache: about a third of what the same server does
+for a static file of the same bytes. This middleware sits right below whitenoise and keeps the
+finished answer (compressed, with its headers) in this process's memory, so that the next
+anonymous request for the same address is answered with one small query and a dictionary read.
+
+What may be kept: a GET answered 200 with ``Cache-Control: public`` (every such answer in the
+site is the same for everyone who sends no cookie and no ``Authorization``), which sets no cookie
+and varies on nothing but the headers in the key. Who may be answered from it: a GET without
+``Authorization`` and without cookies, except the CSRF cookie (an anonymous page holds no form
+token, so that cookie changes nothing). A visitor with a session (signed in, a chosen time zone,
+a notice waiting) is answered by the stack, as before.
+
+The key holds the address (host and query included), the code's build, the encoding the client
+accepts (brotli, gzip or none: the kept bytes are compressed), ``Accept`` (the API's format) and
+``Origin`` (the CORS headers). Each kept answer remembers the **site version** it was made
+under: the latest ``program_changed_at`` of all conferences, how many there are and which. Every
+edit (admin, API, import, a conference published or deleted) moves it, so the next request after
+an edit, in any worker or instance, is a miss. The version is read before the answer is made:
+an edit that lands while a page renders leaves the page stored under the old version.
+
+An answer that DRF's throttles counted (the API) is counted on each kept answer too: the same
+``AnonThrottle``, so the rate limit holds; over the limit the stack answers with its 429.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+
+from conference.compression import accepted_encodings
+
+FRONT_CACHE = "front"
+KEPT_FOR = 24 * 60 * 60
+# A Vary header naming anything else means the answer depends on something not in the key.
+VARY_IN_KEY = frozenset({"accept-encoding", "accept", "origin", "cookie", "authorization"})
+# Response headers the kept answer does not repeat: the server writes its own.
+NOT_KEPT = frozenset({"date"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    version: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    counted: bool
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body)
+        for name, value in self.headers:
+            response.headers[name] = value
+        return response
+
+
+def site_version() -> str:
+    from program.models import Conference
+
+    return Conference.objects.site_version()
+
+
+def key_for(request: HttpRequest) -> str | None:
+    """The kept answer's key, or None when this request must go through the stack."""
+    if request.method != "GET" or "Authorization" in request.headers:
+        return None
+    if set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}:
+        return None
+    accepted = accepted_encodings(request.headers.get("Accept-Encoding", ""))
+    encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else ""
+    parts = [
+        settings.BUILD_ID,
+        request.build_absolute_uri(),
+        encoding,
+        request.headers.get("Accept", ""),
+        request.headers.get("Origin", ""),
+    ]
+    return "front:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:40]
+
+
+def header_names(value: str) -> set[str]:
+    """The names in a comma-separated header (``Vary``; ``Cache-Control`` less the values)."""
+    names = {part.partition("=")[0].strip().lower() for part in value.split(",")}
+    return names - {""}
+
+
+def keepable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if "public" not in header_names(response.get("Cache-Control", "")):
+        return False
+    return header_names(response.get("Vary", "")) <= VARY_IN_KEY
+
+
+def within_rate(request: HttpRequest) -> bool:
+    from conference.throttling import AnonThrottle
+
+    request.user = AnonymousUser()  # the stack's authentication sets its own again
+    return AnonThrottle().allow_request(request, None)
+
+
+class FrontCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        key = key_for(request)
+        if key is None:
+            return self.get_response(request)
+        store = caches[FRONT_CACHE]
+        version = site_version()
+        kept = store.get(key)
+        fresh = kept is not None and kept.version == version
+        if fresh and (not kept.counted or within_rate(request)):
+            return self.answer(request, kept)
+        response = self.get_response(request)
+        if keepable(response):
+            headers = tuple(
+                (name, value) for name, value in response.items() if name.lower() not in NOT_KEPT
+            )
+            counted = getattr(request, "counted_by_throttle", False)
+            store.set(key, Kept(version, headers, response.content, counted), KEPT_FOR)
+        return response
+
+    @staticmethod
+    def answer(request: HttpRequest, kept: Kept) -> HttpResponse:
+        response = kept.response()
+        # Django's own If-None-Match comparison (weak, as the compressed answers' ETags are): a
+        # 304 with the kept answer's caching headers, or the answer.
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)

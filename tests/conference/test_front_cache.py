@@ -1,0 +1,141 @@
+"""Answers the same for every anonymous visitor are kept whole and served before the middleware
+stack (conference/front_cache.py): one query (the site's version) per kept answer, the same bytes
+and headers as the stack gave, never to a visitor the answer is not for, and gone after an edit.
+"""
+
+import pytest
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from rest_framework.throttling import AnonRateThrottle
+
+from conference.front_cache import keepable
+from program.models import Conference, Poster
+
+pytestmark = pytest.mark.django_db
+
+BROTLI = {"HTTP_ACCEPT_ENCODING": "gzip, br"}
+
+
+@pytest.fixture
+def poster(seed):
+    return Poster.objects.filter(session__conference=seed).order_by("pk").first()
+
+
+@pytest.fixture
+def day(poster):
+    return f"/mlsys2025/{poster.session.day}/"
+
+
+def test_a_kept_page_is_the_same_answer_for_one_query(client, day, django_assert_num_queries):
+    first = client.get(day, **BROTLI)
+    assert first["Content-Encoding"] == "br"
+    assert "public" in first["Cache-Control"]
+    with django_assert_num_queries(1):
+        second = client.get(day, **BROTLI)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert {name: value for name, value in second.items() if name != "Date"} == {
+        name: value for name, value in first.items() if name != "Date"
+    }
+
+
+def test_each_encoding_is_kept_apart(client, day):
+    brotli = client.get(day, **BROTLI)
+    gzipped = client.get(day, HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get(day)
+    assert (brotli["Content-Encoding"], gzipped["Content-Encoding"]) == ("br", "gzip")
+    assert not plain.has_header("Content-Encoding")
+    assert b"<html" in plain.content
+
+
+def test_a_kept_answer_gives_304_to_a_current_copy(client, day, django_assert_num_queries):
+    etag = client.get(day, **BROTLI)["ETag"]
+    with django_assert_num_queries(1):
+        response = client.get(day, HTTP_IF_NONE_MATCH=etag, **BROTLI)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert "public" in response["Cache-Control"]
+
+
+def test_an_edit_shows_on_the_next_request(client, poster, day):
+    client.get(day)
+    session = poster.session
+    session.title = "A Title Nobody Had Before"
+    session.save()
+    assert b"A Title Nobody Had Before" in client.get(day).content
+
+
+def test_publishing_another_conference_moves_the_version(client, seed):
+    client.get("/conferences/")
+    Conference.objects.create(
+        slug="other",
+        name="Another Conference",
+        start_date=seed.start_date,
+        end_date=seed.end_date,
+        timezone=seed.timezone,
+        is_published=True,
+    )
+    assert b"Another Conference" in client.get("/conferences/").content
+
+
+def test_a_signed_in_visitor_never_gets_the_kept_page(client, day, attendee):
+    client.get(day)
+    signed_in = Client()
+    signed_in.force_login(attendee)
+    response = signed_in.get(day)
+    assert "private" in response["Cache-Control"]
+    assert b"Log out" in response.content
+
+
+def test_a_visitor_with_a_session_goes_through_the_stack(client, day):
+    kept = client.get(day).content
+    # A chosen time zone lives in the session: the page shows times in it.
+    client.post(reverse("program:set-timezone"), {"timezone": "Asia/Tokyo"})
+    response = client.get(day)
+    assert response.content != kept
+    assert b"Tokyo" in response.content
+
+
+def test_an_api_token_caller_is_never_answered_from_the_kept_copy(client, seed, organizer):
+    from rest_framework.authtoken.models import Token
+
+    drafts = Conference.objects.create(
+        slug="draft",
+        name="Draft Conference",
+        start_date=seed.start_date,
+        end_date=seed.end_date,
+        timezone=seed.timezone,
+        is_published=False,
+    )
+    anonymous = client.get("/api/v1/conferences/")
+    assert drafts.slug.encode() not in anonymous.content
+    token = Token.objects.create(user=organizer)
+    response = client.get("/api/v1/conferences/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert b'"draft"' in response.content
+
+
+def test_kept_api_answers_count_against_the_rate_limit(client, seed, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
+    statuses = [client.get("/api/v1/posters/?page_size=5").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_an_answer_that_sets_a_cookie_or_varies_on_more_is_not_kept():
+    public = HttpResponse("x", headers={"Cache-Control": "public, max-age=60"})
+    assert keepable(public)
+    private = HttpResponse("x", headers={"Cache-Control": "private, no-cache"})
+    assert not keepable(private)
+    with_cookie = HttpResponse("x", headers={"Cache-Control": "public, max-age=60"})
+    with_cookie.set_cookie("a", "b")
+    assert not keepable(with_cookie)
+    by_language = HttpResponse(
+        "x", headers={"Cache-Control": "public", "Vary": "Accept-Encoding, Accept-Language"}
+    )
+    assert not keepable(by_language)
+
+
+def test_nothing_is_kept_for_an_error(client, seed):
+    client.get("/mlsys2025/posters/999999/")
+    assert not caches["front"]._cache
