@@ -69,9 +69,7 @@ def day(request, date: datetime.date):
     conference = request.conference
     # One query for the day's sessions with their rooms and poster counts: the timeline's
     # layout. What each session's block shows is kept per session (program/fragments.py).
-    sessions = list(
-        Session.objects.for_day(conference, date).in_program_order().for_blocks()
-    )
+    sessions = list(Session.objects.for_day(conference, date).in_program_order().for_blocks())
     if date not in conference.days and not sessions:
         raise Http404("The conference has no such day.")
     poster_count = sum(session.poster_total for session in sessions)
