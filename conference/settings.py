@@ -220,7 +220,12 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": REDIS_CACHE, "throttle": REDIS_CACHE}
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Each session of a day keeps two parts, each page and export its compressed copy:
+        # LocMemCache's default of 300 entries would drop them on a program of 80 sessions.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
         "throttle": DATABASE_CACHE,
     }
 elif CACHE_URL == "dummy://":

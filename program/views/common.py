@@ -106,10 +106,13 @@ def shared(request: HttpRequest, response) -> bool:
     )
 
 
-def conference_page(view):
+def conference_page(view=None, *, kept_for: int = page_cache.KEPT_FOR):
     """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
-    anonymous visitors get the page rendered once per program change (``page_cache``)."""
-    conditional = condition(etag_func=page_etag)(page_cache.kept(view))
+    anonymous visitors get the page rendered once per program change (``page_cache``), kept
+    ``kept_for`` seconds at most. ``@conference_page`` or ``@conference_page(kept_for=...)``."""
+    if view is None:
+        return functools.partial(conference_page, kept_for=kept_for)
+    conditional = condition(etag_func=page_etag)(page_cache.kept(view, kept_for))
 
     @conference_view
     @functools.wraps(view)

@@ -29,6 +29,8 @@ from program.views import common
 STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 KEPT_FOR = 24 * 60 * 60
+# Search pages: one per query, and anyone can make up new queries; a popular one stays kept.
+SEARCH_KEPT_FOR = 10 * 60
 
 
 def key_for(request: HttpRequest) -> str | None:
@@ -39,8 +41,9 @@ def key_for(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
-def kept(view):
-    """Wraps a page view: anonymous visitors get the kept page, rendered on the first visit."""
+def kept(view, seconds: int = KEPT_FOR):
+    """Wraps a page view: anonymous visitors get the kept page, rendered on the first visit and
+    kept ``seconds`` at most (a program change makes a new key before then)."""
 
     def wrapper(request: HttpRequest, *args, **kwargs):
         key = key_for(request)
@@ -58,7 +61,7 @@ def kept(view):
                 response.render()
             body = without_token(response.content)
             if body is not None:
-                cache.set(key, body, KEPT_FOR)
+                cache.set(key, body, seconds)
         return response
 
     return wrapper

@@ -9,12 +9,14 @@ from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, 
 from program.fulltext import in_rank_order
 from program.models import Contribution, Person, Poster, Session, Talk
 from program.search import terms
-from program.views.common import conference_view, page_context
+from program.views.common import conference_page, page_context
+from program.views.page_cache import SEARCH_KEPT_FOR
 
 RESULTS_PER_PAGE = 50
 
 
-@conference_view
+# The same for every anonymous visitor: kept, with an ETag, and public for a proxy in front.
+@conference_page(kept_for=SEARCH_KEPT_FOR)
 def search(request):
     conference = request.conference
     data = request.GET

@@ -139,3 +139,23 @@ def test_an_answer_that_sets_a_cookie_or_varies_on_more_is_not_kept():
 def test_nothing_is_kept_for_an_error(client, seed):
     client.get("/mlsys2025/posters/999999/")
     assert not caches["front"]._cache
+
+
+def test_a_search_is_kept_and_a_refused_one_is_not(client, seed, django_assert_num_queries):
+    path = "/mlsys2025/search/?q=learning"
+    first = client.get(path)
+    assert "public" in first["Cache-Control"]
+    with django_assert_num_queries(1):
+        assert client.get(path).content == first.content
+    refused = "/mlsys2025/search/?day=2099-01-01"
+    assert client.get(refused).status_code == 400
+    response = client.get(refused)
+    assert response.status_code == 400
+    assert b"day" in response.content
+    assert not any(kept.body == response.content for kept in front_entries())
+
+
+def front_entries():
+    import pickle
+
+    return [pickle.loads(value) for value in caches["front"]._cache.values()]
