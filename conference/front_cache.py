@@ -35,6 +35,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 
@@ -116,7 +117,11 @@ class FrontCacheMiddleware:
         if key is None:
             return self.get_response(request)
         store = caches[FRONT_CACHE]
-        version = site_version()
+        try:
+            version = site_version()
+        except DatabaseError:
+            # The stack answers: /healthz says the database is down, pages say what they can.
+            return self.get_response(request)
         kept = store.get(key)
         fresh = kept is not None and kept.version == version
         if fresh and (not kept.counted or within_rate(request)):

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
+from program import planner
 from program.devdata.casting import cast_program
 from program.devdata.draft import Draft, draft_sessions
 from program.devdata.planning import plan_sessions
@@ -176,6 +177,7 @@ def write_draft(draft: Draft) -> None:
     Talk.objects.bulk_create(draft.talks, batch_size=BATCH_SIZE)
     # Bulk writes skip ProgramPart.save(), which would mark the program as changed.
     draft.conference.touch()
+    planner.analyze_after_commit()
 
 
 def assign_slugs(conference: Conference, people: list[Person]) -> None:

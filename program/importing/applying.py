@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 
+from program import planner
 from program.importing import source
 from program.models import (
     Authorship,
@@ -148,6 +149,7 @@ class _Importer:
         if self.problems:
             raise ImportProblem(self.problems)
         self.conference.touch()
+        planner.analyze_after_commit()
 
     def guids_taken_elsewhere(self) -> set[uuid.UUID]:
         """The file's guids that another conference's records already have as uids."""

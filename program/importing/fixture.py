@@ -31,6 +31,7 @@ from django.core.management.base import CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import transaction
 
+from program import planner
 from program.exporting import conference_records
 from program.importing.applying import Change, ImportProblem, Report, _DryRun
 from program.importing.readers import ReadError
@@ -115,6 +116,7 @@ def import_fixture(data: bytes, records: list, *, slug: str, dry_run: bool = Fal
             remove_the_rest(conference, {record_key(r) for r in records})
             # loaddata's raw saves skip ProgramPart.save: mark the pages changed once here.
             conference.touch()
+            planner.analyze_after_commit()
             after = keyed(conference)
             report.created_conference = not before
             report.changes = changes(before, after)

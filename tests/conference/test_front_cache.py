@@ -159,3 +159,18 @@ def front_entries():
     import pickle
 
     return [pickle.loads(value) for value in caches["front"]._cache.values()]
+
+
+def test_with_the_database_unreachable_the_stack_answers(client, seed, monkeypatch):
+    from django.db import OperationalError
+
+    from conference import front_cache
+
+    def unreachable():
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(front_cache, "site_version", unreachable)
+    # Nothing kept is served without its version, and nothing fails for it.
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/mlsys2025/").status_code == 200
+    assert not caches["front"]._cache

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conference import throttling
+from conference import front_cache, throttling
 from conference.wsgi import application
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
@@ -83,8 +83,12 @@ def headers_for(attendee, organizer):
 
 def load_schema():
     # Read at collection time, before any test database exists: the schema view's throttle
-    # must not count in the database then (it counts in every test that calls the API).
-    with mock.patch.object(throttling, "count", lambda key, timeout: None):
+    # must not count in the database then (it counts in every test that calls the API), and
+    # the kept answers in front of the stack must not read the site's version.
+    with (
+        mock.patch.object(throttling, "count", lambda key, timeout: None),
+        mock.patch.object(front_cache, "key_for", lambda request: None),
+    ):
         return schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
 
 
