@@ -10,9 +10,6 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
-# Threads per worker: a file built after a program change (seconds for schedule.json at 4,500
-# posters) no longer holds up the kept pages queued behind it in the same worker.
-THREADS ?= 4
 # Proxies of ours in front of gunicorn (README "Running in production"). 0: the client is the
 # connecting address and X-Forwarded-* headers are ignored; N: gunicorn trusts the forwarding
 # headers from FORWARDED_ALLOW_IPS (default: a proxy on this host) and Django reads the client
@@ -58,7 +55,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) --preload \
-	  --workers $(WORKERS) --threads $(THREADS) --access-logfile - --forwarded-allow-ips $(GUNICORN_FORWARDED)
+	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips $(GUNICORN_FORWARDED)
 
 # The browser tests' accessibility scan uses axe-core from the npm registry; without npm (or
 # without Debian's chromium) those tests are skipped with a message, and CI installs both.

@@ -116,17 +116,12 @@ def collected_static() -> Iterator[Path]:
         yield static_root
 
 
-# Threads per gunicorn worker, as make run's THREADS.
-THREADS = 4
-
-
 @contextlib.contextmanager
 def served_site(
     static_root: Path,
     *,
     port: int,
     workers: int = 2,
-    threads: int = THREADS,
     host: str = "127.0.0.1",
     startup_timeout: float = 90.0,
 ) -> Iterator[Site]:
@@ -138,7 +133,6 @@ def served_site(
         command = [
             *[str(Path(sys.executable).with_name("gunicorn")), "conference.wsgi:application"],
             *["--bind", f"{host}:{port}", "--preload", "--workers", str(workers)],
-            *["--threads", str(threads)],
             # As make run with TRUSTED_PROXY_COUNT=0: no proxy's headers are trusted.
             "--forwarded-allow-ips=",
         ]

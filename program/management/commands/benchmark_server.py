@@ -96,8 +96,7 @@ class Command(BaseCommand):
         counts = parse_connections(connections)
         pages, busiest_day, busiest_session = self.choose_pages(conference, search)
         self.stdout.write(
-            f"Collecting static files and starting gunicorn ({workers} workers of"
-            f" {loadtest.THREADS} threads, DEBUG off,"
+            f"Collecting static files and starting gunicorn ({workers} workers, DEBUG off,"
             f" database {connection.vendor}, cache {settings.CACHES['default']['BACKEND']})..."
         )
         try:
