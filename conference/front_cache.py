@@ -8,6 +8,11 @@ for a static file of the same bytes. This middleware sits right below whitenoise
 finished answer (compressed, with its headers) in this process's memory, so that the next
 anonymous request for the same address is answered with one small query and a dictionary read.
 
+The memory is bounded by bytes, not entries (``FRONT_CACHE_BYTES``, the least recently used
+give way): anyone can ask for ``schedule.json?1``, ``?2``, ... and each address is kept apart.
+One answer takes at most an eighth of it, so the 12.6 MB uncompressed ``schedule.json`` of a
+4,500-poster program is left to the stack's own cache, its 1.4 MB brotli copy is kept.
+
 What may be kept: a GET answered 200 with ``Cache-Control: public`` (every such answer in the
 site is the same for everyone who sends no cookie and no ``Authorization``), which sets no cookie
 and varies on nothing but the headers in the key. Who may be answered from it: a GET without
@@ -31,18 +36,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import caches
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 
 from conference.compression import accepted_encodings
 
-FRONT_CACHE = "front"
-KEPT_FOR = 24 * 60 * 60
 # A Vary header naming anything else means the answer depends on something not in the key.
 VARY_IN_KEY = frozenset({"accept-encoding", "accept", "origin", "cookie", "authorization"})
 # Response headers the kept answer does not repeat: the server writes its own.
@@ -61,6 +65,46 @@ class Kept:
         for name, value in self.headers:
             response.headers[name] = value
         return response
+
+
+class Store:
+    """Kept answers, least recently used first out, at most ``limit`` bytes of bodies. Not
+    pickled (a ``Kept`` is never changed: each answer is a new response made from it)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self.entries: OrderedDict[str, Kept] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Kept | None:
+        with self.lock:
+            kept = self.entries.get(key)
+            if kept is not None:
+                self.entries.move_to_end(key)
+            return kept
+
+    def set(self, key: str, kept: Kept) -> None:
+        size = len(kept.body)
+        if size > self.limit // 8:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.used -= len(old.body)
+            self.entries[key] = kept
+            self.used += size
+            while self.used > self.limit:
+                _, dropped = self.entries.popitem(last=False)
+                self.used -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.used = 0
+
+
+STORE = Store(settings.FRONT_CACHE_BYTES)
 
 
 def site_version() -> str:
@@ -116,13 +160,14 @@ class FrontCacheMiddleware:
         key = key_for(request)
         if key is None:
             return self.get_response(request)
-        store = caches[FRONT_CACHE]
+        if not STORE.limit:
+            return self.get_response(request)
         try:
             version = site_version()
         except DatabaseError:
             # The stack answers: /healthz says the database is down, pages say what they can.
             return self.get_response(request)
-        kept = store.get(key)
+        kept = STORE.get(key)
         fresh = kept is not None and kept.version == version
         if fresh and (not kept.counted or within_rate(request)):
             return self.answer(request, kept)
@@ -132,7 +177,7 @@ class FrontCacheMiddleware:
                 (name, value) for name, value in response.items() if name.lower() not in NOT_KEPT
             )
             counted = getattr(request, "counted_by_throttle", False)
-            store.set(key, Kept(version, headers, response.content, counted), KEPT_FOR)
+            STORE.set(key, Kept(version, headers, response.content, counted))
         return response
 
     @staticmethod

@@ -224,7 +224,7 @@ elif CACHE_URL in ("", "locmem://"):
         # LocMemCache's default of 300 entries would drop them on a program of 80 sessions.
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
         "throttle": DATABASE_CACHE,
     }
@@ -240,16 +240,11 @@ else:
     )
 
 # Finished answers for anonymous visitors (conference/front_cache.py) live in each process's
-# memory: the fastest read, and still right across workers and instances, since each one is
-# checked against the site's version in the database. The oldest give way past FRONT_CACHE_ENTRIES.
-CACHES["front"] = (
-    {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    if CACHE_URL == "dummy://"
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "front",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRONT_CACHE_ENTRIES", "1000"))},
-    }
+# memory, at most FRONT_CACHE_BYTES of them (64 MB; 0 turns them off, as CACHE_URL=dummy:// does):
+# the fastest read, and still right across workers and instances, since each one is checked
+# against the site's version in the database.
+FRONT_CACHE_BYTES = (
+    0 if CACHE_URL == "dummy://" else int(os.environ.get("FRONT_CACHE_BYTES", str(64 * 2**20)))
 )
 
 # --- Background tasks ---------------------------------------------------------------------------

@@ -72,7 +72,9 @@ def fresh_cache(settings, monkeypatch):
     # Throttle counters and other cached state must not leak from one test into the next. The
     # throttle counters live in the database cache (or Redis): a prefix of this test's own keeps
     # them apart without touching the database before the test asks for it.
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
+
+    from conference.front_cache import STORE
 
     throttle = {**settings.CACHES["throttle"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     settings.CACHES = {**settings.CACHES, "throttle": throttle}
@@ -80,10 +82,10 @@ def fresh_cache(settings, monkeypatch):
     # chooses: tests that count queries would see it at random. It is off here.
     monkeypatch.setattr(throttling, "_last_sweep", math.inf)
     cache.clear()
-    caches["front"].clear()
+    STORE.clear()
     yield
     cache.clear()
-    caches["front"].clear()
+    STORE.clear()
 
 
 # The seed conference

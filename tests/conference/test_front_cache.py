@@ -4,13 +4,12 @@ and headers as the stack gave, never to a visitor the answer is not for, and gon
 """
 
 import pytest
-from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
-from conference.front_cache import keepable
+from conference.front_cache import STORE, Kept, Store, keepable
 from program.models import Conference, Poster
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +137,7 @@ def test_an_answer_that_sets_a_cookie_or_varies_on_more_is_not_kept():
 
 def test_nothing_is_kept_for_an_error(client, seed):
     client.get("/mlsys2025/posters/999999/")
-    assert not caches["front"]._cache
+    assert not STORE.entries
 
 
 def test_a_search_is_kept_and_a_refused_one_is_not(client, seed, django_assert_num_queries):
@@ -156,9 +155,7 @@ def test_a_search_is_kept_and_a_refused_one_is_not(client, seed, django_assert_n
 
 
 def front_entries():
-    import pickle
-
-    return [pickle.loads(value) for value in caches["front"]._cache.values()]
+    return list(STORE.entries.values())
 
 
 def test_with_the_database_unreachable_the_stack_answers(client, seed, monkeypatch):
@@ -173,4 +170,33 @@ def test_with_the_database_unreachable_the_stack_answers(client, seed, monkeypat
     # Nothing kept is served without its version, and nothing fails for it.
     assert client.get("/healthz").status_code == 200
     assert client.get("/mlsys2025/").status_code == 200
-    assert not caches["front"]._cache
+    assert not STORE.entries
+
+
+def test_the_kept_answers_stay_within_their_bytes_least_recently_used_out():
+    store = Store(limit=800)
+
+    def kept(size):
+        return Kept(version="1", headers=(), body=b"x" * size, counted=False)
+
+    store.set("too big", kept(101))  # more than an eighth of the limit: never kept
+    assert store.get("too big") is None
+    for number in range(8):
+        store.set(str(number), kept(100))
+    assert store.used == 800
+    store.get("0")  # used: the last to go
+    store.set("8", kept(100))
+    assert store.get("1") is None and store.get("0") is not None
+    assert store.used == 800 and len(store.entries) == 8
+
+
+def test_junk_query_strings_cannot_fill_the_memory(client, seed, monkeypatch):
+    monkeypatch.setattr(STORE, "limit", 300_000)
+    sizes = []
+    for number in range(30):
+        response = client.get(f"/mlsys2025/schedule.json?junk={number}", **BROTLI)
+        assert response.status_code == 200
+        sizes.append(len(response.content))
+    assert sum(sizes) > STORE.limit  # more was asked for than may be kept
+    assert STORE.used <= STORE.limit
+    assert 0 < len(STORE.entries) < 30
