@@ -157,10 +157,8 @@ class FrontCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        key = key_for(request)
+        key = key_for(request) if STORE.limit else None
         if key is None:
-            return self.get_response(request)
-        if not STORE.limit:
             return self.get_response(request)
         try:
             version = site_version()

@@ -10,7 +10,8 @@ from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from conference.front_cache import STORE, Kept, Store, keepable
-from program.models import Conference, Poster
+from program.models import Poster
+from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +68,10 @@ def test_an_edit_shows_on_the_next_request(client, poster, day):
 
 
 def test_publishing_another_conference_moves_the_version(client, seed):
-    client.get("/conferences/")
-    Conference.objects.create(
-        slug="other",
-        name="Another Conference",
-        start_date=seed.start_date,
-        end_date=seed.end_date,
-        timezone=seed.timezone,
-        is_published=True,
-    )
-    assert b"Another Conference" in client.get("/conferences/").content
+    # The API's list of conferences is public, so kept: the new one must show all the same.
+    assert "public" in client.get("/api/v1/conferences/")["Cache-Control"]
+    ConferenceFactory(slug="other", name="Another Conference")
+    assert b"Another Conference" in client.get("/api/v1/conferences/").content
 
 
 def test_a_signed_in_visitor_never_gets_the_kept_page(client, day, attendee):
@@ -100,14 +95,7 @@ def test_a_visitor_with_a_session_goes_through_the_stack(client, day):
 def test_an_api_token_caller_is_never_answered_from_the_kept_copy(client, seed, organizer):
     from rest_framework.authtoken.models import Token
 
-    drafts = Conference.objects.create(
-        slug="draft",
-        name="Draft Conference",
-        start_date=seed.start_date,
-        end_date=seed.end_date,
-        timezone=seed.timezone,
-        is_published=False,
-    )
+    drafts = ConferenceFactory(slug="draft", name="Draft Conference", is_published=False)
     anonymous = client.get("/api/v1/conferences/")
     assert drafts.slug.encode() not in anonymous.content
     token = Token.objects.create(user=organizer)
