@@ -42,6 +42,7 @@ def keys_for(session: Session, conference, *, zone: str, hide_abstracts: bool) -
     own yet: the conference's stands in (newer than anything kept for an older database)."""
     version = (session.changed_at or conference.program_changed_at).isoformat()
     parts = [settings.BUILD_ID, str(session.pk), version, zone, str(hide_abstracts), get_language()]
+    # What _session_head.html shows of the session itself: a field added there belongs here.
     shown = [
         session.title,
         session.kind,
