@@ -196,6 +196,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A program is a few tens of MB and lives in the server's memory, where reading a row through
+    # an index costs little more than reading the next one. PostgreSQL's default random_page_cost
+    # (4) assumes disks: with it, the authors of one page of 50 search results were found by
+    # hashing all 20,000 people (6 ms) instead of 300 index look-ups (1.7 ms). 1.1 is the usual
+    # figure for memory and SSDs; PG_RANDOM_PAGE_COST="" keeps the server's own setting.
+    page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+    if page_cost:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        given = options.get("options", "")
+        options["options"] = f"{given} -c random_page_cost={float(page_cost)}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Search documents are the database's own, written by triggers: dumpdata and loaddata skip them.
 DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]

@@ -10,11 +10,15 @@ Register with ``field__folded__contains=fold(term)``.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
 from django.db import models
 from django.db.backends.signals import connection_created
 from django.utils.html import escape
+
+from program import fulltext
 
 SQLITE_FUNCTION = "program_fold"
 
@@ -56,37 +60,54 @@ def install() -> None:
 
 
 def terms(query: str) -> list[str]:
-    """The folded words of a query, for marking them in results (``highlight``)."""
-    return [word for word in (fold(query) or "").split() if word]
+    """The folded words of a query as the full-text search reads them ("kv-cache" is "kv" and
+    "cache"), for marking them in results (``highlight``)."""
+    folded = (fold(word) for word in fulltext.words(query))
+    return list(dict.fromkeys(word for word in folded if word))
+
+
+@functools.lru_cache(maxsize=256)
+def _word_starts(words: tuple[str, ...]) -> re.Pattern:
+    """Where the words match in folded text as the search matched them: at the start of a word
+    ("graph" in "GraphSAGE" and "Graph-based", not in "paragraph"), a one-letter word only
+    whole ("i" in "Part I", not in "in")."""
+    alternatives = []
+    for word in sorted(words, key=len, reverse=True):  # the longest first: "ling" before "lin"
+        pattern = re.escape(word)
+        if not fulltext.is_prefix(word):
+            pattern += r"(?![^\W_])"
+        alternatives.append(pattern)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + ")")
 
 
 def highlight(text: str, words: list[str]) -> str:
-    """``text`` escaped, with each folded word's matches in ``<mark>`` ("bother" marks "Böther").
+    """``text`` escaped, with the start of each word that matched a folded search word in
+    ``<mark>`` ("bother" marks "Böther", "graph" marks "Graph" in "GraphSAGE").
 
-    Matching runs on the folded text, one original character at a time, so a mark always covers
-    whole original characters and the escaping is never split.
+    Matching runs on the folded text; for text that folding changes in length (accents, "ß")
+    each folded character remembers its original one, so a mark always covers whole original
+    characters and the escaping is never split. Plain ASCII text, nearly every title and name,
+    takes the short way: lower case has the same length.
     """
     if not text or not words:
         return escape(text or "")
-    folded, origin = [], []
-    for index, character in enumerate(text):
-        piece = fold(character) or ""
-        folded.append(piece)
-        origin.extend([index] * len(piece))
-    haystack = "".join(folded)
-    marked = [False] * len(text)
-    for word in words:
-        start = haystack.find(word)
-        while start != -1:
-            for position in range(start, start + len(word)):
-                marked[origin[position]] = True
-            start = haystack.find(word, start + len(word))
-    out, inside = [], False
-    for character, is_marked in zip(text, marked, strict=True):
-        if is_marked != inside:
-            out.append("<mark>" if is_marked else "</mark>")
-            inside = is_marked
-        out.append(escape(character))
-    if inside:
-        out.append("</mark>")
+    if text.isascii():
+        haystack, origin = text.lower(), None
+    else:
+        folded, origin = [], []
+        for index, character in enumerate(text):
+            piece = character.lower() if character.isascii() else fold(character) or ""
+            folded.append(piece)
+            origin.extend([index] * len(piece))
+        haystack = "".join(folded)
+    out, done = [], 0
+    for match in _word_starts(tuple(words)).finditer(haystack):
+        start, end = match.span()
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        if start < done:  # within what is already marked
+            continue
+        out += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        done = end
+    out.append(escape(text[done:]))
     return "".join(out)

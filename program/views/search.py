@@ -13,6 +13,8 @@ from program.views.common import conference_page, page_context
 from program.views.page_cache import SEARCH_KEPT_FOR
 
 RESULTS_PER_PAGE = 50
+#: Talks have their own result pages beside the posters' ("page").
+TALK_PAGE = "talk_page"
 
 
 # The same for every anonymous visitor: kept, with an ETag, and public for a proxy in front.
@@ -71,23 +73,26 @@ def search(request):
         )
     )
     poster_page = Paginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
+    talk_page = Paginator(talks, RESULTS_PER_PAGE).get_page(data.get(TALK_PAGE))
     context.update(
         sessions=sessions.qs,
-        talks=talks,
+        talk_page=talk_page,
         people=people[:RESULTS_PER_PAGE],
         people_count=people.count(),
         unscheduled=unscheduled.with_people()[:RESULTS_PER_PAGE],
         unscheduled_count=unscheduled.count(),
         poster_page=poster_page,
         query_without_page=without_page(data),
+        query_without_talk_page=without_page(data, TALK_PAGE),
         # The folded words, for marking what matched in the results.
         words=terms(query),
     )
     return render(request, "program/search.html", context)
 
 
-def without_page(data) -> str:
-    """The query string of a result page, for links to the other pages."""
+def without_page(data, name: str = "page") -> str:
+    """The query string of a result page without its page parameter ``name``, for links to the
+    list's other pages."""
     query = data.copy()
-    query.pop("page", None)
+    query.pop(name, None)
     return query.urlencode()

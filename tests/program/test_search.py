@@ -8,6 +8,7 @@ from django.db import connection
 from program import services
 from program.fulltext import fts5_query, in_rank_order, words
 from program.models import Authorship, Contribution, Person, Poster, Session, Talk
+from program.search import highlight, terms
 from tests.factories import (
     ContributionFactory,
     PersonFactory,
@@ -277,3 +278,27 @@ def test_flushing_the_database_empties_the_search(transactional_db):
     call_command("flush", interactive=False, verbosity=0)
     ContributionFactory(title="New Paper")
     assert found("paper") == ["New Paper"]
+
+
+@pytest.mark.parametrize(
+    "text, query, marked",
+    [
+        ("GraphSAGE on a paragraph", "graph", "<mark>Graph</mark>SAGE on a paragraph"),
+        (
+            "Graph-based KV-cache",
+            "kv-cache graph",
+            "<mark>Graph</mark>-based <mark>KV</mark>-<mark>cache</mark>",
+        ),
+        ("Part I in it", "i", "Part <mark>I</mark> in it"),
+        (
+            "Ling Liu, Lingering",
+            "lin liu ling",
+            "<mark>Ling</mark> <mark>Liu</mark>, <mark>Ling</mark>ering",
+        ),
+        ("Maximilian Böther <b>", "bother", "Maximilian <mark>Böther</mark> &lt;b&gt;"),
+        ("Straße & Strasse", "strasse", "<mark>Straße</mark> &amp; <mark>Strasse</mark>"),
+        ("<mark>", "<mark>", "&lt;<mark>mark</mark>&gt;"),
+    ],
+)
+def test_highlight_marks_the_word_starts_a_search_matched(text, query, marked):
+    assert highlight(text, terms(query)) == marked

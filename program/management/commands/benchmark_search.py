@@ -131,7 +131,7 @@ class Command(BaseCommand):
         counts = []
         for queryset, paginated in (
             (posters, True),
-            (talks, False),
+            (talks, True),
             (sessions, False),
             (people, True),
             (papers, True),

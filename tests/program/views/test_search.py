@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import make_poster
+from program.views.search import RESULTS_PER_PAGE
+from tests.factories import ContributionFactory, make_poster, make_talk
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,37 @@ def test_operators_in_a_search_are_text_not_an_error(client, program, query):
     assert client.get("/mlsys2025/papers/", {"q": query}).status_code == 200
     for endpoint in ("posters", "talks", "sessions", "people", "contributions"):
         assert client.get(f"/api/v1/{endpoint}/", {"q": query}).status_code == 200
+
+
+def test_papers_not_scheduled_yet_are_found_apart_from_placed_ones(client, program):
+    conference = program["conference"]
+    ContributionFactory(conference=conference, title="Distributed Caches Without a Slot")
+    page = text_of(client.get("/mlsys2025/search/", {"q": "distributed"}))
+    # Both posters are in "Parallel and Distributed Systems"; the new paper has no slot.
+    assert "2 posters" in page and "1 paper not scheduled yet" in page
+    unscheduled = page.split("Accepted papers not scheduled yet")[1].split("Posters")[0]
+    assert "Distributed Caches Without a Slot" in unscheduled
+    assert "On Distributed Larger-Than-Memory" not in unscheduled
+
+
+def test_talks_have_result_pages_of_their_own_beside_the_posters(client, program):
+    for number in range(RESULTS_PER_PAGE + 2):
+        make_talk(program["invited"], title=f"Subset talk {number:02}", position=number + 2)
+    response = client.get("/mlsys2025/search/", {"q": "subset"})
+    page = text_of(response)
+    assert f"{RESULTS_PER_PAGE + 2} talks" in page and "1 poster" in page
+    assert "Subset talk 49" in page and "Subset talk 50" not in page
+    html = response.content.decode()
+    assert 'href="?q=subset&amp;talk_page=2"' in html
+    page = text_of(client.get("/mlsys2025/search/", {"q": "subset", "talk_page": "2"}))
+    assert "Subset talk 50" in page and "Subset talk 51" in page and "Subset talk 49" not in page
+    # The posters' list is still there, on its own first page.
+    assert "On Distributed Larger-Than-Memory Subset Selection" in page
+
+
+def test_marks_cover_word_starts_as_the_search_matched_them(client, program):
+    make_poster(program["posters"], title="Paragraph graphs and GraphSAGE", position=3)
+    html = client.get("/mlsys2025/search/", {"q": "graph"}).content.decode()
+    assert "Paragraph <mark>graph</mark>s and <mark>Graph</mark>SAGE" in html
+    html = client.get("/mlsys2025/search/", {"q": "kv-cache"}).content.decode()
+    assert "<mark>" not in html.split("Results")[1]  # nothing matches: no stray marks
