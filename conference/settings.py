@@ -204,9 +204,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # figure for memory and SSDs; PG_RANDOM_PAGE_COST="" keeps the server's own setting.
     page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
     if page_cost:
+        try:
+            page_cost = float(page_cost)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PG_RANDOM_PAGE_COST must be a number such as 1.1, not {page_cost!r}."
+            ) from None
         options = DATABASES["default"].setdefault("OPTIONS", {})
         given = options.get("options", "")
-        options["options"] = f"{given} -c random_page_cost={float(page_cost)}".strip()
+        options["options"] = f"{given} -c random_page_cost={page_cost}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Search documents are the database's own, written by triggers: dumpdata and loaddata skip them.
 DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]

@@ -14,6 +14,7 @@ CONFIG_VARIABLES = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "PG_RANDOM_PAGE_COST",
     "REDIS_URL",
     "CACHE_URL",
     "TRUSTED_PROXY_COUNT",
@@ -38,6 +39,7 @@ print(json.dumps({
     "SECRET_KEY": settings.SECRET_KEY,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "ENGINE": db["ENGINE"], "NAME": str(db["NAME"]), "HOST": db.get("HOST", ""),
+    "DB_OPTIONS": {key: str(value) for key, value in db.get("OPTIONS", {}).items()},
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
     "MAILER": settings.MAILERS["default"],
@@ -109,6 +111,37 @@ def test_database_url_selects_postgresql(tmp_path):
     assert values["ENGINE"] == "django.db.backends.postgresql"
     assert values["NAME"] == "program"
     assert values["HOST"] == "db.internal"
+
+
+def test_postgresql_plans_for_a_program_in_memory_unless_told_otherwise(tmp_path):
+    url = "postgres://someone@db.internal:5433/program"
+    values = read_settings(tmp_path, DATABASE_URL=url)
+    assert values["DB_OPTIONS"] == {"options": "-c random_page_cost=1.1"}
+    values = read_settings(tmp_path, DATABASE_URL=url, PG_RANDOM_PAGE_COST="")
+    assert values["DB_OPTIONS"] == {}
+    # Options given in the address are kept beside it.
+    values = read_settings(
+        tmp_path,
+        DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000",
+        PG_RANDOM_PAGE_COST="2",
+    )
+    assert values["DB_OPTIONS"]["options"] == "-c statement_timeout=5000 -c random_page_cost=2.0"
+    result = run_python(
+        "import django; django.setup()",
+        clean_environment(tmp_path, DATABASE_URL=url, PG_RANDOM_PAGE_COST="cheap"),
+    )
+    assert result.returncode != 0 and "PG_RANDOM_PAGE_COST" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_test_database_connection_really_uses_the_setting():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: run with DATABASE_URL=postgres://...")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
 
 
 def test_redis_url_selects_the_shared_redis_cache(tmp_path):
