@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
 from program.fulltext import in_rank_order
 from program.models import Contribution, Person, Poster, Session, Talk
+from program.paging import OneQueryPaginator
 from program.search import terms
 from program.views.common import conference_page, page_context
 from program.views.page_cache import SEARCH_KEPT_FOR
@@ -72,15 +72,19 @@ def search(request):
             .search(query)
         )
     )
-    poster_page = Paginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
-    talk_page = Paginator(talks, RESULTS_PER_PAGE).get_page(data.get(TALK_PAGE))
+    # Each list's page and count in one query (program/paging.py); people and papers not
+    # scheduled yet show their first page only.
+    poster_page = OneQueryPaginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
+    talk_page = OneQueryPaginator(talks, RESULTS_PER_PAGE).get_page(data.get(TALK_PAGE))
+    people_page = OneQueryPaginator(people, RESULTS_PER_PAGE).get_page(1)
+    unscheduled_page = OneQueryPaginator(unscheduled.with_people(), RESULTS_PER_PAGE).get_page(1)
     context.update(
         sessions=sessions.qs,
         talk_page=talk_page,
-        people=people[:RESULTS_PER_PAGE],
-        people_count=people.count(),
-        unscheduled=unscheduled.with_people()[:RESULTS_PER_PAGE],
-        unscheduled_count=unscheduled.count(),
+        people=people_page,
+        people_count=people_page.paginator.count,
+        unscheduled=unscheduled_page,
+        unscheduled_count=unscheduled_page.paginator.count,
         poster_page=poster_page,
         query_without_page=without_page(data),
         query_without_talk_page=without_page(data, TALK_PAGE),

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from program.fulltext import in_rank_order
 from program.models import Conference, Contribution, Person, Poster, Session, Talk
+from program.paging import OneQueryPaginator
 from program.views.search import RESULTS_PER_PAGE
 
 #: Words of the generated programs (program/devdata) and of the seed, short and long, common and
@@ -110,8 +111,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def search(conference, text: str) -> tuple[int, ...]:
-        """What the search page asks the database, without rendering: each list's count and
-        its first page in ranked order (with the page's own prefetches)."""
+        """What the search page asks the database, without rendering: each list's first page
+        in ranked order with its count (with the page's own prefetches and paginator)."""
         posters = in_rank_order(
             Poster.objects.for_conference(conference).in_program_order().search(text)
         ).as_results()
@@ -127,7 +128,7 @@ class Command(BaseCommand):
             .scheduled(False)
             .order_by("title", "pk")
             .search(text)
-        )
+        ).with_people()
         counts = []
         for queryset, paginated in (
             (posters, True),
@@ -136,9 +137,9 @@ class Command(BaseCommand):
             (people, True),
             (papers, True),
         ):
-            if paginated:
-                counts.append(queryset.count())
-                list(queryset[:RESULTS_PER_PAGE])
+            if paginated:  # as the page reads them: the first page with the count
+                page = OneQueryPaginator(queryset, RESULTS_PER_PAGE).get_page(1)
+                counts.append(page.paginator.count)
             else:
                 counts.append(len(list(queryset)))
         return tuple(counts)

@@ -1,0 +1,48 @@
+"""Result pages that cost one query: the page's rows carry the count of all rows.
+
+Django's ``Paginator`` counts first (``SELECT COUNT(*)``) and then reads the page. For ranked
+search results both queries find and rank every match (1,500 posters for "graph"), so the count
+doubled the database's work. Here the page query also returns ``COUNT(*) OVER ()``, the number
+of rows before LIMIT, and the paginator takes its count from the first row. Only a page past the
+end (no rows, so no count) asks for the count on its own, to answer with the last page as
+``Paginator.get_page`` does.
+
+PostgreSQL only: SQLite's FTS5 refuses its ``bm25`` rank in a query with a window function, so
+on SQLite this is Django's paginator (count, then page).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Count, Window
+
+TOTAL = "rows_in_all_pages"
+
+
+class OneQueryPaginator(Paginator):
+    def get_page(self, number) -> Page:
+        """The page ``number`` as ``Paginator.get_page`` gives it (1 when it is not a number,
+        the last page when it is past the end or below 1), with ``count`` known: one query
+        unless past the end."""
+        if connections[self.object_list.db].vendor != "postgresql":
+            return super().get_page(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number < 1:
+            return super().get_page(number)  # as Django's: the last page
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(**{TOTAL: Window(Count("*"))})[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = getattr(rows[0], TOTAL)  # Paginator.count is cached so
+            return self._get_page(rows, number, self)
+        if number == 1:
+            self.__dict__["count"] = 0
+            return self._get_page(rows, 1, self)
+        return super().get_page(number)  # past the end: counts, then the last page
