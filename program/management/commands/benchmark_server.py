@@ -31,6 +31,8 @@ from program.models import Conference, Person, Poster, Session
 ACCEPT = {"Accept-Encoding": "gzip, br"}
 CEILING_FOLDER = "benchmark-ceiling"
 COLD_REPEAT = 3
+# Edits are quick to repeat and their median is a target (<= 50 ms): more of them.
+EDIT_REPEAT = 9
 
 
 @dataclasses.dataclass
@@ -258,7 +260,7 @@ class Command(BaseCommand):
             loadtest.hammer(site, [path], connections=workers, seconds=1, headers=headers)
         timings, shown = [], []
         try:
-            for attempt in range(1, COLD_REPEAT + 1):
+            for attempt in range(1, EDIT_REPEAT + 1):
                 session.title = f"{original} (edit {attempt})"
                 session.save()
                 started = time.perf_counter()
