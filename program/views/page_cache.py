@@ -24,8 +24,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from program.views import common
-
 STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 KEPT_FOR = 24 * 60 * 60
@@ -37,7 +35,10 @@ def key_for(request: HttpRequest) -> str | None:
     """The page's key in the cache, or None when this visitor's page must be rendered."""
     if request.method != "GET" or request.user.is_authenticated or messages.get_messages(request):
         return None
-    parts = [*common.program_parts(request), request.build_absolute_uri()]
+    # Here, not at the top: common imports this module (for KEPT_FOR), whichever comes first.
+    from program.views.common import program_parts
+
+    parts = [*program_parts(request), request.build_absolute_uri()]
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
