@@ -15,8 +15,13 @@ from program.views.page_cache import SEARCH_KEPT_FOR
 RESULTS_PER_PAGE = 50
 
 
+# What the page reads: its filters' fields (q, day, kind, room, track) and the page of posters.
+FILTER_SETS = (SessionFilterSet, PosterFilterSet, TalkFilterSet, PersonFilterSet)
+PARAMS = (*dict.fromkeys(name for filters in FILTER_SETS for name in filters.base_filters), "page")
+
+
 # The same for every anonymous visitor: kept, with an ETag, and public for a proxy in front.
-@conference_page(kept_for=SEARCH_KEPT_FOR)
+@conference_page(kept_for=SEARCH_KEPT_FOR, params=PARAMS)
 def search(request):
     conference = request.conference
     data = request.GET
