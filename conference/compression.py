@@ -33,6 +33,8 @@ from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
+from conference import query_params
+
 # Smaller answers fit in one network packet compressed or not.
 MINIMUM_SIZE = 1024
 # On the 103 KB seed day: brotli's quality 5 takes 2 ms for 20.5 KB, gzip's level 6 3 ms for
@@ -77,14 +79,17 @@ def compress(content: bytes, encoding: str) -> bytes:
     return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def compressed_once(response, encoding: str, address: str) -> bytes:
+def compressed_once(response, encoding: str, address: str | None) -> bytes:
     """The compressed bytes; for an answer that is the same for everyone (public, with a strong
     ETag: the exports, anonymous API reads and anonymous pages, which are kept in the cache
     themselves) they are kept too, so a 12 MB schedule.json or a day page is compressed once
     per program change, not per request. A page's ETag names a version of its conference's
-    program, not the page, so the address is part of the key."""
+    program, not the page, so the address is part of the key: the one its view said the answer
+    may be kept under (``conference.query_params``; None, as for an API answer to an address
+    with made-up parameters: compressed, not kept)."""
     etag = response.get("ETag", "")
-    if not (etag.startswith('"') and "public" in response.get("Cache-Control", "")):
+    public = etag.startswith('"') and "public" in response.get("Cache-Control", "")
+    if address is None or not public:
         return compress(response.content, encoding)
     parts = f"{encoding}|{address}|{len(response.content)}|{etag}|{response.get('Content-Type')}"
     key = "compressed:" + hashlib.sha256(parts.encode()).hexdigest()[:40]
@@ -117,7 +122,7 @@ class CompressionMiddleware:
         encoding = "br" if "br" in accepted else "gzip" if "gzip" in accepted else None
         if encoding is None:
             return response
-        compressed = compressed_once(response, encoding, request.build_absolute_uri())
+        compressed = compressed_once(response, encoding, query_params.kept_address(request))
         if len(compressed) >= len(response.content):
             return response
 

@@ -9,16 +9,19 @@ finished answer (compressed, with its headers) in this process's memory, so that
 anonymous request for the same address is answered with one small query and a dictionary read.
 
 The memory is bounded by bytes, not entries (``FRONT_CACHE_BYTES``, the least recently used
-give way): anyone can ask for ``schedule.json?1``, ``?2``, ... and each address is kept apart.
-One answer takes at most an eighth of it, so the 12.6 MB uncompressed ``schedule.json`` of a
-4,500-poster program is left to the stack's own cache, its 1.4 MB brotli copy is kept.
+give way). One answer takes at most an eighth of it, so the 12.6 MB uncompressed
+``schedule.json`` of a 4,500-poster program is left to the stack's own cache, its 1.4 MB brotli
+copy is kept.
 
 What may be kept: a GET answered 200 with ``Cache-Control: public`` (every such answer in the
 site is the same for everyone who sends no cookie and no ``Authorization``), which sets no cookie
-and varies on nothing but the headers in the key. Who may be answered from it: a GET without
-``Authorization`` and without cookies, except the CSRF cookie (an anonymous page holds no form
-token, so that cookie changes nothing). A visitor with a session (signed in, a chosen time zone,
-a notice waiting) is answered by the stack, as before.
+and varies on nothing but the headers in the key, for an address whose query holds only
+parameters its view reads (``conference.query_params``): ``schedule.json?1``, ``?2``, ... are
+answered, not kept, and a view that does not say which parameters it reads is not kept at
+all. Who may be answered from it: a GET without ``Authorization`` and without cookies, except the
+CSRF cookie (an anonymous page holds no form token, so that cookie changes nothing). A visitor
+with a session (signed in, a chosen time zone, a notice waiting) is answered by the stack, as
+before.
 
 The key holds the address (host and query included), the code's build, the encoding the client
 accepts (brotli, gzip or none: the kept bytes are compressed), ``Accept`` (the API's format) and
@@ -45,6 +48,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 
+from conference import query_params
 from conference.compression import accepted_encodings
 
 # A Vary header naming anything else means the answer depends on something not in the key.
@@ -170,7 +174,9 @@ class FrontCacheMiddleware:
         if fresh and (not kept.counted or within_rate(request)):
             return self.answer(request, kept)
         response = self.get_response(request)
-        if keepable(response):
+        # Kept only for an address with no parameter its view does not read (nor one given
+        # twice): made-up ones (``?x=1``, ``?x=2``, ...) would each be kept apart.
+        if keepable(response) and query_params.kept_as_asked(request):
             headers = tuple(
                 (name, value) for name, value in response.items() if name.lower() not in NOT_KEPT
             )

@@ -22,6 +22,7 @@ from django.utils.timezone import now
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from conference import query_params
 from program import timing
 from program.models import Conference
 
@@ -48,6 +49,7 @@ def start_url(conference: Conference | None) -> str:
 @cache_control(public=True, max_age=60 * 60)
 def manifest(request):
     """The web app manifest: installs the current conference's program under its name."""
+    query_params.declare(request, (), same_bytes=True)  # kept only for its own address
     conference = timing.current_conference(list(Conference.objects.published()), now())
     if conference is None:
         name, short_name, description = "Conference program", "Program", ""

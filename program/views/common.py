@@ -17,6 +17,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
+from conference import query_params
 from program.models import Conference, Session, can_see_drafts
 from program.timezones import display_zone
 from program.views import page_cache
@@ -106,17 +107,20 @@ def shared(request: HttpRequest, response) -> bool:
     )
 
 
-def conference_page(view=None, *, kept_for: int = page_cache.KEPT_FOR):
+def conference_page(
+    view=None, *, kept_for: int = page_cache.KEPT_FOR, params: tuple[str, ...] = ()
+):
     """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
     anonymous visitors get the page rendered once per program change (``page_cache``), kept
-    ``kept_for`` seconds at most. ``@conference_page`` or ``@conference_page(kept_for=...)``."""
+    ``kept_for`` seconds at most. ``params``: the query parameters the page reads; asked for with
+    others, it answers a 301 to its address without them, before anything else
+    (``conference.query_params``). ``@conference_page`` or ``@conference_page(params=...)``."""
     if view is None:
-        return functools.partial(conference_page, kept_for=kept_for)
+        return functools.partial(conference_page, kept_for=kept_for, params=params)
     conditional = condition(etag_func=page_etag)(page_cache.kept(view, kept_for))
 
     @conference_view
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def page(request: HttpRequest, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
         patch_vary_headers(response, ["Cookie"])
         # Without an ETag the page holds a one-off notice: for this visitor, this once.
@@ -126,6 +130,15 @@ def conference_page(view=None, *, kept_for: int = page_cache.KEPT_FOR):
             patch_cache_control(response, private=True, no_cache=True)
         return response
 
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        redirect = query_params.redirect_to_read(request, params)
+        if redirect is not None:
+            return redirect
+        query_params.declare(request, params)
+        return page(request, *args, **kwargs)
+
+    wrapper.params = params
     return wrapper
 
 

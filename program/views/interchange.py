@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
+from conference import query_params
 from program import frab
 from program.models import Room, Session, Track
 from program.views.common import conference_view
@@ -58,11 +59,16 @@ def build_schedule(request: HttpRequest) -> dict:
 def exported(view):
     """ETag and 304s. A published program is the same for everyone: shared caches (a proxy, a
     CDN) may keep it for a minute and serve it stale while they revalidate; a draft answers
-    organizers only, so it is private and varies by cookie."""
+    organizers only, so it is private and varies by cookie.
+
+    The files read no query parameter: an app's ``?_=123`` against caches gets the file, and
+    its bytes are kept for the address without it, never for the made-up one
+    (``conference.query_params``)."""
     conditional = condition(etag_func=schedule_etag)(view)
 
     @conference_view
     def wrapper(request: HttpRequest, *args, **kwargs):
+        query_params.declare(request, (), same_bytes=True)
         response = conditional(request, *args, **kwargs)
         if request.conference.is_published:
             patch_cache_control(

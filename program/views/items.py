@@ -92,7 +92,7 @@ def contribution_detail(request, pk: int):
     return render(request, "program/contribution_detail.html", context)
 
 
-@conference_page
+@conference_page(params=("q", "unscheduled", "page"))
 def contribution_list(request):
     """The accepted papers and talks, by title, each with its authors and slots; ``q`` searches
     them and ``unscheduled`` keeps those without a slot yet."""

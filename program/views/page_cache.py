@@ -10,8 +10,10 @@ after all, the token is replaced by a stand-in and each visitor gets one of thei
 The key holds what an anonymous page depends on: the code (build), the conference's program
 version (moved by every edit: admin, API, import), whether it is published, the published
 program's version across conferences (a person's page links to their other conferences), the
-visitor's time zone, and the address. Signed-in visitors (their save buttons show their
-agenda) and pages with a one-off notice are rendered each time, as before.
+visitor's time zone, and the address, which holds only parameters the page reads (an address
+with any other was answered with a redirect before this: ``conference.query_params``).
+Signed-in visitors (their save buttons show their agenda) and pages with a one-off notice are
+rendered each time, as before.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from program.views import common
+from conference import query_params
 
 STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -37,7 +39,12 @@ def key_for(request: HttpRequest) -> str | None:
     """The page's key in the cache, or None when this visitor's page must be rendered."""
     if request.method != "GET" or request.user.is_authenticated or messages.get_messages(request):
         return None
-    parts = [*common.program_parts(request), request.build_absolute_uri()]
+    if not query_params.kept_as_asked(request):
+        return None
+    # Here, not at the top: common imports this module (for KEPT_FOR), whichever comes first.
+    from program.views.common import program_parts
+
+    parts = [*program_parts(request), request.build_absolute_uri()]
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 

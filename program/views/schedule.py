@@ -98,7 +98,8 @@ def session_detail(request, pk: int):
     return render(request, "program/session_detail.html", context)
 
 
-@conference_page
+# ?board= marks a poster's board on the room's floor plan.
+@conference_page(params=("board",))
 def room_detail(request, pk: int):
     room = get_object_or_404(Room.objects.filter(conference=request.conference), pk=pk)
     sessions = (

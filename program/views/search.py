@@ -17,8 +17,18 @@ RESULTS_PER_PAGE = 50
 TALK_PAGE = "talk_page"
 
 
+# What the page reads: its filters' fields (q, day, kind, room, track) and the result pages of
+# posters and talks.
+FILTER_SETS = (SessionFilterSet, PosterFilterSet, TalkFilterSet, PersonFilterSet)
+PARAMS = (
+    *dict.fromkeys(name for filters in FILTER_SETS for name in filters.base_filters),
+    "page",
+    TALK_PAGE,
+)
+
+
 # The same for every anonymous visitor: kept, with an ETag, and public for a proxy in front.
-@conference_page(kept_for=SEARCH_KEPT_FOR)
+@conference_page(kept_for=SEARCH_KEPT_FOR, params=PARAMS)
 def search(request):
     conference = request.conference
     data = request.GET

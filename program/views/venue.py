@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
+from conference import query_params
 from program.models import FloorPlan
 from program.views.common import conference_view
 
@@ -25,6 +26,8 @@ A_YEAR = 365 * 24 * 3600
 @conference_view
 @csp_override(PICTURE_POLICY)
 def floor_plan(request, pk: int):
+    # ?v= is the picture's version; other parameters change nothing and keep nothing.
+    query_params.declare(request, ("v",), same_bytes=True)
     plan = get_object_or_404(FloorPlan.objects.filter(room__conference=request.conference), room=pk)
     etag = f'"{plan.version}"'
     if etag in request.headers.get("If-None-Match", ""):
