@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote_plus
 
 from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
 ATTRIBUTE = "kept_address"
@@ -56,13 +57,22 @@ def address_read(request: HttpRequest, params: Iterable[str]) -> str | None:
     return escape_uri_path(request.path) + ("?" + iri_to_uri(read) if read else "")
 
 
+#: How long a browser or proxy may keep a redirect (a day): without a limit a browser keeps a 301
+#: for good, and a page that later reads a new parameter would still lose it for that browser.
+REDIRECT_KEPT_FOR = 24 * 60 * 60
+
+
 def redirect_to_read(request: HttpRequest, params: Iterable[str]):
-    """For a page: a 301 to its address without the parameters it does not read, or None. Like
-    the site's other redirects it sets no caching headers of its own."""
+    """For a page: a 301 to its address without the parameters it does not read (kept a day at
+    most, ``REDIRECT_KEPT_FOR``), or None."""
     if request.method not in ("GET", "HEAD"):
         return None
     location = address_read(request, params)
-    return None if location is None else HttpResponsePermanentRedirect(location)
+    if location is None:
+        return None
+    redirect = HttpResponsePermanentRedirect(location)
+    patch_cache_control(redirect, public=True, max_age=REDIRECT_KEPT_FOR)
+    return redirect
 
 
 def declare(request: HttpRequest, params: Iterable[str], *, same_bytes: bool = False) -> bool:

@@ -94,8 +94,8 @@ def test_a_page_asked_with_a_parameter_it_does_not_read_redirects_without_it(
         response = client.get(asked)
     assert response.status_code == 301
     assert response["Location"] == location
-    # As the site's other redirects (the slash appended, an item's permanent link).
-    assert not response.has_header("Cache-Control")
+    # Kept a day at most: a browser keeps a 301 without a limit for good.
+    assert response["Cache-Control"] == "public, max-age=86400"
     assert kept_entries() == before and not STORE.entries
     assert client.head(asked)["Location"] == location
 
