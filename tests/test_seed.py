@@ -90,10 +90,11 @@ def state_after(write) -> dict:
 
 
 @pytest.fixture
-def snapshot(db):
-    # Kept at another moment than the one loaded and restored at: the loading moment (the
-    # conference's program_changed_at, the sessions' changed_at) must be the restore's own.
-    return seeding.capture()
+def snapshot(db, seed_rows):
+    """The rows every ``seed`` is written from, kept at the run's first use of the seed: another
+    moment than the one loaded and restored at here, so the loading moment (the conference's
+    program_changed_at, the sessions' changed_at) must be the restore's own."""
+    return seed_rows
 
 
 def test_a_restored_seed_is_what_loaddata_leaves(snapshot):
