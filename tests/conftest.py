@@ -18,13 +18,12 @@ import uuid
 import zoneinfo
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from accounts.organizers import GROUP_NAME
 from conference import throttling
 from program.models import Conference, SessionKind
+from tests import seed as seeding
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
@@ -91,14 +90,26 @@ def fresh_cache(settings, monkeypatch):
 # The seed conference
 
 
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker) -> seeding.Snapshot | None:
+    """The rows ``loaddata`` writes for the seed, loaded once per run and rolled back
+    (tests/seed.py); None if the load cannot be replayed from them."""
+    with django_db_blocker.unblock():
+        return seeding.capture()
+
+
 @pytest.fixture
-def seed(db) -> Conference:
+def seed(db, seed_rows) -> Conference:
     """The committed MLSys 2025 program: Thursday 15 May with 7 sessions and 20 posters.
 
-    Tests that also use ``live_server`` (the browser tests) get a transactional database from
-    pytest-django, so the server's thread sees what was loaded.
+    The database is left as ``loaddata`` of settings.PROGRAM_FIXTURE leaves it, written from the
+    rows kept by ``seed_rows`` (a twentieth of the time; tests/test_seed.py checks that it is the
+    same), or by ``loaddata`` itself where a table of the seed's holds rows already. Tests that
+    also use ``live_server`` (the browser tests) get a transactional database from
+    pytest-django, so the server's thread sees what was written.
     """
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    if seed_rows is None or not seeding.restore(seed_rows):
+        seeding.load()
     return Conference.objects.get(slug="mlsys2025")
 
 

@@ -88,23 +88,29 @@ def rendered(request: HttpRequest, name: str, build) -> bytes:
 
     Building a large program's file takes seconds, and right after a change many apps ask at
     once: one request builds (it holds a short lock in the cache), the others wait for its
-    result instead of building the same bytes each."""
+    result instead of building the same bytes each. They wait only while the lock is there: a
+    builder that failed took its lock with it, and a cache that cannot be reached (Redis down)
+    holds no lock at all, so the request builds at once rather than waiting BUILD_WAIT."""
     key = f"export:{request.conference.pk}:{name}:{schedule_etag(request)}"
+    lock = f"{key}:building"
     body = cache.get(key)
     if body is not None:
         return body
-    if not cache.add(f"{key}:building", True, timeout=BUILD_WAIT):
+    if not cache.add(lock, True, timeout=BUILD_WAIT):
         deadline = time.monotonic() + BUILD_WAIT
         while time.monotonic() < deadline:
-            time.sleep(0.1)
+            # The builder keeps the bytes before it lets go of the lock: bytes first.
             body = cache.get(key)
             if body is not None:
                 return body
+            if cache.get(lock) is None:
+                break
+            time.sleep(0.1)
     try:
         body = build()
         cache.set(key, body, timeout=KEPT_FOR)
     finally:
-        cache.delete(f"{key}:building")
+        cache.delete(lock)
     return body
 
 

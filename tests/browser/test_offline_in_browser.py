@@ -64,6 +64,7 @@ def test_kept_pages_show_offline_saving_is_refused_and_changes_show_once_online(
     base = live_server.url
     UserFactory(username="ada")
     log_in(page, base, "ada")
+    wait_until_kept(page, base + "/agenda/")  # the worker controls the pages opened from here
     for path in (DAY, EMPTY_DAY, "/mlsys2025/", "/agenda/"):
         page.goto(base + path)
         assert offline_note(page).count() == 0
@@ -130,6 +131,9 @@ def test_log_out_forgets_the_kept_pages(live_server, seed, page):
     base = live_server.url
     UserFactory(username="ada")
     log_in(page, base, "ada")
+    # My agenda opened before the worker controlled it: the page asks the worker to keep it once
+    # it does. Leaving it before then would leave it unkept (this failed under load).
+    wait_until_kept(page, base + "/agenda/")
     page.goto(base + DAY)
     wait_until_kept(page, base + "/agenda/", base + DAY)
 

@@ -1,6 +1,7 @@
 """The calendar files a visitor downloads (program/views/calendars.py); what goes into them is
 tested in tests/program/test_calendar.py."""
 
+import socket
 import threading
 
 import icalendar
@@ -74,3 +75,31 @@ def test_a_request_waits_for_the_one_building_the_file_instead_of_building_it_to
     other.join()
     assert b"from the other" in waited.content
     assert len(builds) == 1  # this request waited and did not build
+
+
+def test_with_the_cache_unreachable_the_file_is_built_at_once_without_waiting(
+    client, berlin, settings, monkeypatch
+):
+    """Redis down: no request can hold the lock (adding it fails), so none waits for another
+    (it used to wait BUILD_WAIT, 30 s, for each file, which is gunicorn's worker timeout)."""
+    from conference.cache import ResilientRedisCache
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    unreachable = {
+        "BACKEND": f"{ResilientRedisCache.__module__}.ResilientRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed}/0",
+    }
+    settings.CACHES = {**settings.CACHES, "default": unreachable}
+
+    def no_waiting(seconds):
+        raise AssertionError(f"waited {seconds} s for a lock no one can hold")
+
+    monkeypatch.setattr(interchange.time, "sleep", no_waiting)
+    conference, *_ = berlin
+    conference.is_published = True
+    conference.save()
+    response = client.get("/berlin/schedule.ics")
+    assert response.status_code == 200
+    assert len(events_in(response)) == 3
