@@ -107,12 +107,11 @@ def shared(request: HttpRequest, response) -> bool:
     )
 
 
-def conference_page(
-    view=None, *, kept_for: int = page_cache.KEPT_FOR, params: tuple[str, ...] = ()
-):
+def conference_page(view=None, *, kept_for=page_cache.KEPT_FOR, params: tuple[str, ...] = ()):
     """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
     anonymous visitors get the page rendered once per program change (``page_cache``), kept
-    ``kept_for`` seconds at most. ``params``: the query parameters the page reads; asked for with
+    ``kept_for`` seconds at most (or a function of the request: ``page_cache.searched_for``).
+    ``params``: the query parameters the page reads; asked for with
     others, it answers a 301 to its address without them, before anything else
     (``conference.query_params``). ``@conference_page`` or ``@conference_page(params=...)``."""
     if view is None:

@@ -35,6 +35,12 @@ KEPT_FOR = 24 * 60 * 60
 SEARCH_KEPT_FOR = 10 * 60
 
 
+def searched_for(request: HttpRequest) -> int:
+    """How long a page with a search box is kept: as a search page when it shows a search
+    (``?q=``: anyone can make up new ones), as any page when it does not."""
+    return SEARCH_KEPT_FOR if request.GET.get("q") else KEPT_FOR
+
+
 def key_for(request: HttpRequest) -> str | None:
     """The page's key in the cache, or None when this visitor's page must be rendered."""
     if request.method != "GET" or request.user.is_authenticated or messages.get_messages(request):
@@ -48,9 +54,10 @@ def key_for(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
-def kept(view, seconds: int = KEPT_FOR):
+def kept(view, seconds=KEPT_FOR):
     """Wraps a page view: anonymous visitors get the kept page, rendered on the first visit and
-    kept ``seconds`` at most (a program change makes a new key before then)."""
+    kept ``seconds`` at most (a program change makes a new key before then); ``seconds`` may be
+    a function of the request (``searched_for``)."""
 
     def wrapper(request: HttpRequest, *args, **kwargs):
         key = key_for(request)
@@ -68,7 +75,7 @@ def kept(view, seconds: int = KEPT_FOR):
                 response.render()
             body = without_token(response.content)
             if body is not None:
-                cache.set(key, body, seconds)
+                cache.set(key, body, seconds(request) if callable(seconds) else seconds)
         return response
 
     return wrapper

@@ -80,3 +80,31 @@ def test_a_signed_in_visitor_is_never_given_the_anonymous_page(seed):
     page = member.get(DAY).content.decode()
     assert user.get_username() in page or "Log out" in page
     assert "Log in" not in page.split("<main", 1)[0]
+
+
+def test_searches_are_kept_for_minutes_and_pages_for_a_day(seed, monkeypatch):
+    from django.core.cache import caches
+
+    from program.views import page_cache
+
+    kept_for = {}
+    backend = caches["default"]  # the cache itself, not Django's proxy to it
+    real_set = backend.set
+
+    def noting(key, value, timeout=None, **kwargs):  # the real cache still keeps it
+        kept_for[key] = timeout
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(backend, "set", noting)
+    client = Client()
+    for path, seconds in (
+        ("/mlsys2025/papers/", page_cache.KEPT_FOR),
+        ("/mlsys2025/papers/?q=memory", page_cache.SEARCH_KEPT_FOR),
+        ("/mlsys2025/search/?q=memory", page_cache.SEARCH_KEPT_FOR),
+        (DAY, page_cache.KEPT_FOR),
+    ):
+        kept_for.clear()
+        assert client.get(path).status_code == 200
+        page_keys = [key for key in kept_for if key.startswith("page:")]
+        assert [kept_for[key] for key in page_keys] == [seconds], path
+    assert page_cache.SEARCH_KEPT_FOR < page_cache.KEPT_FOR
