@@ -40,7 +40,7 @@ class OneQueryPaginator(Paginator):
             ]
         )
         if rows:
-            self.__dict__["count"] = getattr(rows[0], TOTAL)  # Paginator.count is cached so
+            self.__dict__["count"] = getattr(rows[0], TOTAL)  # the cached_property, set
             return self._get_page(rows, number, self)
         if number == 1:
             self.__dict__["count"] = 0
