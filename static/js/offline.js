@@ -55,13 +55,30 @@
 
   if (!("serviceWorker" in navigator) || !script || !script.dataset.serviceWorker) return;
   var container = navigator.serviceWorker;
-  // This page was opened before the worker controlled it: ask it to keep a copy once it does.
-  if (!container.controller && !savedAt) {
-    container.addEventListener("controllerchange", function () {
-      if (container.controller) {
-        container.controller.postMessage({ type: "keep", url: window.location.href });
-      }
-    });
+
+  // Whether the worker answered this page's own request (and so kept a copy of it). Not the
+  // same as "a worker controls the page now": a page fetched from the network while the worker
+  // was activating is claimed by it (controller set) without ever having passed through it.
+  // Navigation timing says which: workerStart is 0 when no worker handled the request.
+  function servedByWorker() {
+    var timing = performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return timing.length ? timing[0].workerStart > 0 : !!container.controller;
+  }
+
+  function askToKeep() {
+    container.controller.postMessage({ type: "keep", url: window.location.href });
+  }
+
+  // This page did not come through the worker: ask it to keep a copy, now or once it controls
+  // the page.
+  if (!savedAt && !servedByWorker()) {
+    if (container.controller) {
+      askToKeep();
+    } else {
+      container.addEventListener("controllerchange", function () {
+        if (container.controller) askToKeep();
+      });
+    }
   }
   container.register(script.dataset.serviceWorker, { scope: "/" }).catch(function () {
     // Offline, or service workers are turned off: the page works as it is.

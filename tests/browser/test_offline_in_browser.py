@@ -4,9 +4,12 @@ the program's changes again once back online, and forgets the kept pages at log-
 is installable (a valid manifest with a name and icons)."""
 
 import re
+import threading
 import time
 
 import pytest
+from django.core.handlers.base import BaseHandler
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import AgendaItem
@@ -125,6 +128,42 @@ def test_kept_pages_show_offline_saving_is_refused_and_changes_show_once_online(
     page.reload()
     expect(offline_note(page)).to_be_visible()
     expect(page.locator("main")).to_contain_text("Session 10: Serving Large Models")
+
+
+def test_a_page_claimed_by_the_worker_before_its_script_ran_is_kept(
+    live_server, seed, page, monkeypatch
+):
+    """A page fetched from the network while the worker installs, and claimed by the worker
+    before the page's script runs, finds a controller there already: it must still ask to be
+    kept (it did not come through the worker). It once asked nothing, and stayed unkept."""
+    base = live_server.url
+    offline_page = reverse("offline")
+    installed = threading.Event()
+    get_response = BaseHandler.get_response
+
+    def held(handler, request):
+        # The worker's install fetches the offline page: it waits here until the test lets it.
+        if request.path == offline_page:
+            installed.wait(20)
+        return get_response(handler, request)
+
+    monkeypatch.setattr(BaseHandler, "get_response", held)
+    page.goto(base + "/mlsys2025/")  # registers the worker; its install waits
+    page.wait_for_function("async () => !!(await navigator.serviceWorker.getRegistration())")
+
+    held_scripts = []
+    page.route("**/offline*.js", lambda route: held_scripts.append(route))  # let through below
+    page.goto(base + DAY, wait_until="commit")  # from the network: no worker is active yet
+    deadline = time.monotonic() + 15
+    while not held_scripts:
+        assert time.monotonic() < deadline, "the page never asked for its script"
+        page.wait_for_timeout(50)
+    installed.set()  # the worker installs, activates and claims the page (skipWaiting, claim)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    held_scripts[0].continue_()
+    page.wait_for_load_state()
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].workerStart") == 0
+    wait_until_kept(page, base + DAY)
 
 
 def test_log_out_forgets_the_kept_pages(live_server, seed, page):
