@@ -4,6 +4,7 @@ and headers as the stack gave, never to a visitor the answer is not for, and gon
 """
 
 import pytest
+from django.db import connection, connections
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -159,6 +160,49 @@ def test_with_the_database_unreachable_the_stack_answers(client, seed, monkeypat
     assert client.get("/healthz").status_code == 200
     assert client.get("/mlsys2025/").status_code == 200
     assert not STORE.entries
+
+
+def test_the_version_query_stands_for_the_connection_health_check(client, day, monkeypatch):
+    """A reused connection is checked by Django before a request's first query (a SELECT 1 on
+    PostgreSQL, as long as the version query itself): the version query is that check."""
+    client.get(day, **BROTLI)
+    checks = []
+    wrapper = type(connections["default"])
+    is_usable = wrapper.is_usable
+
+    def counted(self):
+        checks.append(self)
+        return is_usable(self)
+
+    monkeypatch.setattr(wrapper, "is_usable", counted)
+    # What Django does as each request starts, for a reused connection (the test client does
+    # not send the signal, and the test's transaction must stay open).
+    connection.health_check_done = False
+    assert connection.health_check_enabled
+    assert client.get(day, **BROTLI).status_code == 200
+    assert checks == []
+    # A visitor the kept answers are not for: Django checks the connection as before.
+    connection.health_check_done = False
+    client.cookies["sessionid"] = "whatever"
+    assert client.get(day, **BROTLI).status_code == 200
+    assert len(checks) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ends a connection")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_ended_is_replaced_without_an_error(client, day):
+    first = client.get(day, **BROTLI)
+    pid = connection.connection.info.backend_pid
+    other = connection.copy()
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+    connection.close_if_unusable_or_obsolete()  # a new request on the reused connection
+
+    again = client.get(day, **BROTLI)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert connection.connection.info.backend_pid != pid
 
 
 def test_the_kept_answers_stay_within_their_bytes_least_recently_used_out():
