@@ -87,7 +87,7 @@ def search(request):
     poster_page = OneQueryPaginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
     talk_page = OneQueryPaginator(talks, RESULTS_PER_PAGE).get_page(data.get(TALK_PAGE))
     people_page = OneQueryPaginator(people, RESULTS_PER_PAGE).get_page(1)
-    unscheduled_page = OneQueryPaginator(unscheduled.with_people(), RESULTS_PER_PAGE).get_page(1)
+    unscheduled_page = OneQueryPaginator(unscheduled.as_results(), RESULTS_PER_PAGE).get_page(1)
     context.update(
         sessions=sessions.qs,
         talk_page=talk_page,

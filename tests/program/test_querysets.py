@@ -1,10 +1,11 @@
 """Loading a day's program costs the same few queries however big the day is."""
 
 import datetime
+from unittest.mock import ANY
 
 import pytest
 
-from program.models import Session, SessionKind
+from program.models import Contribution, Person, Poster, Session, SessionKind
 from tests.factories import ConferenceFactory, RoomFactory, SessionFactory, make_poster, make_talk
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,41 @@ def test_published_hides_draft_conferences():
     SessionFactory(conference=ConferenceFactory(slug="draft", is_published=False))
     shown = SessionFactory(conference=ConferenceFactory(slug="live", is_published=True))
     assert list(Session.objects.visible_to(None)) == [shown]
+
+
+def test_results_load_in_two_queries_and_what_they_leave_out_in_one_more(
+    django_assert_num_queries,
+):
+    """Lists of results leave abstracts and people's biographies in the database; a template
+    that reads one anyway costs one query for the whole list, not one per row (FETCH_PEERS)."""
+    conference = ConferenceFactory()
+    build_day(conference, sessions=3, posters=4, authors=3)
+    Person.objects.update(bio="A long biography.")
+    Contribution.objects.update(abstract="A long abstract.")
+    with django_assert_num_queries(2):
+        posters = list(Poster.objects.for_conference(conference).in_program_order().as_results())
+        people = [a.person for poster in posters for a in poster.ordered_people]
+        shown = [
+            (poster.title, poster.session.heading, poster.get_absolute_url()) for poster in posters
+        ]
+        names = [(person.name, person.slug, person.conference_id) for person in people]
+    assert len(shown) == 12 and len(names) == 36
+    assert names[:3] == [
+        ("Author 0-0", ANY, conference.pk),
+        ("Author 0-1", ANY, conference.pk),
+        ("Author 0-2", ANY, conference.pk),
+    ]
+    with django_assert_num_queries(1):
+        assert {poster.abstract for poster in posters} == {"A long abstract."}
+    with django_assert_num_queries(1):
+        assert {person.bio for person in people} == {"A long biography."}
+
+    papers = Contribution.objects.for_conference(conference).order_by("title").as_results()
+    with django_assert_num_queries(2):
+        listed = [
+            (paper.get_absolute_url(), [a.person.name for a in paper.ordered_people])
+            for paper in papers
+        ]
+    assert len(listed) == 13 and all(people for _, people in listed)
+    with django_assert_num_queries(1):
+        assert {paper.abstract for paper in papers} == {"A long abstract."}

@@ -129,7 +129,7 @@ class Command(BaseCommand):
             .scheduled(False)
             .order_by("title", "pk")
             .search(text)
-        ).with_people()
+        ).as_results()
         counts = []
         for queryset, paginated in (
             (posters, True),
