@@ -10,6 +10,7 @@ from program.fulltext import fts5_query, in_rank_order, words
 from program.models import Authorship, Contribution, Person, Poster, Session, Talk
 from program.search import highlight, terms
 from tests.factories import (
+    ConferenceFactory,
     ContributionFactory,
     PersonFactory,
     SessionFactory,
@@ -302,3 +303,20 @@ def test_flushing_the_database_empties_the_search(transactional_db):
 )
 def test_highlight_marks_the_word_starts_a_search_matched(text, query, marked):
     assert highlight(text, terms(query)) == marked
+
+
+def test_a_results_people_are_marked_escaped_and_linked_to_their_pages(db):
+    from program.templatetags.program_tags import marked_people
+
+    conference = ConferenceFactory(slug="conf")
+    talk = make_talk(SessionFactory(conference=conference), speakers=["Ling <b>Liu</b>", "Xin Liu"])
+    people = list(talk.ordered_people)
+    slugs = [authorship.person.slug for authorship in people]
+    assert marked_people(people, terms("liu")) == (
+        "Ling &lt;b&gt;<mark>Liu</mark>&lt;/b&gt; · Xin <mark>Liu</mark>"
+    )
+    assert marked_people(people, [], conference) == (
+        f'<a href="/conf/people/{slugs[0]}/">Ling &lt;b&gt;Liu&lt;/b&gt;</a> · '
+        f'<a href="/conf/people/{slugs[1]}/">Xin Liu</a>'
+    )
+    assert marked_people([], terms("liu"), conference) == ""
