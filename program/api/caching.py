@@ -38,6 +38,7 @@ from program.models import Conference
 SHARED_MAX_AGE = 60
 STALE_FOR = 600
 KEPT_FOR = 24 * 60 * 60
+SEARCH_KEPT_FOR = 10 * 60  # as search pages (program.views.page_cache)
 
 
 def filter_params(filterset_class) -> list[str]:
@@ -126,7 +127,9 @@ class CachedAnonymousReads:
         if self.public and isinstance(response, Response) and response.status_code == 200:
             if self.cache_key:
                 response.render()
-                cache.set(self.cache_key, (response.content, response["Content-Type"]), KEPT_FOR)
+                # A day, or 10 minutes for a search (``?q=``): anyone can make up new ones.
+                kept_for = SEARCH_KEPT_FOR if request.query_params.get("q") else KEPT_FOR
+                cache.set(self.cache_key, (response.content, response["Content-Type"]), kept_for)
             self.shared(response)
         return response
 

@@ -85,6 +85,7 @@ def test_a_signed_in_visitor_is_never_given_the_anonymous_page(seed):
 def test_searches_are_kept_for_minutes_and_pages_for_a_day(seed, monkeypatch):
     from django.core.cache import caches
 
+    from program.api import caching
     from program.views import page_cache
 
     kept_for = {}
@@ -108,3 +109,14 @@ def test_searches_are_kept_for_minutes_and_pages_for_a_day(seed, monkeypatch):
         page_keys = [key for key in kept_for if key.startswith("page:")]
         assert [kept_for[key] for key in page_keys] == [seconds], path
     assert page_cache.SEARCH_KEPT_FOR < page_cache.KEPT_FOR
+
+    # The API the same way: a search (q) for minutes, a list for a day.
+    for path, seconds in (
+        ("/api/v1/posters/?conference=mlsys2025", caching.KEPT_FOR),
+        ("/api/v1/posters/?conference=mlsys2025&q=memory", caching.SEARCH_KEPT_FOR),
+        ("/api/v1/people/?q=liu", caching.SEARCH_KEPT_FOR),
+    ):
+        kept_for.clear()
+        assert client.get(path).status_code == 200
+        assert [kept_for[key] for key in kept_for if key.startswith("api:")] == [seconds], path
+    assert caching.SEARCH_KEPT_FOR == page_cache.SEARCH_KEPT_FOR
