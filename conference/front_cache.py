@@ -114,7 +114,7 @@ STORE = Store(settings.FRONT_CACHE_BYTES)
 def site_version() -> str:
     """The site version, read as the request's first query; it also stands for Django's health
     check of a reused connection (``CONN_HEALTH_CHECKS``: a ``SELECT 1`` before a request's first
-    query, 0.3 ms here, as long as the version query itself and a third of a kept answer). A
+    query, 0.3 ms here against 0.45 ms for the version query itself). A
     connection it finds dead is closed and the query asked once more on a new one, which is
     what the check would have done; a database that is down still raises."""
     from program.models import Conference
