@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.handlers.base import BaseHandler
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from accounts.models import AgendaItem
@@ -43,7 +44,13 @@ def log_in(page, base, username):
 
 def wait_until_kept(page, *urls):
     """Until the service worker controls the page and has kept a copy of each address."""
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    try:
+        # Longer than the page's default: two suites' browsers at once slow the worker's install.
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+    except PlaywrightTimeoutError:
+        # Say where the worker stopped (it once never took control, under load, not again).
+        state = page.evaluate(WORKER_STATE)
+        raise AssertionError(f"the service worker never took control: {state}") from None
     deadline = time.monotonic() + 15
     while True:
         kept = page.evaluate(
@@ -55,6 +62,15 @@ def wait_until_kept(page, *urls):
             return
         assert time.monotonic() < deadline, f"not kept: {dict(zip(urls, kept, strict=True))}"
         time.sleep(0.1)
+
+
+WORKER_STATE = """async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    if (!registration) return "not registered";
+    const state = (worker) => (worker ? worker.state : "none");
+    return `installing: ${state(registration.installing)}, waiting: ${state(registration.waiting)}`
+        + `, active: ${state(registration.active)}, url: ${location.href}`;
+}"""
 
 
 def offline_note(page):
