@@ -338,13 +338,13 @@ class SessionItemQuerySet(ByUidQuerySet):
         )
 
     def as_results(self) -> SessionItemQuerySet:
-        """What a list of results shows (title, session heading, links, people's names): two
-        queries, with far fewer joins to plan than ``with_people``, without the abstracts and
-        with only the people's names and addresses (``Contribution.prefetch_names``)."""
+        """What a list of results shows (title, session heading, links): one query, with far
+        fewer joins to plan than ``with_people``, without the abstracts. Their people come by
+        ``Contribution.attach_names``; anything left out that a template reads anyway is fetched
+        for the whole list at once (``FETCH_PEERS``), never row by row."""
         return (
             self.select_related("session__conference", "contribution")
             .defer(*(f"contribution__{name}" for name in Contribution.NOT_IN_RESULTS))
-            .prefetch_related(Contribution.prefetch_names("contribution__"))
             .fetch_mode(models.FETCH_PEERS)
         )
 

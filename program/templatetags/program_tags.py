@@ -104,22 +104,23 @@ def highlight(text: str, words: list[str] | None) -> str:
 
 
 @register.simple_tag
-def marked_people(authorships, words: list[str] | None, conference=None) -> str:
-    """A result's people in printed order, " · " between them, the search words marked in their
-    names; given the conference, each name links to the person's page.
+def marked_people(people, words: list[str] | None, conference=None) -> str:
+    """A result's people (``PersonName`` values, ``Contribution.attach_names``) in printed
+    order, " · " between them, the search words marked in their names; given the conference,
+    each name links to the person's page.
 
     One tag where the template had a loop with a filter and a ``{% url %}`` per person: on a
     search page of 150 results and some 750 names that loop was the larger part of rendering.
     The address is reversed once per call, the person's slug put in its place.
     """
-    names = [highlight(authorship.person.name, words) for authorship in authorships]
+    names = [highlight(person.name, words) for person in people]
     if conference is not None:
         head, _, tail = reverse(
             "program:person-detail", args=(conference.slug, SLUG_PLACEHOLDER)
         ).rpartition(SLUG_PLACEHOLDER)
         names = [
-            format_html('<a href="{}{}{}">{}</a>', head, authorship.person.slug, tail, name)
-            for authorship, name in zip(authorships, names, strict=True)
+            format_html('<a href="{}{}{}">{}</a>', head, person.slug, tail, name)
+            for person, name in zip(people, names, strict=True)
         ]
     return mark_safe(" · ".join(names))  # each name escaped by highlight or format_html
 

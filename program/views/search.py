@@ -88,6 +88,7 @@ def search(request):
     talk_page = OneQueryPaginator(talks, RESULTS_PER_PAGE).get_page(data.get(TALK_PAGE))
     people_page = OneQueryPaginator(people, RESULTS_PER_PAGE).get_page(1)
     unscheduled_page = OneQueryPaginator(unscheduled.as_results(), RESULTS_PER_PAGE).get_page(1)
+    Contribution.attach_names(poster_page, talk_page, unscheduled_page)
     context.update(
         sessions=sessions.qs,
         talk_page=talk_page,

@@ -113,7 +113,8 @@ class Command(BaseCommand):
     @staticmethod
     def search(conference, text: str) -> tuple[int, ...]:
         """What the search page asks the database, without rendering: each list's first page
-        in ranked order with its count (with the page's own prefetches and paginator)."""
+        in ranked order with its count, and their people (the page's own querysets, paginator
+        and ``attach_names``)."""
         posters = in_rank_order(
             Poster.objects.for_conference(conference).in_program_order().search(text)
         ).as_results()
@@ -130,19 +131,20 @@ class Command(BaseCommand):
             .order_by("title", "pk")
             .search(text)
         ).as_results()
-        counts = []
-        for queryset, paginated in (
-            (posters, True),
-            (talks, True),
-            (sessions, False),
-            (people, True),
-            (papers, True),
+        counts, pages = [], {}
+        for name, queryset, paginated in (
+            ("posters", posters, True),
+            ("talks", talks, True),
+            ("sessions", sessions, False),
+            ("people", people, True),
+            ("papers", papers, True),
         ):
             if paginated:  # as the page reads them: the first page with the count
-                page = OneQueryPaginator(queryset, RESULTS_PER_PAGE).get_page(1)
-                counts.append(page.paginator.count)
+                pages[name] = OneQueryPaginator(queryset, RESULTS_PER_PAGE).get_page(1)
+                counts.append(pages[name].paginator.count)
             else:
                 counts.append(len(list(queryset)))
+        Contribution.attach_names(pages["posters"], pages["talks"], pages["papers"])
         return tuple(counts)
 
 
