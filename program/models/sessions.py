@@ -220,6 +220,20 @@ class Session(TimedItem):
     def affected_conferences(self) -> models.QuerySet:
         return Conference.objects.filter(pk=self.conference_id)
 
+    def save(self, *args, **kwargs):
+        """Saves every field but ``changed_at`` of a session already in the database: only
+        ``touch_sessions`` moves that (an UPDATE of its own). Written back as loaded, it would
+        move back past changes made since the session was read (an import, a poster moved in),
+        and the day page would show the block kept under that older version again."""
+        plain_update = not (args or kwargs.get("force_insert") or self._state.adding)
+        if plain_update and self.pk is not None and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "changed_at"
+            ]
+        super().save(*args, **kwargs)
+
     # What a session's posters and talks show of it on a day page: the room (a board's link to
     # the floor plan), the track (an item's own differing track) and the conference.
     ITEMS_DEPEND_ON = ("conference_id", "room_id", "track_id")

@@ -143,6 +143,29 @@ def test_a_retitled_session_renders_its_heading_only(seed):
     assert after[session.pk].split("</div>", 1)[1].endswith(before[session.pk][-2000:])
 
 
+def test_a_session_saved_after_its_program_changed_keeps_the_new_program(seed):
+    """A session read before its posters changed, then retitled and saved (a form left open
+    during an import): the save leaves ``changed_at`` as the change set it, so the day shows
+    the changed posters, not the block kept before them."""
+    session = Session.objects.for_day(seed, DAY).filter(posters__isnull=False).first()
+    render_day(seed)
+    poster = session.posters.select_related("contribution").first()
+    poster.contribution.title = "Renamed While The Form Was Open"
+    poster.contribution.save()  # moves the session's changed_at
+    moved = Session.objects.get(pk=session.pk).changed_at
+    assert moved != session.changed_at
+    _, between = render_day(seed)
+    assert "Renamed While The Form Was Open" in between[session.pk]
+
+    session.title = "Retitled From The Open Form"
+    session.save()
+    assert Session.objects.get(pk=session.pk).changed_at == moved
+    rendered, after = render_day(seed)
+    assert rendered == 0  # the program kept under the new version is still the one shown
+    assert "Retitled From The Open Form" in after[session.pk]
+    assert "Renamed While The Form Was Open" in after[session.pk]
+
+
 def test_signed_in_visitors_get_their_own_stars_and_share_the_other_blocks(seed, attendee):
     """A signed-in visitor's blocks come from the kept ones except where they saved something:
     those are rendered for them and never kept for anyone else."""
