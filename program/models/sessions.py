@@ -227,10 +227,13 @@ class Session(TimedItem):
         and the day page would show the block kept under that older version again."""
         plain_update = not (args or kwargs.get("force_insert") or self._state.adding)
         if plain_update and self.pk is not None and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()  # as Django's save: what was loaded, only
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "changed_at"
+                if not field.primary_key
+                and field.name != "changed_at"
+                and field.attname not in deferred
             ]
         super().save(*args, **kwargs)
 

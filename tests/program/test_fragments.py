@@ -183,3 +183,15 @@ def test_signed_in_visitors_get_their_own_stars_and_share_the_other_blocks(seed,
     rendered, after = render_day(seed)
     assert rendered == 0 and after == anonymous
     assert "from agenda" not in after[poster.session_id]
+
+
+def test_a_session_read_in_part_saves_what_was_read(seed):
+    session = Session.objects.for_day(seed, DAY).filter(posters__isnull=False).first()
+    before = Session.objects.filter(pk=session.pk).values().get()
+    partial = Session.objects.only("title").get(pk=session.pk)
+    partial.title = "Retitled From A Partial Read"
+    partial.save()
+    after = Session.objects.filter(pk=session.pk).values().get()
+    # Its room and track were not read, so they count as changed: the version moves, forward.
+    assert after.pop("changed_at") > before.pop("changed_at")
+    assert after == {**before, "title": "Retitled From A Partial Read"}
