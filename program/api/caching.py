@@ -34,11 +34,10 @@ from rest_framework.settings import api_settings
 
 from conference import query_params
 from program.models import Conference
+from program.views import page_cache
 
 SHARED_MAX_AGE = 60
 STALE_FOR = 600
-KEPT_FOR = 24 * 60 * 60
-SEARCH_KEPT_FOR = 10 * 60  # as search pages (program.views.page_cache)
 
 
 def filter_params(filterset_class) -> list[str]:
@@ -127,8 +126,9 @@ class CachedAnonymousReads:
         if self.public and isinstance(response, Response) and response.status_code == 200:
             if self.cache_key:
                 response.render()
-                # A day, or 10 minutes for a search (``?q=``): anyone can make up new ones.
-                kept_for = SEARCH_KEPT_FOR if request.query_params.get("q") else KEPT_FOR
+                # As long as a page, or as a search page for a search (``?q=``): anyone can
+                # make up new ones. The one rule for both (``page_cache.searched_for``).
+                kept_for = page_cache.searched_for(request)
                 cache.set(self.cache_key, (response.content, response["Content-Type"]), kept_for)
             self.shared(response)
         return response

@@ -107,7 +107,9 @@ def shared(request: HttpRequest, response) -> bool:
     )
 
 
-def conference_page(view=None, *, kept_for=page_cache.KEPT_FOR, params: tuple[str, ...] = ()):
+def conference_page(
+    view=None, *, kept_for: page_cache.KeptFor = page_cache.KEPT_FOR, params: tuple[str, ...] = ()
+):
     """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
     anonymous visitors get the page rendered once per program change (``page_cache``), kept
     ``kept_for`` seconds at most (or a function of the request: ``page_cache.searched_for``).

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -33,6 +34,9 @@ TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 KEPT_FOR = 24 * 60 * 60
 # Search pages: one per query, and anyone can make up new queries; a popular one stays kept.
 SEARCH_KEPT_FOR = 10 * 60
+
+#: Seconds, or a function of the request that says them (``searched_for``).
+KeptFor = int | Callable[[HttpRequest], int]
 
 
 def searched_for(request: HttpRequest) -> int:
@@ -54,7 +58,7 @@ def key_for(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
-def kept(view, seconds=KEPT_FOR):
+def kept(view, seconds: KeptFor = KEPT_FOR):
     """Wraps a page view: anonymous visitors get the kept page, rendered on the first visit and
     kept ``seconds`` at most (a program change makes a new key before then); ``seconds`` may be
     a function of the request (``searched_for``)."""
