@@ -65,20 +65,14 @@
     return timing.length ? timing[0].workerStart > 0 : !!container.controller;
   }
 
-  function askToKeep() {
-    container.controller.postMessage({ type: "keep", url: window.location.href });
-  }
-
-  // This page did not come through the worker: ask it to keep a copy, now or once it controls
-  // the page.
+  // This page did not come through the worker: ask the worker to keep a copy once it is
+  // active. Asked of the active worker, not of the page's controller: a page whose request left
+  // before the worker activated is never controlled (claiming takes only the pages already
+  // there), yet the worker can keep it.
   if (!savedAt && !servedByWorker()) {
-    if (container.controller) {
-      askToKeep();
-    } else {
-      container.addEventListener("controllerchange", function () {
-        if (container.controller) askToKeep();
-      });
-    }
+    container.ready.then(function (registration) {
+      registration.active.postMessage({ type: "keep", url: window.location.href });
+    });
   }
   container.register(script.dataset.serviceWorker, { scope: "/" }).catch(function () {
     // Offline, or service workers are turned off: the page works as it is.

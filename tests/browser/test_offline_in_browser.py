@@ -43,14 +43,18 @@ def log_in(page, base, username):
 
 
 def wait_until_kept(page, *urls):
-    """Until the service worker controls the page and has kept a copy of each address."""
+    """Until the service worker is active and has kept a copy of each address. (Not "controls
+    the page": a page whose request left before the worker activated is never controlled; it
+    asks the active worker to keep it, and the pages opened after it are controlled.)"""
     try:
         # Longer than the page's default: two suites' browsers at once slow the worker's install.
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+        page.wait_for_function(
+            "async () => !!(await navigator.serviceWorker.getRegistration())?.active",
+            timeout=30_000,
+        )
     except PlaywrightTimeoutError:
-        # Say where the worker stopped (it once never took control, under load, not again).
-        state = page.evaluate(WORKER_STATE)
-        raise AssertionError(f"the service worker never took control: {state}") from None
+        state = page.evaluate(WORKER_STATE)  # where the worker stopped
+        raise AssertionError(f"the service worker never became active: {state}") from None
     deadline = time.monotonic() + 15
     while True:
         kept = page.evaluate(
