@@ -38,6 +38,17 @@ def is_running(conference: Conference, now: datetime.datetime) -> bool:
     return conference.start_date <= local_today(conference, now) <= conference.end_date
 
 
+def offset_moment(conference: Conference, day: datetime.date | None = None) -> datetime.datetime:
+    """The moment whose UTC offset a page names beside its zone ("Berlin UTC+2"): the offset
+    of the times the page shows, not of today (a July conference read in November is at CEST).
+    Noon of the day shown, else of the conference's first day; a conference that changes to or
+    from summer time while it runs names each day's own offset on that day's page. Not ``now``:
+    a kept page stays right whenever it is served."""
+    return datetime.datetime.combine(
+        day or conference.start_date, datetime.time(12), tzinfo=conference.zone
+    )
+
+
 def happening_now(sessions: Iterable[Session], now: datetime.datetime) -> list[Session]:
     """Sessions under way. A session without a known end runs until the day's next start."""
     timed = sorted((s for s in sessions if s.starts_at), key=lambda s: s.starts_at)

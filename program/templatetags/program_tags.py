@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime, now
 
-from program import formatting, search, timezones
+from program import formatting, search, timezones, timing
 from program.models.links import labelled
 
 register = template.Library()
@@ -141,6 +141,8 @@ def zone_link(context) -> str:
     zone, request = context.get("zone"), context.get("request")
     if zone is None or request is None:
         return ""
+    conference, day = context.get("conference"), context.get("date")
+    moment = timing.offset_moment(conference, day) if conference is not None else now()
     url = reverse("program:set-timezone") + "?" + urlencode({"next": request.get_full_path()})
     return format_html(
         '<a class="zone-link" href="{}"><span class="visually-hidden">Times in </span>{}'
@@ -148,5 +150,5 @@ def zone_link(context) -> str:
         " change the time zone</span></a>",
         url,
         timezones.city_of(zone.key),
-        timezones.offset_label(zone, now()),
+        timezones.offset_label(zone, moment),
     )
