@@ -44,7 +44,7 @@ def test_a_board_is_written_as_printed_and_used_once_per_session():
 def test_the_room_page_and_the_api_give_area_and_capacity(client):
     room = RoomFactory(name="Mission City Ballroom", area="Level 1", capacity=1200)
     page = client.get(room.get_absolute_url()).content.decode()
-    assert "Level 1 · 1200 seats" in page
+    assert "Level 1 · 1,200 seats" in page
     (listed,) = client.get("/api/v1/rooms/", {"conference": room.conference.slug}).json()["results"]
     assert (listed["area"], listed["capacity"]) == ("Level 1", 1200)
     bare = RoomFactory(conference=room.conference)
