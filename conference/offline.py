@@ -31,7 +31,14 @@ THEME_COLOUR = "#16233f"
 BACKGROUND_COLOUR = "#ffffff"
 
 # Kept when the service worker is installed: what every page loads, and the icon.
-STATIC_FILES = ["css/site.css", "js/agenda.js", "js/offline.js", "js/now.js", "js/timezone.js"]
+STATIC_FILES = [
+    "css/site.css",
+    "js/agenda.js",
+    "js/offline.js",
+    "js/now.js",
+    "js/day_tabs.js",
+    "js/timezone.js",
+]
 ICONS = [
     ("img/icon.svg", "any", "image/svg+xml"),
     ("img/icon-192.png", "192x192", "image/png"),

@@ -1,8 +1,11 @@
 """A visitor on a phone, in a real Chromium: from the home page to a person, search, time zone."""
 
+import datetime
+
 import pytest
 
 from tests.browser.conftest import axe_violations, no_horizontal_overflow
+from tests.factories import ConferenceFactory, SessionFactory
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +79,29 @@ def test_a_printed_day_keeps_the_program_and_drops_the_navigation(live_server, s
     assert page.locator(".session-heading").nth(1).is_visible()
     # Abstracts, folded on screen, print open.
     assert page.locator(".poster .abstract p").first.is_visible()
+
+
+def test_on_a_phone_the_tab_of_the_day_shown_is_in_view(live_server, transactional_db, page):
+    """Eight days do not fit a phone's width: the row of tabs scrolls, and the last day's page
+    scrolls it so that its own tab shows (without the script it would be out of view)."""
+    first = datetime.date(2026, 7, 13)
+    conference = ConferenceFactory(
+        slug="eight-days", start_date=first, end_date=first + datetime.timedelta(days=7)
+    )
+    for offset in range(8):
+        SessionFactory(conference=conference, day=first + datetime.timedelta(days=offset))
+    last = first + datetime.timedelta(days=7)
+    page.goto(f"{live_server.url}/eight-days/{last}/")
+    row = page.locator(".day-tabs")
+    assert row.evaluate("row => row.scrollWidth > row.clientWidth")
+    tab = page.locator('.day-tabs a[aria-current="page"]')
+    assert tab.inner_text() == "Mon 20 Jul"
+    assert tab.evaluate(
+        """tab => {
+            const box = tab.getBoundingClientRect(), row = tab.closest('.day-tabs')
+                .getBoundingClientRect();
+            return box.left >= row.left && box.right <= row.right;
+        }"""
+    )
+    assert page.evaluate("window.scrollY") == 0
+    assert no_horizontal_overflow(page)
