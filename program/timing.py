@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 
@@ -47,6 +48,32 @@ def offset_moment(conference: Conference, day: datetime.date | None = None) -> d
     return datetime.datetime.combine(
         day or conference.start_date, datetime.time(12), tzinfo=conference.zone
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Clock:
+    """What a page that tells the time of day ("Happening now") shows at a moment: ``label``
+    names it (part of the page's cache key and ETag), ``until`` is when it may next show
+    something else (None: never, for a conference that is over)."""
+
+    label: str
+    until: datetime.datetime | None
+
+
+def live_clock(conference: Conference, now: datetime.datetime) -> Clock:
+    """The overview's clock: before the conference, one state until its first day begins; while
+    it runs, one per minute (sessions start and end on whole minutes, so each minute's page
+    is right for all of it); after, one for good."""
+    today = local_today(conference, now)
+    if today < conference.start_date:
+        first_day = datetime.datetime.combine(
+            conference.start_date, conference.day_starts_at, tzinfo=conference.zone
+        )
+        return Clock("before", first_day)
+    if today > conference.end_date:
+        return Clock("after", None)
+    minute = now.replace(second=0, microsecond=0)
+    return Clock(f"running {minute.isoformat()}", minute + datetime.timedelta(minutes=1))
 
 
 def happening_now(sessions: Iterable[Session], now: datetime.datetime) -> list[Session]:

@@ -7,19 +7,25 @@ the visitor's copy is current, with Django's own ``condition`` decorator.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import math
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.http import condition
 
 from conference import query_params
 from program.models import Conference, Session, can_see_drafts
 from program.timezones import display_zone
+from program.timing import Clock
 from program.views import page_cache
 
 
@@ -46,13 +52,44 @@ def program_parts(request: HttpRequest) -> list[str]:
     conferences) and the zone times are shown in. The ETag and the anonymous page cache
     (``page_cache``) both start from these."""
     conference = request.conference
-    return [
+    parts = [
         settings.BUILD_ID,
         conference.program_changed_at.isoformat(),
         str(conference.is_published),
         published_version(request),
         display_zone(request, conference).key,
     ]
+    clock = page_clock(request)
+    if clock is not None:  # a page that tells the time of day: what it shows now
+        parts.append(clock.label)
+    return parts
+
+
+def page_clock(request: HttpRequest) -> Clock | None:
+    """The clock of a page that shows the time of day (``conference_page(clock=...)``)."""
+    return getattr(request, "page_clock", None)
+
+
+def seconds_until(moment) -> int:
+    """Whole seconds from now to ``moment``, at least 1."""
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
+
+
+def public_page(request: HttpRequest) -> dict:
+    """``patch_cache_control``'s arguments for a page a shared cache may keep: ``PUBLIC_PAGE``,
+    except that a page that tells the time is never kept, nor served stale, past the moment it
+    may show something else."""
+    clock = page_clock(request)
+    if clock is None or clock.until is None:
+        return PUBLIC_PAGE
+    left = seconds_until(clock.until)
+    max_age = min(PUBLIC_PAGE["max_age"], left)
+    stale = min(PUBLIC_PAGE["stale_while_revalidate"], left - max_age)
+    return {
+        "public": True,
+        "max_age": max_age,
+        **({"stale_while_revalidate": stale} if stale else {}),
+    }
 
 
 def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
@@ -108,25 +145,37 @@ def shared(request: HttpRequest, response) -> bool:
 
 
 def conference_page(
-    view=None, *, kept_for: page_cache.KeptFor = page_cache.KEPT_FOR, params: tuple[str, ...] = ()
+    view=None,
+    *,
+    kept_for: page_cache.KeptFor = page_cache.KEPT_FOR,
+    params: tuple[str, ...] = (),
+    clock: Callable[[Conference, datetime.datetime], Clock] | None = None,
 ):
     """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
     anonymous visitors get the page rendered once per program change (``page_cache``), kept
     ``kept_for`` seconds at most (or a function of the request: ``page_cache.searched_for``).
     ``params``: the query parameters the page reads; asked for with
     others, it answers a 301 to its address without them, before anything else
-    (``conference.query_params``). ``@conference_page`` or ``@conference_page(params=...)``."""
+    (``conference.query_params``). ``clock``: for a page that tells the time of day, what it
+    shows at a moment (``timing.live_clock``): its key and ETag name the clock's state, and no
+    copy (kept, in a worker's memory, or in a proxy) outlives it. ``@conference_page`` or
+    ``@conference_page(params=...)``."""
     if view is None:
-        return functools.partial(conference_page, kept_for=kept_for, params=params)
+        return functools.partial(conference_page, kept_for=kept_for, params=params, clock=clock)
     conditional = condition(etag_func=page_etag)(page_cache.kept(view, kept_for))
 
     @conference_view
     def page(request: HttpRequest, *args, **kwargs):
+        if clock is not None:
+            request.page_clock = clock(request.conference, timezone.now())
         response = conditional(request, *args, **kwargs)
         patch_vary_headers(response, ["Cookie"])
         # Without an ETag the page holds a one-off notice: for this visitor, this once.
         if response.has_header("ETag") and shared(request, response):
-            patch_cache_control(response, **PUBLIC_PAGE)
+            patch_cache_control(response, **public_page(request))
+            if clock is not None and request.page_clock.until is not None:
+                # Read by conference.front_cache: kept in a worker's memory until then.
+                response.headers["Expires"] = http_date(request.page_clock.until.timestamp())
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response

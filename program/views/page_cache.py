@@ -79,10 +79,22 @@ def kept(view, seconds: KeptFor = KEPT_FOR):
                 response.render()
             body = without_token(response.content)
             if body is not None:
-                cache.set(key, body, seconds(request) if callable(seconds) else seconds)
+                cache.set(key, body, lifetime(request, seconds))
         return response
 
     return wrapper
+
+
+def lifetime(request: HttpRequest, seconds: KeptFor) -> int:
+    """How long the page is kept: ``seconds``, and no longer than the state of the day it shows
+    lasts, for a page that tells the time (``common.page_clock``)."""
+    from program.views.common import page_clock, seconds_until
+
+    kept_for = seconds(request) if callable(seconds) else seconds
+    clock = page_clock(request)
+    if clock is not None and clock.until is not None:
+        kept_for = min(kept_for, seconds_until(clock.until))
+    return kept_for
 
 
 def without_token(content: bytes) -> bytes | None:

@@ -35,7 +35,8 @@ def conference_list(request):
     return render(request, "program/conference_list.html", {"conferences": conferences})
 
 
-@conference_page
+# "Happening now" and "Up next" change with the clock, not only with the program.
+@conference_page(clock=timing.live_clock)
 def overview(request):
     conference = request.conference
     sessions = list(

@@ -3,16 +3,19 @@ stack (conference/front_cache.py): one query (the site's version) per kept answe
 and headers as the stack gave, never to a visitor the answer is not for, and gone after an edit.
 """
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection, connections
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
-from conference.front_cache import STORE, Kept, Store, keepable
+from conference.front_cache import STORE, Kept, Store, cut_to, keepable
 from program.models import Poster
-from tests.factories import ConferenceFactory
+from tests.factories import PACIFIC, ConferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +244,42 @@ def test_junk_query_strings_are_answered_and_not_kept(client, seed):
         response = client.get(f"/mlsys2025/schedule.json?junk={number}", **BROTLI)
         assert response.status_code == 200
     assert not STORE.entries
+
+
+def test_a_page_that_tells_the_time_is_kept_until_it_expires(
+    client, seed, django_assert_num_queries
+):
+    """The overview while the conference runs ("Happening now"): kept in memory to the end of
+    its minute, served with a max-age cut to what is left of it (a proxy in front keeps it no
+    longer), then made again."""
+    minute = datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC)
+    with time_machine.travel(minute, tick=False):
+        first = client.get("/mlsys2025/", **BROTLI)
+    assert first["Expires"] == "Thu, 15 May 2025 17:01:00 GMT"
+    assert first["Cache-Control"] == "public, max-age=60"
+    with (
+        time_machine.travel(minute + datetime.timedelta(seconds=50), tick=False),
+        django_assert_num_queries(1),
+    ):
+        kept = client.get("/mlsys2025/", **BROTLI)
+    assert kept.content == first.content
+    assert kept["Cache-Control"] == "public, max-age=10"
+    with time_machine.travel(minute + datetime.timedelta(seconds=61), tick=False):
+        made_again = client.get("/mlsys2025/", **BROTLI)
+    assert made_again["Expires"] == "Thu, 15 May 2025 17:02:00 GMT"
+    assert made_again["Cache-Control"] == "public, max-age=59"
+
+
+def test_cache_control_is_cut_to_what_is_left():
+    page = "public, max-age=60, stale-while-revalidate=600"
+    assert cut_to(page, 3600) == "public, max-age=60, stale-while-revalidate=600"
+    assert cut_to(page, 100) == "public, max-age=60, stale-while-revalidate=40"
+    assert cut_to(page, 30) == "public, max-age=30"
+    assert cut_to("public, max-age=60", 0) == "public, max-age=0"
+
+
+def test_a_kept_answer_with_no_expiry_is_served_as_it_was_made(client, day):
+    made = client.get(day, **BROTLI)
+    kept = client.get(day, **BROTLI)
+    assert kept["Cache-Control"] == made["Cache-Control"]
+    assert not kept.has_header("Expires")

@@ -7,6 +7,8 @@ import json
 import pytest
 from django.contrib.staticfiles import finders
 
+from conference import offline
+
 
 @pytest.mark.django_db
 def test_the_manifest_installs_the_current_conference_under_its_name(client, seed):
@@ -82,8 +84,7 @@ def test_offline_is_a_reserved_address(seed):
 def hashed_static_names(settings, tmp_path):
     """Static files under hashed names, as collectstatic leaves them in production (a manifest
     of the few files these tests ask for)."""
-    names = ["css/site.css", "js/agenda.js", "js/offline.js", "js/now.js", "js/timezone.js"]
-    names += ["img/icon.svg", "img/icon-192.png", "img/icon-512.png"]
+    names = [*offline.STATIC_FILES, *(icon for icon, _, _ in offline.ICONS)]
     paths = {name: name.replace(".", ".0123456789ab.", 1) for name in names}
     (tmp_path / "staticfiles.json").write_text(json.dumps({"version": "1.1", "paths": paths}))
     settings.STATIC_ROOT = tmp_path

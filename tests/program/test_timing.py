@@ -83,3 +83,19 @@ def test_up_next_is_the_earliest_future_start_and_skips_unknown_times():
     assert timing.up_next(sessions, at(15, 8, 10)) == [sessions[1]]
     assert timing.up_next(sessions, at(15, 9, 0)) == [sessions[3]]
     assert timing.up_next(sessions, at(15, 18, 30)) == []
+
+
+def test_the_overview_clock_changes_when_the_first_day_begins_each_minute_and_at_the_end():
+    """Days starting at 05:00: 04:59 on the first day is still before the conference; from
+    05:00 each minute is a state of its own; after the last day (it ends at 05:00 next morning)
+    one state for good."""
+    live = conference("clock", datetime.date(2025, 5, 12), datetime.date(2025, 5, 15))
+    live.day_starts_at = datetime.time(5, 0)
+    before = timing.live_clock(live, at(12, 4, 59))
+    assert before == timing.Clock("before", at(12, 5, 0))
+    first = timing.live_clock(live, at(12, 5, 0) + datetime.timedelta(seconds=30))
+    assert first.until == at(12, 5, 1) and first.label != before.label
+    assert timing.live_clock(live, at(12, 5, 0)).label == first.label
+    assert timing.live_clock(live, at(12, 5, 1)).label != first.label
+    assert timing.live_clock(live, at(16, 4, 59)).until == at(16, 5, 0)
+    assert timing.live_clock(live, at(16, 5, 0)) == timing.Clock("after", None)

@@ -221,3 +221,52 @@ def test_parallel_sessions_stand_in_their_rooms_columns(client):
     assert html.count('class="slot"') == 2  # 8:00, then 9:00 with both rooms
     assert "col-1" in html and "col-2" in html
     assert html.index("Welcome") < html.index("Systems") < html.index("Security")
+
+
+def overview_at(client, moment: datetime.datetime, **headers):
+    with time_machine.travel(moment, tick=False):
+        return client.get("/mlsys2025/", **headers)
+
+
+def live_part(response) -> str:
+    page = text_of(response)
+    return page[page.index("Happening now") : page.index("Thursday 15 May", page.index("Up next"))]
+
+
+def test_the_kept_overview_follows_the_clock(client, seed):
+    """The overview is kept for anonymous visitors (in the cache and in each worker's memory)
+    and revalidated with an ETag, but what is on now moves with the clock: every visit gets the
+    state of its own minute, though the program did not change."""
+    before = overview_at(client, datetime.datetime(2025, 5, 1, 10, 0, tzinfo=PACIFIC))
+    assert "Happening now" not in text_of(before)
+
+    at_ten = overview_at(client, datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC))
+    assert "Session 9: Parallel" in live_part(at_ten).split("Up next")[0]
+    same_minute = datetime.datetime(2025, 5, 15, 10, 0, 40, tzinfo=PACIFIC)
+    assert overview_at(client, same_minute, HTTP_IF_NONE_MATCH=at_ten["ETag"]).status_code == 304
+
+    later = overview_at(
+        client,
+        datetime.datetime(2025, 5, 15, 13, 30, tzinfo=PACIFIC),
+        HTTP_IF_NONE_MATCH=at_ten["ETag"],
+    )
+    assert later.status_code == 200
+    now_part, next_part = live_part(later).split("Up next")
+    assert "Session 10: LLM" in now_part and "Session 9" not in now_part
+    assert "Session 11: Federated" in next_part
+
+    after = overview_at(client, datetime.datetime(2025, 6, 1, 10, 0, tzinfo=PACIFIC))
+    assert "Happening now" not in text_of(after)
+
+
+def test_a_kept_overview_says_how_long_a_shared_cache_may_keep_it(client, seed):
+    """While the conference runs a proxy keeps the overview to the end of its minute at most, and
+    does not serve it stale; before and after, as any page."""
+    running = overview_at(client, datetime.datetime(2025, 5, 15, 10, 0, 45, tzinfo=PACIFIC))
+    assert "max-age=15" in running["Cache-Control"]
+    assert "stale-while-revalidate" not in running["Cache-Control"]
+    done = overview_at(client, datetime.datetime(2025, 6, 1, 10, 0, tzinfo=PACIFIC))
+    assert (
+        "max-age=60" in done["Cache-Control"]
+        and "stale-while-revalidate=600" in done["Cache-Control"]
+    )
