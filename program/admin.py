@@ -10,7 +10,6 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from program import services
+from program.admin_choices import LabelledAutocompleteSelect, LoadedChoicesInline
 from program.forms import (
     OrderedPeopleForm,
     OrderedPeopleFormSet,
@@ -118,7 +118,7 @@ class InConferenceZone:
         return response
 
 
-class ConferenceAutocompleteSelect(AutocompleteSelect):
+class ConferenceAutocompleteSelect(LabelledAutocompleteSelect):
     """An autocomplete that asks only for records of one conference: ``?conference=<id>`` in
     its lookup address, which ``PersonAdmin.get_search_results`` reads. (Django's lookup request
     names the field, not the object being edited.)"""
@@ -131,9 +131,10 @@ class ConferenceAutocompleteSelect(AutocompleteSelect):
         return f"{super().get_url()}?conference={self.conference_id}"
 
 
-class OrderedPeopleInline(admin.TabularInline):
+class OrderedPeopleInline(LoadedChoicesInline, admin.TabularInline):
     """A contribution's authors or speakers, edited as one ordered list."""
 
+    loaded = ("person",)
     form = OrderedPeopleForm
     formset = OrderedPeopleFormSet
     fields = ["position", "person"]
@@ -166,9 +167,10 @@ class AuthorshipInline(OrderedPeopleInline):
     verbose_name_plural = "authors or speakers, in printed order"
 
 
-class SessionItemInline(admin.TabularInline):
+class SessionItemInline(LoadedChoicesInline, admin.TabularInline):
     """A session's posters or talks, in order: which contribution is presented, and where."""
 
+    loaded = ("contribution", "room")
     form = SessionItemInlineForm
     fields = ["position", "contribution", "room", "starts_at", "ends_at"]
     autocomplete_fields = ["contribution", "room"]
@@ -186,9 +188,11 @@ class TalkInline(SessionItemInline):
     model = Talk
 
 
-class PresentationInline(admin.TabularInline):
+class PresentationInline(LoadedChoicesInline, admin.TabularInline):
     """A contribution's posters or talks: the slots it is presented in."""
 
+    # The row names its poster or talk by its contribution's title.
+    loaded = ("session__conference", "room", "contribution")
     form = SessionItemInlineForm
     fields = ["session", "position", "room", "starts_at", "ends_at"]
     autocomplete_fields = ["session", "room"]

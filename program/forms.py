@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 
+from program.admin_choices import LoadedChoicesForm
 from program.models import Poster, Room, Talk
 
 
-class OrderedPeopleForm(forms.ModelForm):
+class OrderedPeopleForm(LoadedChoicesForm):
     """One row of an ordered list of people: an author of a poster, a speaker of a talk.
 
     The unique (parent, position) and (parent, person) constraints are checked by the formset
@@ -65,7 +66,7 @@ class OrderedPeopleFormSet(BaseInlineFormSet):
         return super().save_existing_objects(commit)
 
 
-class SessionItemInlineForm(forms.ModelForm):
+class SessionItemInlineForm(LoadedChoicesForm):
     """A poster or talk in its session's form.
 
     The model's ``clean()`` compares the room with the session's conference once the session has

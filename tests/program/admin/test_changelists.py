@@ -3,9 +3,13 @@
 import datetime
 
 import pytest
+from django.contrib import admin as django_admin
 from django.db import connection
+from django.forms import modelform_factory
 from django.test.utils import CaptureQueriesContext
 
+from program.admin_choices import LabelledAutocompleteSelect
+from program.forms import SessionItemInlineForm
 from program.models import (
     Authorship,
     Contribution,
@@ -199,3 +203,69 @@ def test_changelists_cost_the_same_queries_for_three_posters_and_three_hundred(
         with django_assert_num_queries(small[model], info=f"page 2 of the {model} list"):
             open_changelist(organizer_client, model, page=2)
     print("changelist queries:", small)  # shown with pytest -s
+
+
+def change_page_queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_change_pages_cost_the_same_queries_for_three_rows_and_thirty(organizer_client):
+    """A session's page lists its posters, each with its paper and room in autocomplete fields;
+    a paper's page its authors and its slots. Django asks the database for the label of each
+    chosen record, one query per field of each row; here the rows come with them."""
+    build_program("small", posters=3, talks=0, people=3, other=0)
+    build_program("large", posters=30, talks=0, people=30, other=0)
+    for slug in ("small", "large"):
+        room = Room.objects.filter(conference__slug=slug).first()
+        Poster.objects.filter(session__conference__slug=slug).update(room=room)
+    costs = {}
+    for slug in ("small", "small", "large"):  # the first also reads the content types once
+        session = Session.objects.get(conference__slug=slug, kind=SessionKind.POSTER_SESSION)
+        assert session.posters.count() == (3 if slug == "small" else 30)
+        costs[slug] = change_page_queries(
+            organizer_client, f"/admin/program/session/{session.pk}/change/"
+        )
+    assert costs["small"] == costs["large"], costs
+
+    paper = Contribution.objects.filter(conference__slug="large").first()
+    address = f"/admin/program/contribution/{paper.pk}/change/"
+    change_page_queries(organizer_client, address)  # the content types, once
+    few = change_page_queries(organizer_client, address)
+    persons = Person.objects.filter(conference__slug="large").exclude(contributions=paper)[:27]
+    Authorship.objects.bulk_create(
+        Authorship(contribution=paper, person=person, position=4 + n)
+        for n, person in enumerate(persons)
+    )
+    sessions = Session.objects.filter(conference__slug="large")
+    Poster.objects.bulk_create(
+        Poster(session=session, contribution=paper, position=100 + n)
+        for n, session in enumerate(sessions)
+    )
+    assert paper.authorships.count() == 30
+    assert few == change_page_queries(organizer_client, address)
+
+
+def test_a_row_sent_back_with_another_choice_shows_that_choice(
+    admin_program, django_assert_num_queries
+):
+    """The label of the row's own record stands only for its own value: a form sent back with
+    another room (after an error elsewhere) shows the room that was chosen."""
+    site = django_admin.site
+    Form = modelform_factory(
+        Poster,
+        form=SessionItemInlineForm,
+        fields=["room"],
+        widgets={"room": LabelledAutocompleteSelect(Poster._meta.get_field("room"), site)},
+    )
+    stored = Room.objects.create(conference=admin_program["conference"], name="Stored Room")
+    chosen = Room.objects.create(conference=admin_program["conference"], name="Chosen Room")
+    Poster.objects.filter(pk=admin_program["poster"].pk).update(room=stored)
+    poster = Poster.objects.select_related("room").get(pk=admin_program["poster"].pk)
+    with django_assert_num_queries(0):
+        shown = str(Form(instance=poster)["room"])
+    assert "Stored Room" in shown and "selected" in shown
+    sent_back = str(Form(instance=poster, data={"room": str(chosen.pk)})["room"])
+    assert "Chosen Room" in sent_back and "Stored Room" not in sent_back
