@@ -75,6 +75,48 @@ def test_searching_posters_by_an_author_finds_each_poster_once(organizer_client,
     assert sorted(p.title for p in response.context["cl"].result_list) == ["Subsets", "Twice Ana"]
 
 
+def test_posters_papers_and_talks_are_searched_by_the_starts_of_words(
+    organizer_client, admin_program
+):
+    """The admin's search of posters, papers and talks, and the paper lookup of a session's
+    form, read the site's full-text index: each word starts a word of the title, abstract or
+    people, accents and case aside; a poster's board is matched whole."""
+    session = admin_program["session"]
+    make_poster(
+        session,
+        authors=["Zoë Ünal"],
+        title="GraphSAGE at Scale",
+        abstract="Sampling neighbourhoods on GPUs.",
+        board="B12",
+    )
+    make_poster(session, authors=["Ana Paragraph"], title="Paragraph Vectors")
+
+    def posters(term):
+        response = organizer_client.get("/admin/program/poster/", {"q": term})
+        return sorted(poster.title for poster in response.context["cl"].result_list)
+
+    assert posters("graph") == ["GraphSAGE at Scale"]  # not "Paragraph"
+    assert posters("zoe unal neighbour") == ["GraphSAGE at Scale"]
+    assert posters("b12") == ["GraphSAGE at Scale"]
+    assert posters("raph") == []
+    assert posters('"graph*" -scale') == ["GraphSAGE at Scale"]  # operators are not
+    assert posters("!!") == []
+    papers = organizer_client.get("/admin/program/contribution/", {"q": "sampl gpu"})
+    assert [paper.title for paper in papers.context["cl"].result_list] == ["GraphSAGE at Scale"]
+    talks = organizer_client.get("/admin/program/talk/", {"q": "tianqi"})
+    assert len(talks.context["cl"].result_list) == 1
+    lookup = organizer_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "program",
+            "model_name": "poster",
+            "field_name": "contribution",
+            "term": "paragraph vec",
+        },
+    ).json()["results"]
+    assert [found["text"] for found in lookup] == ["Paragraph Vectors"]
+
+
 def test_searching_sessions_by_poster_titles_lists_each_session_once(
     organizer_client, admin_program
 ):
