@@ -11,6 +11,7 @@ is a copy kept on the device.
 from __future__ import annotations
 
 import json
+import math
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -18,8 +19,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 from django.utils.timezone import now
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from conference import query_params
@@ -39,6 +41,9 @@ STATIC_FILES = [
     "js/day_tabs.js",
     "js/timezone.js",
 ]
+# Proxies and browsers may keep the manifest this long (less when the current conference
+# changes sooner).
+MANIFEST_KEPT_FOR = 60 * 60
 ICONS = [
     ("img/icon.svg", "any", "image/svg+xml"),
     ("img/icon-192.png", "192x192", "image/png"),
@@ -53,11 +58,15 @@ def start_url(conference: Conference | None) -> str:
 
 
 @require_safe
-@cache_control(public=True, max_age=60 * 60)
 def manifest(request):
-    """The web app manifest: installs the current conference's program under its name."""
+    """The web app manifest: installs the current conference's program under its name. The
+    current conference changes with the date: the manifest says when it may next (``Expires``,
+    which the front cache keeps it to, and a max-age of an hour at most, cut to that)."""
     query_params.declare(request, (), same_bytes=True)  # kept only for its own address
-    conference = timing.current_conference(list(Conference.objects.published()), now())
+    conferences = list(Conference.objects.published())
+    moment = now()
+    conference = timing.current_conference(conferences, moment)
+    changes_at = timing.current_changes_at(conferences, moment)
     if conference is None:
         name, short_name, description = "Conference program", "Program", ""
     else:
@@ -79,7 +88,13 @@ def manifest(request):
             for path, sizes, kind in ICONS
         ],
     }
-    return JsonResponse(body, content_type="application/manifest+json")
+    response = JsonResponse(body, content_type="application/manifest+json")
+    max_age = MANIFEST_KEPT_FOR
+    if changes_at is not None:
+        response["Expires"] = http_date(changes_at.timestamp())
+        max_age = min(max_age, math.ceil((changes_at - moment).total_seconds()))
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
 
 
 @require_safe

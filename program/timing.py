@@ -35,6 +35,19 @@ def current_conference(
     return max(conferences, key=lambda c: c.end_date)
 
 
+def current_changes_at(
+    conferences: Sequence[Conference], now: datetime.datetime
+) -> datetime.datetime | None:
+    """The next moment ``current_conference`` may answer otherwise: the next start of a
+    conference's first day or end of its last, in its zone (None: no such moment is left)."""
+    moments = (
+        datetime.datetime.combine(day, conference.day_starts_at, tzinfo=conference.zone)
+        for conference in conferences
+        for day in (conference.start_date, conference.end_date + datetime.timedelta(days=1))
+    )
+    return min((moment for moment in moments if moment > now), default=None)
+
+
 def is_running(conference: Conference, now: datetime.datetime) -> bool:
     return conference.start_date <= local_today(conference, now) <= conference.end_date
 

@@ -2,12 +2,15 @@
 (conference/offline.py). The worker at work in a browser: tests/browser/test_offline_in_browser.py
 """
 
+import datetime
 import json
 
 import pytest
+import time_machine
 from django.contrib.staticfiles import finders
 
 from conference import offline
+from tests.factories import PACIFIC, ConferenceFactory
 
 
 @pytest.mark.django_db
@@ -104,3 +107,30 @@ def test_in_production_the_worker_and_the_manifest_name_the_hashed_files(
     assert '"staticPrefix": "/static/"' in script
     icons = client.get("/manifest.webmanifest").json()["icons"]
     assert icons[1]["src"] == "/static/img/icon-192.0123456789ab.png"
+
+
+@pytest.mark.django_db
+def test_the_manifest_follows_the_current_conference_through_its_kept_copies(client, seed):
+    """The manifest names the current conference, which changes with the date, not with an
+    edit: its kept copies (in the cache in front, and in proxies) last until the next
+    conference begins, not beyond."""
+    ConferenceFactory(
+        slug="next",
+        name="Next 2025",
+        start_date=datetime.date(2025, 9, 1),
+        end_date=datetime.date(2025, 9, 3),
+    )
+    during_mlsys = datetime.datetime(2025, 5, 15, 10, 0, tzinfo=PACIFIC)
+    with time_machine.travel(during_mlsys, tick=False):
+        first = client.get("/manifest.webmanifest")
+    assert first.json()["start_url"] == "/mlsys2025/"
+    # MLSys ends on 15 May: from the 16th the next conference is the current one.
+    assert first["Expires"] == "Fri, 16 May 2025 07:00:00 GMT"
+    assert "max-age=3600" in first["Cache-Control"]
+    an_hour_before = datetime.datetime(2025, 5, 15, 23, 30, tzinfo=PACIFIC)
+    with time_machine.travel(an_hour_before, tick=False):
+        assert "max-age=1800" in client.get("/manifest.webmanifest")["Cache-Control"]
+    with time_machine.travel(datetime.datetime(2025, 5, 16, 0, 1, tzinfo=PACIFIC), tick=False):
+        after = client.get("/manifest.webmanifest")
+    assert after.json()["start_url"] == "/next/"
+    assert after["Expires"] == "Mon, 01 Sep 2025 07:00:00 GMT"
