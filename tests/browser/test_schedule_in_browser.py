@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from tests.browser.conftest import axe_violations, no_horizontal_overflow
-from tests.factories import ConferenceFactory, SessionFactory
+from tests.factories import PACIFIC, ConferenceFactory, SessionFactory
 
 pytestmark = pytest.mark.browser
 
@@ -105,3 +105,45 @@ def test_on_a_phone_the_tab_of_the_day_shown_is_in_view(live_server, transaction
     )
     assert page.evaluate("window.scrollY") == 0
     assert no_horizontal_overflow(page)
+
+
+def test_a_day_with_two_coffee_breaks_names_each_session_apart(
+    live_server, transactional_db, page, axe_source
+):
+    """Each session's block is a landmark; two named only "Break: Coffee" would be two landmarks
+    of one name. Their time (and room) tells them apart."""
+    conference = ConferenceFactory(slug="coffee")
+    for hour in (10, 15):
+        SessionFactory(
+            conference=conference,
+            kind="break",
+            title="Coffee",
+            starts_at=datetime.datetime(2025, 5, 15, hour, 0, tzinfo=PACIFIC),
+        )
+    page.goto(f"{live_server.url}/coffee/2025-05-15/")
+    names = [
+        page.locator("section.session")
+        .nth(n)
+        .evaluate(
+            "section => section.getAttribute('aria-labelledby').split(' ')"
+            ".map(id => document.getElementById(id).textContent).join(' ')"
+            ".replace(/\\s+/g, ' ').trim()"
+        )
+        for n in range(2)
+    ]
+    assert names[0].startswith("Break: Coffee") and "10:00" in names[0]
+    assert names[1].startswith("Break: Coffee") and "3:00" in names[1]
+    assert axe_violations(page, axe_source) == []
+
+
+def test_search_results_read_in_dark_mode(live_server, seed, browser, axe_source):
+    """The words a search marks in the authors' line stay readable on the mark's colour in dark
+    mode (muted text on it fell below the contrast AA asks for)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    try:
+        dark = context.new_page()
+        dark.goto(live_server.url + "/mlsys2025/search/?q=ana")
+        assert dark.locator(".entry-meta mark").count() > 0
+        assert axe_violations(dark, axe_source) == []
+    finally:
+        context.close()
