@@ -25,6 +25,7 @@ def test_csp_and_permissions_policy_on_pages_and_the_api(client, path):
 
 def test_the_api_docs_load_their_script_and_style_from_files(client):
     page = client.get("/api/v1/docs/").content.decode()
+    assert '<html lang="en">' in page  # for screen readers: the template is our own copy
     assert "<style" not in page
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
     script = client.get("/api/v1/docs/?script")
