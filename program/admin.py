@@ -94,10 +94,6 @@ class FullTextSearch:
     are also matched whole (a poster's board: "B12")."""
 
     exact_search_fields: tuple[str, ...] = ()
-    search_help_text = (
-        "Each word starts a word of the title, abstract, keywords, people or session;"
-        " case and accents do not matter."
-    )
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -618,7 +614,6 @@ class PosterAdmin(SessionItemAdmin):
     list_display = ["title", "people", "session", "day", "position", "board"]
     search_fields = [*SessionItemAdmin.search_fields, "board"]
     exact_search_fields = ("board",)
-    search_help_text = f"{FullTextSearch.search_help_text} A board number is matched whole."
     fields = [
         "session",
         "position",
