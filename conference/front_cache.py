@@ -38,19 +38,19 @@ An answer that DRF's throttles counted (the API) is counted on each kept answer 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
 
-from conference import query_params
+from conference import expiry, query_params
 from conference.compression import accepted_encodings
 
 # A Vary header naming anything else means the answer depends on something not in the key.
@@ -65,45 +65,21 @@ class Kept:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     counted: bool
-    # An answer that says when it expires (a page that tells the time of day) is kept until
-    # then, and served with its max-age and stale-while-revalidate cut to what is left of it,
-    # so that no proxy in front keeps it longer either. Other answers stay current as long as
-    # the site version does.
-    until: float | None = None
+    # An answer that says when it expires (``conference.expiry``) is kept until then, and
+    # served with its freshness cut to what is left of it, so that no proxy in front keeps it
+    # longer either. Other answers stay current as long as the site version does.
+    until: datetime.datetime | None = None
 
     def current(self, version: str) -> bool:
-        return self.version == version and (self.until is None or time.time() < self.until)
+        return self.version == version and (self.until is None or timezone.now() < self.until)
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.body)
         for name, value in self.headers:
             response.headers[name] = value
-        if self.until is not None and response.has_header("Cache-Control"):
-            left = max(0, int(self.until - time.time()))
-            response.headers["Cache-Control"] = cut_to(response["Cache-Control"], left)
+        if self.until is not None:
+            expiry.expires_at(response, self.until)
         return response
-
-
-def cut_to(cache_control: str, left: int) -> str:
-    """``Cache-Control`` with ``max-age`` and ``stale-while-revalidate`` cut so that together
-    they reach no further than ``left`` seconds (a stale-while-revalidate cut to 0 is left out)."""
-    directives = [part.strip() for part in cache_control.split(",") if part.strip()]
-    seconds = {}
-    for part in directives:
-        name, _, value = part.partition("=")
-        if name.lower() in ("max-age", "stale-while-revalidate") and value.isdigit():
-            seconds[name.lower()] = int(value)
-    max_age = min(seconds.get("max-age", left), left)
-    stale = min(seconds.get("stale-while-revalidate", 0), left - max_age)
-    kept = [
-        part
-        for part in directives
-        if part.partition("=")[0].lower() not in ("max-age", "stale-while-revalidate")
-    ]
-    kept.append(f"max-age={max_age}")
-    if stale:
-        kept.append(f"stale-while-revalidate={stale}")
-    return ", ".join(kept)
 
 
 class Store:
@@ -234,8 +210,8 @@ class FrontCacheMiddleware:
                 (name, value) for name, value in response.items() if name.lower() not in NOT_KEPT
             )
             counted = getattr(request, "counted_by_throttle", False)
-            expires = parse_http_date_safe(response.get("Expires", ""))
-            STORE.set(key, Kept(version, headers, response.content, counted, expires))
+            until = expiry.expiry(response)
+            STORE.set(key, Kept(version, headers, response.content, counted, until))
         return response
 
     @staticmethod

@@ -11,7 +11,6 @@ is a copy kept on the device.
 from __future__ import annotations
 
 import json
-import math
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -20,11 +19,10 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
 from django.utils.timezone import now
 from django.views.decorators.http import require_safe
 
-from conference import query_params
+from conference import expiry, query_params
 from program import timing
 from program.models import Conference
 
@@ -89,11 +87,9 @@ def manifest(request):
         ],
     }
     response = JsonResponse(body, content_type="application/manifest+json")
-    max_age = MANIFEST_KEPT_FOR
+    patch_cache_control(response, public=True, max_age=MANIFEST_KEPT_FOR)
     if changes_at is not None:
-        response["Expires"] = http_date(changes_at.timestamp())
-        max_age = min(max_age, math.ceil((changes_at - moment).total_seconds()))
-    patch_cache_control(response, public=True, max_age=max_age)
+        expiry.expires_at(response, changes_at)
     return response
 
 

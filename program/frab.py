@@ -194,11 +194,8 @@ def events(sessions: Iterable[Session]):
 
 
 def _day_bounds(conference: Conference, day: datetime.date) -> tuple[str, str]:
-    zone = conference.zone
-    start = datetime.datetime.combine(day, conference.day_starts_at).replace(tzinfo=zone)
-    end = datetime.datetime.combine(
-        day + datetime.timedelta(days=1), conference.day_starts_at
-    ).replace(tzinfo=zone)
+    start = conference.day_begins(day)
+    end = conference.day_begins(day + datetime.timedelta(days=1))
     return start.isoformat(), end.isoformat()
 
 

@@ -41,7 +41,7 @@ def current_changes_at(
     """The next moment ``current_conference`` may answer otherwise: the next start of a
     conference's first day or end of its last, in its zone (None: no such moment is left)."""
     moments = (
-        datetime.datetime.combine(day, conference.day_starts_at, tzinfo=conference.zone)
+        conference.day_begins(day)
         for conference in conferences
         for day in (conference.start_date, conference.end_date + datetime.timedelta(days=1))
     )
@@ -79,10 +79,7 @@ def live_clock(conference: Conference, now: datetime.datetime) -> Clock:
     is right for all of it); after, one for good."""
     today = local_today(conference, now)
     if today < conference.start_date:
-        first_day = datetime.datetime.combine(
-            conference.start_date, conference.day_starts_at, tzinfo=conference.zone
-        )
-        return Clock("before", first_day)
+        return Clock("before", conference.day_begins(conference.start_date))
     if today > conference.end_date:
         return Clock("after", None)
     minute = now.replace(second=0, microsecond=0)

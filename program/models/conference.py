@@ -296,6 +296,11 @@ class Conference(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def day_begins(self, day: datetime.date) -> datetime.datetime:
+        """The moment a conference day begins: ``day_starts_at`` on that date, in its zone
+        (``day_of`` is the other way round)."""
+        return datetime.datetime.combine(day, self.day_starts_at, tzinfo=self.zone)
+
     def day_of(self, moment: datetime.datetime) -> datetime.date:
         """The conference day a moment belongs to: its date in the conference's zone, or the
         day before while that day has not started yet (00:30 with days starting at 05:00)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import math
 from collections.abc import Callable
 
 from django.conf import settings
@@ -19,10 +18,9 @@ from django.http import Http404, HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
 from django.views.decorators.http import condition
 
-from conference import query_params
+from conference import expiry, query_params
 from program.models import Conference, Session, can_see_drafts
 from program.timezones import display_zone
 from program.timing import Clock
@@ -59,37 +57,10 @@ def program_parts(request: HttpRequest) -> list[str]:
         published_version(request),
         display_zone(request, conference).key,
     ]
-    clock = page_clock(request)
+    clock = page_cache.page_clock(request)
     if clock is not None:  # a page that tells the time of day: what it shows now
         parts.append(clock.label)
     return parts
-
-
-def page_clock(request: HttpRequest) -> Clock | None:
-    """The clock of a page that shows the time of day (``conference_page(clock=...)``)."""
-    return getattr(request, "page_clock", None)
-
-
-def seconds_until(moment) -> int:
-    """Whole seconds from now to ``moment``, at least 1."""
-    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
-
-
-def public_page(request: HttpRequest) -> dict:
-    """``patch_cache_control``'s arguments for a page a shared cache may keep: ``PUBLIC_PAGE``,
-    except that a page that tells the time is never kept, nor served stale, past the moment it
-    may show something else."""
-    clock = page_clock(request)
-    if clock is None or clock.until is None:
-        return PUBLIC_PAGE
-    left = seconds_until(clock.until)
-    max_age = min(PUBLIC_PAGE["max_age"], left)
-    stale = min(PUBLIC_PAGE["stale_while_revalidate"], left - max_age)
-    return {
-        "public": True,
-        "max_age": max_age,
-        **({"stale_while_revalidate": stale} if stale else {}),
-    }
 
 
 def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
@@ -172,10 +143,10 @@ def conference_page(
         patch_vary_headers(response, ["Cookie"])
         # Without an ETag the page holds a one-off notice: for this visitor, this once.
         if response.has_header("ETag") and shared(request, response):
-            patch_cache_control(response, **public_page(request))
-            if clock is not None and request.page_clock.until is not None:
-                # Read by conference.front_cache: kept in a worker's memory until then.
-                response.headers["Expires"] = http_date(request.page_clock.until.timestamp())
+            patch_cache_control(response, **PUBLIC_PAGE)
+            until = clock is not None and request.page_clock.until
+            if until:
+                expiry.expires_at(response, until)
         else:
             patch_cache_control(response, private=True, no_cache=True)
         return response

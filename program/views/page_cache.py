@@ -27,7 +27,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from conference import query_params
+from conference import expiry, query_params
+from program.timing import Clock
 
 STAND_IN = b"csrf-token-stand-in-0f6b2a1e"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -85,15 +86,18 @@ def kept(view, seconds: KeptFor = KEPT_FOR):
     return wrapper
 
 
+def page_clock(request: HttpRequest) -> Clock | None:
+    """The clock of a page that tells the time of day (``common.conference_page(clock=...)``)."""
+    return getattr(request, "page_clock", None)
+
+
 def lifetime(request: HttpRequest, seconds: KeptFor) -> int:
     """How long the page is kept: ``seconds``, and no longer than the state of the day it shows
-    lasts, for a page that tells the time (``common.page_clock``)."""
-    from program.views.common import page_clock, seconds_until
-
+    lasts, for a page that tells the time."""
     kept_for = seconds(request) if callable(seconds) else seconds
     clock = page_clock(request)
     if clock is not None and clock.until is not None:
-        kept_for = min(kept_for, seconds_until(clock.until))
+        kept_for = min(kept_for, expiry.seconds_until(clock.until))
     return kept_for
 
 

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.throttling import AnonRateThrottle
 
-from conference.front_cache import STORE, Kept, Store, cut_to, keepable
+from conference.expiry import cut_to
+from conference.front_cache import STORE, Kept, Store, keepable
 from program.models import Poster
 from tests.factories import PACIFIC, ConferenceFactory
 
