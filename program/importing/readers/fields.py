@@ -1,0 +1,114 @@
+"""What every reader shares: the error it raises, and the fields it reads the same way in every
+format (text without HTML, moments with their offsets, durations, web addresses, typed links,
+session kinds and talk types)."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from program.models import LinkKind, PresentationType, SessionKind
+
+# The format's link types as our kinds.
+LINK_KINDS = {"paper": "paper", "slides": "slides", "media": "video", "video": "video"}
+# Our own exports label each link with its kind and add the conference's page of the item.
+KINDS_BY_LABEL = {label: kind for kind, label in LinkKind.choices}
+CONFERENCE_PAGE = "On the conference site"
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a program; the message says where and why."""
+
+
+def load_json(data: bytes):
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ReadError(f"This is not valid JSON: {error}") from error
+
+
+# Markup some tools put in abstracts. Only text that has it is stripped: "a <b> c" in a plain
+# abstract (math, code) is not a tag and is kept as written.
+HTML_TAG = re.compile(
+    r"</?(?:p|br|a|em|strong|b|i|u|ul|ol|li|code|pre|div|span|h[1-6]|blockquote)\b[^>]*>", re.I
+)
+
+
+def plain(text) -> str:
+    """Text of an abstract as written, without the HTML some tools put in it."""
+    text = str(text or "")
+    if HTML_TAG.search(text):
+        text = html.unescape(strip_tags(text))
+    return text.strip()
+
+
+def moment(value, where: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError as error:
+        raise ReadError(f"{where}: {value!r} is not a date and time") from error
+    if moment.tzinfo is None:
+        raise ReadError(f"{where}: {value!r} has no UTC offset")
+    return moment
+
+
+def duration(value) -> datetime.timedelta | None:
+    match = re.fullmatch(r"(\d{1,3}):(\d{2})(?::(\d{2}))?", str(value or ""))
+    if not match:
+        return None
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return datetime.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def web_address(value, where: str, skipped: list[str]) -> str:
+    """A web address we can link to, else "" (and a note): imports never fail on a bad link."""
+    url = str(value or "").strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        skipped.append(f"{where}: {url[:80]!r} is not an http(s) address, left out")
+        return ""
+    return url[:500]
+
+
+def links_of(items, where: str, skipped: list[str]) -> tuple[list[dict], str]:
+    """Typed links, and the conference's page of the item when the file names it."""
+    links, page = [], ""
+    for item in items or []:
+        url = (item.get("url") or item.get("href") or "") if isinstance(item, dict) else ""
+        url = web_address(url, where, skipped)
+        if not url:
+            continue
+        title, kind = str(item.get("title") or "").strip(), str(item.get("type") or "").lower()
+        if title == CONFERENCE_PAGE and kind == "web" and not page:
+            page = url
+            continue
+        kind = KINDS_BY_LABEL.get(title) or LINK_KINDS.get(kind, LinkKind.OTHER)
+        links.append({"kind": str(kind), "url": url})
+    return links, page
+
+
+def session_kind(label: str) -> str:
+    """The session kind a type names (by code or label: "Break", "opening_remarks"), else ""."""
+    code = slugify(label).replace("-", "_")
+    for kind, kind_label in SessionKind.choices:
+        if code == kind or label.strip().casefold() == kind_label.casefold():
+            return kind
+    return ""
+
+
+def talk_type(label: str) -> tuple[str, str]:
+    """A talk type as our code, and the file's label when the code is not one of ours."""
+    code = slugify(label).replace("-", "_")[:32]
+    if not code:
+        return "", ""
+    return code, ("" if code in PresentationType.values else label.strip()[:100])
