@@ -19,8 +19,14 @@ Choices the format leaves to us (the README says them too):
   is the item's permanent link ``/<conference>/items/<uid>/``, which redirects to its page. A
   room's guid is derived from (conference, room name); a person's is their external id when that
   is a UUID (a guid kept from an imported schedule), else derived from it (ORCID, OpenReview id),
-  so the same person at two conferences has one guid, else from (conference, slug). Persons
-  carry no integer id (it is optional).
+  so the same person at two conferences has one guid, else from (conference, slug). A person's
+  integer ``id`` (ConfClerk shows no speaker without one) is their external id when that is a
+  positive number (a pretalx or frab id kept from an imported file), else derived from the guid.
+- **Text.** Control characters that XML 1.0 cannot hold (U+0000-U+0008, U+000B, U+000C,
+  U+000E-U+001F, U+FFFE, U+FFFF, lone surrogates: imported abstracts have them) are left out of
+  every string of the document, so both files parse in every reader.
+- **Day change.** The XML's ``<conference>`` names the hour a day begins (``<day_change>``, as
+  pentabarf writes it; ConfClerk assumes 04:00 without it). The JSON schema has no such field.
 - **Version.** A fingerprint of the document's content: it changes exactly when something an
   app shows changes, and is the same for the same program on any site.
 - **Length.** An event without a known end lasts until its session's end; a session without
@@ -50,8 +56,11 @@ TIMESLOT = "00:05"
 NO_ROOM = "Room to be announced"
 # uuid5 namespace of the guids we derive (rooms, people).
 NAMESPACE = uuid.UUID("5f0f3c0e-6f3b-4c43-9a55-2b8f3f0c4d21")
-# Event ids are 1..ID_SPACE (the format wants a positive integer; 31 bits suit every reader).
+# Event and person ids are 1..ID_SPACE (positive integers; 31 bits suit every reader).
 ID_SPACE = 2**31 - 1
+# What XML 1.0 cannot hold (JSON could escape it, but no reader wants it either).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NUMBER = re.compile(r"[1-9][0-9]{0,9}")
 # Our link kinds as the format's reference types.
 LINK_TYPES = {
     LinkKind.PAPER: "paper",
@@ -71,18 +80,46 @@ def acronym(conference: Conference) -> str:
     return re.sub(r"[^a-z0-9_]", "_", conference.slug.lower()).ljust(4, "_")
 
 
+def legible(value):
+    """``value`` (a string, or a dict or list holding strings) without ``NOT_IN_XML``."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", value)
+    if isinstance(value, dict):
+        return {legible(key): legible(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [legible(item) for item in value]
+    return value
+
+
+def _free(number: int, taken: set[int]) -> int:
+    while number in taken:
+        number = number % ID_SPACE + 1
+    taken.add(number)
+    return number
+
+
 def event_ids(uids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
     """Each uid's integer id: derived from the uid alone, so the same event has the same id on
     every site and after every edit. Two uids that land on one number (about one program in a
     thousand at 4,000 events) are told apart by the next free number, in uid order."""
-    ids: dict[uuid.UUID, int] = {}
     taken: set[int] = set()
-    for uid in sorted(set(uids)):
-        number = uid.int % ID_SPACE + 1
-        while number in taken:
-            number = number % ID_SPACE + 1
-        taken.add(number)
-        ids[uid] = number
+    return {uid: _free(uid.int % ID_SPACE + 1, taken) for uid in sorted(set(uids))}
+
+
+def person_ids(people: dict[str, str]) -> dict[str, int]:
+    """Each person's integer id, from their guid and external id (``{guid: external_id}``):
+    the external id when it is a number in range (kept from a pretalx or frab file), else
+    derived from the guid. Numbers given come first; one already taken goes to the next free
+    number, in guid order, as in ``event_ids``."""
+    given = {
+        guid: int(external)
+        for guid, external in people.items()
+        if NUMBER.fullmatch(external) and int(external) <= ID_SPACE
+    }
+    taken: set[int] = set()
+    ids = {guid: _free(given[guid], taken) for guid in sorted(given)}
+    for guid in sorted(set(people) - set(given)):
+        ids[guid] = _free(uuid.UUID(guid).int % ID_SPACE + 1, taken)
     return ids
 
 
@@ -127,14 +164,16 @@ def references(links: Iterable[dict], *, page: str = "") -> list[dict]:
     return refs
 
 
-def _person(link, conference: Conference, url_for: UrlFor) -> dict:
+def _person(link, conference: Conference, url_for: UrlFor, numbers: dict[str, int]) -> dict:
     person = link.person
     # A person is of their item's conference (database triggers): no query for theirs.
     path = reverse(
         "program:person-detail", kwargs={"conference": conference.slug, "slug": person.slug}
     )
+    guid = person_guid(person, conference)
     return {
-        "guid": person_guid(person, conference),
+        "guid": guid,
+        "id": numbers[guid],
         "name": person.name,
         "biography": person.bio or None,
         "url": url_for(path),
@@ -150,7 +189,9 @@ def _item_type(item) -> str:
     return item.kind_label
 
 
-def _event(item, *, number: int, conference: Conference, ends_of, url_for: UrlFor) -> dict:
+def _event(
+    item, *, number: int, person_numbers: dict, conference: Conference, ends_of, url_for: UrlFor
+) -> dict:
     zone = conference.zone
     starts = item.effective_starts_at.astimezone(zone)
     ends = timing.end_of(item, ends_of).astimezone(zone)
@@ -176,7 +217,7 @@ def _event(item, *, number: int, conference: Conference, ends_of, url_for: UrlFo
         "language": None if is_session else (item.contribution.language or None),
         "abstract": abstract,
         "description": "",
-        "persons": [_person(link, conference, url_for) for link in people],
+        "persons": [_person(link, conference, url_for, person_numbers) for link in people],
         "do_not_record": getattr(item, "do_not_record", False),
         "links": references(
             [] if is_session else item.links, page="" if is_session else item.external_url
@@ -228,6 +269,14 @@ def schedule(
     by_day: dict[datetime.date, dict[str, list[dict]]] = {day: {} for day in conference.days}
     timed = list(events(sessions))
     numbers = event_ids(item.uid for item in timed)
+    person_numbers = person_ids(
+        {
+            person_guid(link.person, conference): link.person.external_id
+            for item in timed
+            if not isinstance(item, Session)
+            for link in item.ordered_people
+        }
+    )
     for item in timed:
         day = conference.day_of(item.effective_starts_at)
         if day not in by_day:  # outside the conference's dates: nowhere to put it
@@ -235,6 +284,7 @@ def schedule(
         event = _event(
             item,
             number=numbers[item.uid],
+            person_numbers=person_numbers,
             conference=conference,
             ends_of=ends_of,
             url_for=url_for,
@@ -279,6 +329,7 @@ def schedule(
         ],
         "days": days,
     }
+    content = legible(content)  # the one place: the XML is written from this document
     return {
         "$schema": SCHEMA_URL,
         "generator": {"name": GENERATOR},
@@ -310,7 +361,7 @@ def _xml_event(parent: ET.Element, event: dict) -> None:
     _text(element, "track", event["track"])
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
-        _text(persons, "person", person["name"], guid=person["guid"])
+        _text(persons, "person", person["name"], id=str(person["id"]), guid=person["guid"])
     if event["language"]:
         _text(element, "language", event["language"])
     if event["do_not_record"]:
@@ -322,6 +373,13 @@ def _xml_event(parent: ET.Element, event: dict) -> None:
     for link in event["links"]:
         _text(links, "link", link["title"], href=link["url"], type=link["type"])
     _text(element, "url", event["url"])
+
+
+def day_change(days: list[dict]) -> str:
+    """The hour a conference day begins (HH:MM:SS), as its days' bounds say."""
+    if not days:
+        return "00:00:00"
+    return f"{datetime.datetime.fromisoformat(days[0]['day_start']):%H:%M:%S}"
 
 
 def to_xml(document: dict, *, url: str) -> bytes:
@@ -338,6 +396,7 @@ def to_xml(document: dict, *, url: str) -> bytes:
     for tag in ("title", "acronym", "start", "end"):
         _text(head, tag, conference[tag])
     _text(head, "days", conference["daysCount"])
+    _text(head, "day_change", day_change(conference["days"]))
     _text(head, "timeslot_duration", conference["timeslot_duration"])
     _text(head, "base_url", data["base_url"])
     _text(head, "url", conference["url"])

@@ -4,6 +4,7 @@ The schemas are the upstream files, copied into tests/data/c3voc/ with their lic
 validate the seed, a generated program and an empty conference with them.
 """
 
+import copy
 import datetime
 import json
 import uuid
@@ -55,7 +56,12 @@ def fetch(client, slug: str) -> tuple[dict, etree._Element]:
 def assert_valid(document: dict, root, json_schema, xml_schema) -> None:
     errors = [f"{list(e.path)}: {e.message}" for e in json_schema.iter_errors(document)]
     assert errors == []
-    assert xml_schema.validate(root), xml_schema.error_log
+    # The c3voc XSD has no <day_change>: pentabarf's element, which ConfClerk reads, written on
+    # purpose. Everything else is valid as the schema has it.
+    checked = copy.deepcopy(root)
+    (day_change,) = checked.xpath("/schedule/conference/day_change")
+    day_change.getparent().remove(day_change)
+    assert xml_schema.validate(checked), xml_schema.error_log
 
 
 def all_events(document: dict) -> list[dict]:
@@ -105,6 +111,89 @@ def test_an_empty_conference_is_valid(client, json_schema, xml_schema):
     assert_valid(document, root, json_schema, xml_schema)
     assert all_events(document) == []
     assert root.xpath("count(//day)") == 4
+    assert root.findtext("conference/day_change") == "00:00:00"
+
+
+def test_legible_leaves_out_only_what_xml_cannot_hold():
+    assert frab.legible("a\x00b\x02c\x0bd\x0ce\x1ff\ud800g\udfffh\ufffei\uffffj") == "abcdefghij"
+    kept = "tab\tCR\rLF\n é ∑ 😀 \x7f \x85"
+    assert frab.legible(kept) == kept
+    assert frab.legible({"k\x02": ["v\x0b", 3, None]}) == {"k": ["v", 3, None]}
+
+
+def test_control_characters_never_reach_either_file(client, json_schema, xml_schema):
+    """Real ACL Anthology abstracts hold U+0002: lxml would refuse the whole schedule.xml."""
+    conference = ConferenceFactory(slug="acl", name="ACL\x02 2020")
+    room = RoomFactory(conference=conference, name="Hall\x0b A")
+    session = SessionFactory(
+        conference=conference, kind=SessionKind.ORAL_SESSION, room=room, title="Orals"
+    )
+    speaker = PersonFactory(conference=conference, name="Ada\x02 Lovelace", bio="Bio\x0b.")
+    talk = make_talk(
+        session,
+        speakers=[speaker],
+        title="Parsing\x02 the\x0b web",
+        abstract="We\x02 parse\x0b text:\n\ta second line, ∑ é.",
+    )
+    as_json, as_xml = client.get("/acl/schedule.json"), client.get("/acl/schedule.xml")
+    for bad in (b"\x02", b"\x0b", b"\\u0002", b"\\u000b"):
+        assert bad not in as_json.content and bad not in as_xml.content
+    document = json.loads(as_json.content)
+    root = etree.fromstring(as_xml.content, etree.XMLParser(recover=False))  # strict
+    assert_valid(document, root, json_schema, xml_schema)
+    (event,) = all_events(document)
+    assert (event["title"], event["room"]) == ("Parsing the web", "Hall A")
+    assert event["abstract"] == "We parse text:\n\ta second line, ∑ é."
+    (person,) = event["persons"]
+    assert (person["name"], person["biography"]) == ("Ada Lovelace", "Bio.")
+    assert document["schedule"]["conference"]["title"] == "ACL 2020"
+    (element,) = root.iter("event")
+    assert element.get("guid") == str(talk.uid)
+    assert element.findtext("title") == "Parsing the web"
+    assert element.findtext("abstract") == event["abstract"]
+    assert element.findtext("persons/person") == "Ada Lovelace"
+    assert root.xpath("string(//room/@name)") == "Hall A"
+
+
+def test_persons_carry_integer_ids_kept_from_imports_or_derived(client, json_schema, xml_schema):
+    conference = ConferenceFactory(slug="ids", name="Ids 2025")
+    kept = PersonFactory(conference=conference, name="Kept", external_id="115")
+    orcid = PersonFactory(conference=conference, name="Ada", external_id="0000-0002-1825-0097")
+    plain = PersonFactory(conference=conference, name="Plain")
+    too_big = PersonFactory(conference=conference, name="Big", external_id=str(2**31))
+    make_talk(
+        SessionFactory(conference=conference, kind=SessionKind.ORAL_SESSION, position=1),
+        speakers=[kept, orcid, plain],
+    )
+    make_poster(SessionFactory(conference=conference, position=2), authors=[orcid, too_big, kept])
+    document, root = fetch(client, "ids")
+    assert_valid(document, root, json_schema, xml_schema)
+    persons = [person for event in all_events(document) for person in event["persons"]]
+    assert len(persons) == 6
+    ids = {person["name"]: person["id"] for person in persons}
+    assert ids["Kept"] == 115  # a pretalx or frab id, kept from the imported file
+    for person in (orcid, plain, too_big):  # derived from the guid
+        guid = frab.person_guid(person, conference)
+        assert ids[person.name] == uuid.UUID(guid).int % frab.ID_SPACE + 1
+    assert len(set(ids.values())) == 4
+    assert all(0 < number <= 2**31 - 1 for number in ids.values())
+    # One id per person across the document, the same in both files.
+    pairs = {(person["guid"], person["id"]) for person in persons}
+    assert len(pairs) == 4
+    assert {(p.get("guid"), int(p.get("id"))) for p in root.iter("person")} == pairs
+    assert fetch(client, "ids")[0] == document  # the same program, the same ids
+
+
+def test_person_ids_that_clash_are_told_apart_in_a_fixed_order():
+    derived, first, second = (str(uuid.UUID(int=number)) for number in (1, 2, 3))
+    # UUID(int=1) derives 2, the number the other two were given (an import's duplicate).
+    people = {derived: "", second: "2", first: "2"}
+    expected = {first: 2, second: 3, derived: 4}
+    assert frab.person_ids(people) == expected
+    assert frab.person_ids(dict(reversed(people.items()))) == expected
+    last = str(uuid.UUID(int=frab.ID_SPACE - 1))  # derives ID_SPACE; the next free wraps to 1
+    assert frab.person_ids({last: str(frab.ID_SPACE)}) == {last: frab.ID_SPACE}
+    assert frab.person_ids({last: "", first: str(frab.ID_SPACE)}) == {first: frab.ID_SPACE, last: 1}
 
 
 def test_a_generated_program_is_valid(client, json_schema, xml_schema):
@@ -210,6 +299,10 @@ def test_days_honour_the_conference_day_start_and_events_their_zone(client, cong
         }
     ]
     assert root.xpath("string(//event[@guid=$g]/date)", g=str(night.uid)) == late["date"]
+    # The XML says when a day begins, as pentabarf does (ConfClerk would assume 04:00); the JSON
+    # schema has no place for it.
+    assert root.findtext("conference/day_change") == "05:00:00"
+    assert "day_change" not in document["schedule"]["conference"]
 
 
 def test_guids_and_ids_stay_when_an_item_changes(client, congress):
