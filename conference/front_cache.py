@@ -49,6 +49,7 @@ from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from conference import expiry, query_params
 from conference.compression import accepted_encodings
@@ -217,6 +218,13 @@ class FrontCacheMiddleware:
     @staticmethod
     def answer(request: HttpRequest, kept: Kept) -> HttpResponse:
         response = kept.response()
-        # Django's own If-None-Match comparison (weak, as the compressed answers' ETags are): a
-        # 304 with the kept answer's caching headers, or the answer.
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        # Django's own If-None-Match comparison (weak, as the compressed answers' ETags are), or
+        # If-Modified-Since against its Last-Modified (the exports'): a 304 with the kept
+        # answer's caching headers, or the answer.
+        modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=modified and parse_http_date_safe(modified),
+            response=response,
+        )

@@ -10,6 +10,8 @@ written in the conference's zone with its VTIMEZONE. Items whose start is unknow
 a calendar cannot hold "time to be announced", and we never guess a start. An event always has an
 end (calendar apps show one without as zero minutes long): its own, else its session's, else the
 next session's start in its room that day, else ``timing.DEFAULT_DURATION`` after it starts.
+Text leaves out the control characters no calendar line may hold (``frab.legible``: imported
+abstracts have them).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable
 import icalendar
 
 from program import timing
+from program.frab import legible
 from program.models import Conference, Poster, Session, SessionItem, TimedItem
 
 PRODID = "-//Conference program//EN"
@@ -43,7 +46,7 @@ def _calendar(conference: Conference) -> icalendar.Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", conference.name)
+    calendar.add("x-wr-calname", legible(conference.name))
     calendar.add("x-wr-timezone", conference.timezone)
     return calendar
 
@@ -76,13 +79,13 @@ def _event(
     zone = conference.zone
     event.add("dtstart", item.effective_starts_at.astimezone(zone))
     event.add("dtend", timing.end_of(item, ends_of).astimezone(zone))
-    event.add("summary", summary)
-    location = _location(room, conference)
+    event.add("summary", legible(summary))
+    location = legible(_location(room, conference))
     if location:
         event.add("location", location)
     if description:
-        event.add("description", description)
-    event.add("url", url_for(item))
+        event.add("description", legible(description))
+    event.add("url", legible(url_for(item)))
     event.add("sequence", sequence_of(stamp))
     return event
 

@@ -1,4 +1,7 @@
-"""Calendar files: the whole program and one per session, poster and talk."""
+"""Calendar files: the whole program and one per session, poster and talk.
+
+Each is an export like schedule.xml (``interchange.exported``): an ETag and a Last-Modified
+that follow the program's last change, 304s, and public caching for a published conference."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from django.shortcuts import get_object_or_404
 
 from program import calendar
 from program.models import Session, SessionItem, TimedItem
-from program.views.common import conference_view
 from program.views.interchange import exported, rendered
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -44,13 +46,13 @@ def _one_item_ics(request, item: TimedItem) -> HttpResponse:
     )
 
 
-@conference_view
+@exported
 def session_ics(request, pk: int):
     session = Session.objects.for_conference(request.conference).with_program()
     return _one_item_ics(request, get_object_or_404(session, pk=pk))
 
 
-@conference_view
+@exported
 def item_ics(request, pk: int, *, model: type[SessionItem]):
     """A poster's or a talk's calendar file (the URL map names the model)."""
     items = model.objects.for_conference(request.conference).with_people()

@@ -1,12 +1,14 @@
 """The conference in the frab/c3voc formats that conference apps read: schedule.json and .xml.
 
 Everyone who may see the conference gets the same document, so its ETag depends only on the
-program's version, the code and the address it is served at (its links are absolute); a client
-that has the current copy gets a 304 without the document being built.
+program's version, the code and the address it is served at (its links are absolute); its
+Last-Modified is the program's last change. A client that has the current copy (by
+If-None-Match or If-Modified-Since) gets a 304 without the document being built.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import time
@@ -43,6 +45,12 @@ def schedule_etag(request: HttpRequest, *args, **kwargs) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
+def program_changed(request: HttpRequest, *args, **kwargs) -> datetime.datetime:
+    """Last-Modified: the conference's last program change (a new release that changes the
+    files without a program change is told by the ETag, which names the build)."""
+    return request.conference.program_changed_at
+
+
 def build_schedule(request: HttpRequest) -> dict:
     conference = request.conference
     sessions = Session.objects.for_conference(conference).in_program_order().with_program()
@@ -57,14 +65,14 @@ def build_schedule(request: HttpRequest) -> dict:
 
 
 def exported(view):
-    """ETag and 304s. A published program is the same for everyone: shared caches (a proxy, a
-    CDN) may keep it for a minute and serve it stale while they revalidate; a draft answers
-    organizers only, so it is private and varies by cookie.
+    """ETag, Last-Modified and 304s. A published program is the same for everyone: shared
+    caches (a proxy, a CDN) may keep it for a minute and serve it stale while they revalidate;
+    a draft answers organizers only, so it is private and varies by cookie.
 
     The files read no query parameter: an app's ``?_=123`` against caches gets the file, and
     its bytes are kept for the address without it, never for the made-up one
     (``conference.query_params``)."""
-    conditional = condition(etag_func=schedule_etag)(view)
+    conditional = condition(etag_func=schedule_etag, last_modified_func=program_changed)(view)
 
     @conference_view
     def wrapper(request: HttpRequest, *args, **kwargs):

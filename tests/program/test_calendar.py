@@ -5,6 +5,7 @@ import datetime
 import icalendar
 import pytest
 import time_machine
+from django.utils.http import parse_http_date
 
 from program import calendar, timing
 from program.models import Session
@@ -121,3 +122,45 @@ def test_the_same_program_gives_the_same_calendar_file_and_a_304(client, seed):
     assert b"DTSTAMP:" in first.content
     revisit = client.get("/mlsys2025/schedule.ics", headers={"if-none-match": first["ETag"]})
     assert revisit.status_code == 304
+
+
+def test_control_characters_never_reach_a_calendar_file(client, berlin):
+    """icalendar writes them as they are (and fails on a lone surrogate): they are left out."""
+    _, before, _, _ = berlin
+    poster = before.posters.get()
+    poster.contribution.title = "Sub\x02sets"
+    poster.contribution.abstract = "We\x02 select\x0b subsets.\nSecond line."
+    poster.contribution.save()
+    for path in (f"/berlin/posters/{poster.pk}.ics", "/berlin/schedule.ics"):
+        body = client.get(path).content
+        assert b"\x02" not in body and b"\x0b" not in body
+        found = {str(e["summary"]): e for e in events(body)}
+        assert "Poster: Subsets" in found
+    (event,) = events(client.get(f"/berlin/posters/{poster.pk}.ics").content)
+    assert str(event["description"]).endswith("We select subsets.\nSecond line.")
+
+
+@pytest.mark.parametrize("which", ["program", "session", "poster"])
+def test_last_modified_and_if_modified_since(which, client, berlin, django_assert_num_queries):
+    """Every calendar file says when the program last changed: a client asking with
+    If-Modified-Since gets a 304 (also from the front cache) until it changes again."""
+    conference, before, _, _ = berlin
+    path = {
+        "program": "/berlin/schedule.ics",
+        "session": f"/berlin/sessions/{before.pk}.ics",
+        "poster": f"/berlin/posters/{before.posters.get().pk}.ics",
+    }[which]
+    first = client.get(path)
+    modified = first["Last-Modified"]
+    assert parse_http_date(modified) == int(conference.program_changed_at.timestamp())
+    assert "public" in first["Cache-Control"]
+    with django_assert_num_queries(1):  # the front cache's site version: the kept copy answers
+        kept = client.get(path, headers={"if-modified-since": modified})
+    assert kept.status_code == 304 and kept["Last-Modified"] == modified
+    with time_machine.travel(datetime.timedelta(seconds=2)):
+        before.title = "Renamed"
+        before.save()
+    changed = client.get(path, headers={"if-modified-since": modified})
+    assert changed.status_code == 200
+    assert parse_http_date(changed["Last-Modified"]) > parse_http_date(modified)
+    assert client.get(path, headers={"if-none-match": changed["ETag"]}).status_code == 304

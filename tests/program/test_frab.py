@@ -13,7 +13,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import time_machine
 from django.test import Client
+from django.utils.http import parse_http_date
 from lxml import etree
 
 from program import frab
@@ -405,6 +407,26 @@ def test_etag_and_304_and_drafts(organizer, seed):
     draft = organizer_client.get("/mlsys2025/schedule.json")
     assert draft.status_code == 200
     assert "private" in draft["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["schedule.xml", "schedule.json"])
+def test_last_modified_and_if_modified_since(name, seed, django_assert_num_queries):
+    """Giggity and EventFahrplan ask with If-Modified-Since: a 304, also from the front cache,
+    until the program changes."""
+    client, path = Client(), f"/mlsys2025/{name}"
+    first = client.get(path)
+    modified = first["Last-Modified"]
+    assert parse_http_date(modified) == int(seed.program_changed_at.timestamp())
+    with django_assert_num_queries(1):  # the front cache's site version: the kept copy answers
+        kept = client.get(path, headers={"if-modified-since": modified})
+    assert kept.status_code == 304
+    assert kept["Last-Modified"] == modified and kept["ETag"] == first["ETag"]
+    assert client.get(path, headers={"if-modified-since": modified}).status_code == 304
+    with time_machine.travel(datetime.timedelta(seconds=2)):
+        Session.objects.filter(conference=seed).first().save()  # any edit moves it on
+    changed = client.get(path, headers={"if-modified-since": modified})
+    assert changed.status_code == 200
+    assert parse_http_date(changed["Last-Modified"]) > parse_http_date(modified)
 
 
 def test_the_overview_links_both_files(client, seed):
