@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from program.importing.applying import ImportProblem
+from program.importing.applying import ImportProblem, RemovalsNotConfirmed
 from program.importing.files import import_file
 from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect
-from program.models import PendingImport, validate_conference_slug
+from program.models import PendingImport, validate_conference_slug, validate_timezone
 
 # What an organizer needs to be allowed to do to import: write every part of a program.
 REQUIRED_PERMISSIONS = [
@@ -41,6 +41,14 @@ class ImportForm(forms.Form):
     format = forms.ChoiceField(
         choices=[("", "Detect from the file"), *((f, f) for f in FORMATS)], required=False
     )
+    timezone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        required=False,
+        validators=[validate_timezone],
+        help_text="Only for a file that names no zone (an IANA name such as Europe/Brussels);"
+        " empty: the file's, else the conference's, else the offsets its times carry.",
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -65,12 +73,32 @@ def import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         pending = _pending(request, form)
         if pending is not None:
-            report = _run(request, pending, dry_run=True)
-            if report is not None:
-                context.update(report=report, pending=pending, shown=report.changes[:SHOWN])
-                return TemplateResponse(request, "admin/program/import_preview.html", context)
+            response = _preview(request, pending, context)
+            if response is not None:
+                return response
     context["form"] = form
     return TemplateResponse(request, "admin/program/import.html", context)
+
+
+def _preview(request, pending: PendingImport, context):
+    """The dry run's report: totals, removals and what was left out first, then the changes
+    by day and room. None (with a message) when the file does not fit."""
+    report = _run(request, pending, dry_run=True)
+    if report is None:
+        return None
+    changes = report.by_day()
+    context.update(
+        report=report,
+        pending=pending,
+        removals=[change for change in changes if change.action == "remove"][:SHOWN],
+        shown=[change for change in changes if change.action != "remove"][:SHOWN],
+        zone_form=ZoneForm(initial={"timezone": pending.timezone}),
+    )
+    return TemplateResponse(request, "admin/program/import_preview.html", context)
+
+
+class ZoneForm(forms.Form):
+    timezone = ImportForm.base_fields["timezone"]
 
 
 def _pending(request, form) -> PendingImport | None:
@@ -89,10 +117,11 @@ def _pending(request, form) -> PendingImport | None:
         file_name=form.cleaned_data["file"].name[:200],
         data=data,
         calendar=calendar,
+        timezone=form.cleaned_data["timezone"],
     )
 
 
-def _run(request, pending: PendingImport, *, dry_run: bool):
+def _run(request, pending: PendingImport, *, dry_run: bool, allow_removals: bool = False):
     """The import (or its dry run); None, with a message, when the file does not fit."""
     try:
         return import_file(
@@ -101,7 +130,11 @@ def _run(request, pending: PendingImport, *, dry_run: bool):
             slug=pending.conference_slug,
             calendar=_bytes(pending.calendar),
             dry_run=dry_run,
+            allow_removals=allow_removals,
+            zone=pending.timezone,
         )
+    except RemovalsNotConfirmed:
+        raise
     except (ReadError, ImportProblem) as error:
         problems = getattr(error, "problems", [str(error)])
         messages.error(
@@ -122,7 +155,25 @@ def _confirm(model_admin, request, context):
     pending = get_object_or_404(
         PendingImport, token=request.POST.get("token") or None, user=request.user
     )
-    report = _run(request, pending, dry_run=False)
+    if "timezone" in request.POST:  # the preview again, the file's times in another zone
+        zone = ZoneForm(request.POST)
+        if zone.is_valid():
+            pending.timezone = zone.cleaned_data["timezone"]
+            pending.save(update_fields=["timezone"])
+        else:
+            messages.error(request, " ".join(zone.errors["timezone"]))
+        return _preview(request, pending, context) or redirect(
+            reverse("admin:program_conference_import")
+        )
+    try:
+        report = _run(
+            request, pending, dry_run=False, allow_removals=bool(request.POST.get("allow_removals"))
+        )
+    except RemovalsNotConfirmed as problem:
+        messages.error(request, f"Nothing was imported. {problem}")
+        return _preview(request, pending, context) or redirect(
+            reverse("admin:program_conference_import")
+        )
     if report is None:
         return redirect(reverse("admin:program_conference_import"))
     pending.delete()

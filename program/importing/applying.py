@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -44,6 +44,12 @@ NAMESPACE = uuid.UUID("9d3f5a8e-2b71-4c0a-8f6e-1a4b7c2d9e05")
 # Rows a bulk insert or delete sends at once (well under SQLite's limit of bound values).
 BATCH = 500
 SLOT_MODELS = {"poster": Poster, "talk": Talk}
+DONE = {"add": "added", "change": "changed", "move": "moved", "remove": "removed"}
+
+
+def _room_name(item) -> str:
+    room = item.effective_room
+    return room.name if room else ""
 
 
 def uid_for(slug: str, kind: str, key: str) -> uuid.UUID:
@@ -67,8 +73,21 @@ class ImportProblem(Exception):
         self.problems = problems
 
 
+class RemovalsNotConfirmed(ImportProblem):
+    """The import would remove more of the program than ``REMOVAL_SHARE`` without a yes."""
+
+
 class _DryRun(Exception):
     pass
+
+
+# An import that would remove more than this share of a conference's sessions, contributions,
+# posters and talks is shown first and needs an explicit yes (a file that lost half its events
+# to a changed export format must not empty the program).
+REMOVAL_SHARE = 0.10
+# A file whose records were mostly left out is not understood: refused, never applied.
+UNREAD_SHARE = 0.5
+PROGRAM_RECORDS = ("session", "contribution", "poster", "talk")
 
 
 @dataclass
@@ -78,9 +97,13 @@ class Change:
     key: str  # the file's id, or our title for a removal
     title: str
     fields: dict[str, tuple] = field(default_factory=dict)  # name -> (before, after)
+    day: datetime.date | None = None  # where it is (a removal: where it was)
+    room: str = ""
 
     def __str__(self) -> str:
         text = f"{self.action:6} {self.record} {self.title!r}"
+        if self.room:
+            text += f" ({self.room})"
         if self.fields:
             text += ": " + "; ".join(
                 f"{name} {_short(before)} -> {_short(after)}"
@@ -100,25 +123,96 @@ class Report:
     created_conference: bool = False
     changes: list[Change] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: The conference's sessions, contributions, posters and talks before the import.
+    existing: int = 0
 
     def count(self, action: str, record: str) -> int:
         return sum(1 for c in self.changes if c.action == action and c.record == record)
+
+    def summary(self, changes=None) -> str:
+        """ "3 sessions added, 40 talks added, 2 posters moved", or "nothing changed"."""
+        counts = Counter((c.record, c.action) for c in self.changes if changes is None) + Counter(
+            (c.record, c.action) for c in changes or []
+        )
+        order = {action: number for number, action in enumerate(DONE)}
+        parts = [
+            f"{number:,} {record}{'s' if number != 1 else ''} {DONE[action]}"
+            for (record, action), number in sorted(
+                counts.items(), key=lambda item: (item[0][0], order[item[0][1]])
+            )
+        ]
+        return ", ".join(parts) or "nothing changed"
+
+    def by_day(self) -> list[Change]:
+        """The changes by day and room (those of no day first), in the file's order within."""
+        return sorted(self.changes, key=lambda c: (c.day or datetime.date.min, c.room))
+
+    def summary_by_day(self) -> list[tuple[datetime.date, str]]:
+        days = defaultdict(list)
+        for change in self.changes:
+            if change.day:
+                days[change.day].append(change)
+        return [(day, self.summary(changes)) for day, changes in sorted(days.items())]
+
+    @property
+    def removals(self) -> int:
+        return sum(1 for c in self.changes if c.action == "remove" and c.record in PROGRAM_RECORDS)
+
+    @property
+    def removals_need_yes(self) -> bool:
+        """More than ``REMOVAL_SHARE`` of the program would go."""
+        return self.removals > REMOVAL_SHARE * self.existing
+
+    def removal_summary(self) -> str:
+        share = self.removals / self.existing if self.existing else 1
+        return (
+            f"This import would remove {self.removals:,} of the {self.existing:,} sessions,"
+            f" contributions, posters and talks of {self.conference} ({share:.0%}). Check the"
+            " removals listed, then confirm them (--allow-removals on the command, the checkbox"
+            " in the admin's preview)."
+        )
 
 
 def no_progress(items, *, total: int, description: str):
     return items
 
 
+def refuse_unread(program: source.Program) -> None:
+    """Raise ``ImportProblem`` when most of the file's records were left out: the file is in a
+    shape the reader does not understand, and applying it would remove what it did not read."""
+    if program.records and program.left_out > UNREAD_SHARE * program.records:
+        raise ImportProblem(
+            [
+                f"{program.left_out:,} of the file's {program.records:,} records could not be"
+                " read, so the file is not understood and nothing was imported. The first:",
+                *program.skipped[:10],
+            ]
+        )
+
+
 def import_program(
-    program: source.Program, *, slug: str, dry_run: bool = False, progress=no_progress
+    program: source.Program,
+    *,
+    slug: str,
+    dry_run: bool = False,
+    allow_removals: bool = False,
+    progress=no_progress,
 ) -> Report:
-    """``progress(items, total=..., description=...)`` wraps the long loops (a progress bar)."""
-    report = Report(conference=slug, skipped=list(program.skipped))
+    """Apply ``program`` to the conference ``slug``, or (``dry_run``) only report what would
+    change. Refused with ``ImportProblem`` when most records were not read, and with
+    ``RemovalsNotConfirmed`` when more than ``REMOVAL_SHARE`` of the program would be removed
+    without ``allow_removals`` (a dry run reports it: ``Report.removals_need_yes``).
+    ``progress(items, total=..., description=...)`` wraps the long loops (a progress bar)."""
+    refuse_unread(program)
+    report = Report(conference=slug, skipped=list(program.skipped), notes=list(program.notes))
     try:
         with transaction.atomic(), ProgramPart.touching_deferred():
             _Importer(program, slug, report, progress).run()
             if dry_run:
                 raise _DryRun
+            if report.removals_need_yes and not allow_removals:
+                raise RemovalsNotConfirmed([report.removal_summary()])
     except _DryRun:
         pass
     except IntegrityError as error:  # what the checks above should have named first
@@ -134,6 +228,7 @@ class _Importer:
 
     def run(self) -> None:
         self.conference = self.find_conference()
+        self.report.existing = self.conference.program_size()
         self.taken = self.guids_taken_elsewhere()
         program = self.program
         self.rooms = self.named(
@@ -283,7 +378,9 @@ class _Importer:
                 setattr(instance, name, value)
         return changed
 
-    def upsert(self, record: str, instance, key: str, values: dict, existed: bool, batch=None):
+    def upsert(
+        self, record: str, instance, key: str, values: dict, existed: bool, batch=None, **place
+    ):
         """Set values, check, and save (or, for a new record, add it to ``batch`` for one
         ``bulk_create``); record an add or a change. Returns the changed fields, or None when
         the record does not pass."""
@@ -304,6 +401,7 @@ class _Importer:
                 key,
                 str(values.get("title", key)),
                 changed if existed else {},
+                **place,
             )
         )
         return changed
@@ -469,7 +567,9 @@ class _Importer:
                 "room": self.rooms.get(item.room),
                 "track": self.tracks.get(item.track),
             }
-            changed = self.upsert("session", session, item.key, values, existed)
+            changed = self.upsert(
+                "session", session, item.key, values, existed, day=day, room=item.room
+            )
             if changed is not None:
                 result[item.key] = session
         self.leftovers += list(existing.values())
@@ -527,7 +627,15 @@ class _Importer:
                 continue  # renumbered because another poster came or went: not news
             action = "move" if moved else ("change" if existed else "add")
             self.report.changes.append(
-                Change(action, slot.kind, slot.key, contribution.title, changed if existed else {})
+                Change(
+                    action,
+                    slot.kind,
+                    slot.key,
+                    contribution.title,
+                    changed if existed else {},
+                    day=session.day,
+                    room=_room_name(item),
+                )
             )
         for kind, model in SLOT_MODELS.items():
             model.objects.bulk_create(fresh[kind], batch_size=BATCH)
@@ -538,14 +646,29 @@ class _Importer:
         # at the end; saved agenda items of removed posters and talks go with them).
         for kind, leftovers in existing.items():
             for item in leftovers.values():
-                self.report.changes.append(Change("remove", kind, str(item.uid), item.title))
+                self.report.changes.append(
+                    Change(
+                        "remove",
+                        kind,
+                        str(item.uid),
+                        item.title,
+                        day=item.session.day,
+                        room=_room_name(item),
+                    )
+                )
             self.delete(SLOT_MODELS[kind], leftovers.values())
         for model in (Session, Contribution):
             gone = [leftover for leftover in self.leftovers if isinstance(leftover, model)]
             for leftover in gone:
                 record = model._meta.model_name
                 self.report.changes.append(
-                    Change("remove", record, str(leftover.uid), leftover.title)
+                    Change(
+                        "remove",
+                        record,
+                        str(leftover.uid),
+                        leftover.title,
+                        day=getattr(leftover, "day", None),
+                    )
                 )
             self.delete(model, gone)
 

@@ -33,7 +33,14 @@ from django.db import transaction
 
 from program import planner
 from program.exporting import conference_records
-from program.importing.applying import Change, ImportProblem, Report, _DryRun
+from program.importing.applying import (
+    PROGRAM_RECORDS,
+    Change,
+    ImportProblem,
+    RemovalsNotConfirmed,
+    Report,
+    _DryRun,
+)
 from program.importing.readers import ReadError
 from program.models import Authorship, Conference, Contribution, Poster, Session, Talk
 
@@ -101,7 +108,9 @@ def keyed(conference: Conference | None) -> dict[tuple, dict]:
     return {record_key(r): r["fields"] for r in conference_records(conference)}
 
 
-def import_fixture(data: bytes, records: list, *, slug: str, dry_run: bool = False) -> Report:
+def import_fixture(
+    data: bytes, records: list, *, slug: str, dry_run: bool = False, allow_removals: bool = False
+) -> Report:
     check_records(records, slug)
     report = Report(conference=slug)
     try:
@@ -120,8 +129,11 @@ def import_fixture(data: bytes, records: list, *, slug: str, dry_run: bool = Fal
             after = keyed(conference)
             report.created_conference = not before
             report.changes = changes(before, after)
+            report.existing = sum(1 for key in before if key[0][8:] in PROGRAM_RECORDS)
             if dry_run:
                 raise _DryRun
+            if report.removals_need_yes and not allow_removals:
+                raise RemovalsNotConfirmed([report.removal_summary()])
     except _DryRun:
         pass
     return report

@@ -74,3 +74,8 @@ class Program:
     slots: list[Slot] = field(default_factory=list)
     #: What the reader left out and why, for the report.
     skipped: list[str] = field(default_factory=list)
+    #: What the reader decided for the file and the organizer should know (its time zone).
+    notes: list[str] = field(default_factory=list)
+    #: The file's records (events, papers), and how many of them were left out whole.
+    records: int = 0
+    left_out: int = 0

@@ -17,7 +17,7 @@ from program.models.conference import (
     validate_conference_slug,
     validate_timezone,
 )
-from program.models.contributions import Contribution
+from program.models.contributions import LANGUAGE_TAG, Contribution
 from program.models.imports import PendingImport
 from program.models.kinds import PresentationType, SessionKind
 from program.models.links import LinkKind, guess_kind, validate_links
@@ -28,6 +28,7 @@ from program.models.similar import SimilarContribution
 from program.models.venue import BoardSpot, FloorPlan
 
 __all__ = [
+    "LANGUAGE_TAG",
     "ORDERED_PEOPLE_MODELS",
     "RESERVED_SLUGS",
     "Authorship",

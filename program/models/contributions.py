@@ -49,8 +49,12 @@ def validate_keywords(value) -> None:
 
 
 def validate_language(value: str) -> None:
-    if value and not LANGUAGE_TAG.fullmatch(value):
-        raise ValidationError('Give a language tag such as "en", "de" or "pt-BR".')
+    """One language tag, or several separated by commas, the main one first ("de, en")."""
+    if value and not all(LANGUAGE_TAG.fullmatch(tag.strip()) for tag in value.split(",")):
+        raise ValidationError(
+            'Give a language tag such as "en", "de" or "pt-BR", or several separated by commas,'
+            ' the main one first: "de, en".'
+        )
 
 
 class ContributionQuerySet(models.QuerySet):
@@ -136,7 +140,8 @@ class Contribution(ProgramPart):
         max_length=35,
         blank=True,
         validators=[validate_language],
-        help_text='The language it is given in, as a tag: "en", "de", "pt-BR".',
+        help_text='The language it is given in, as a tag: "en", "de", "pt-BR"; several'
+        ' separated by commas, the main one first: "de, en".',
     )
     external_url = models.URLField(
         "page on the conference site", max_length=500, blank=True, default=""

@@ -29,6 +29,11 @@ class PendingImport(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     data = models.BinaryField()
     calendar = models.BinaryField(null=True, blank=True)
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The zone of the file's times when it names none; empty: the file decides.",
+    )
     created_at = models.DateTimeField(default=now)
 
     objects = PendingImportQuerySet.as_manager()

@@ -104,7 +104,7 @@ def test_a_changed_time_moves_the_talk_keeps_it_saved_and_marks_it_changed(tmp_p
     assert Talk.objects.get(pk=talk.pk).starts_at.hour == 8  # 09:00+01:00, unchanged
     output = run(changed, "--conference", "democon")
     assert "1 talk moved" in output
-    assert f"move   talk {talk.title!r}: starts_at" in output
+    assert f"move   talk {talk.title!r} (Gray Room): starts_at" in output
     saved = AgendaItem.objects.get(user=user)
     assert saved.item.pk == talk.pk and saved.changed_since_saved
     assert not Talk.objects.filter(uid=uuid.UUID(dropped["guid"])).exists()
@@ -302,14 +302,14 @@ def test_the_same_file_in_a_second_conference_gets_uids_of_its_own(client, seed)
 def test_a_record_that_does_not_fit_is_named_and_nothing_is_written(tmp_path):
     document = json.loads(DEMOCON.read_text())
     event = document["schedule"]["conference"]["days"][1]["rooms"]["Tan Room"][0]
-    event["language"] = "not a language"
+    event["end"] = "2000-01-01T00:00:00+00:00"  # before it starts
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(document))
     with pytest.raises(CommandError) as error:
         run(bad, "--conference", "democon")
     message = str(error.value)
     assert "nothing was imported" in message
-    assert "language: Give a language tag" in message
+    assert f"talk {event['guid']!r}: ends_at: The end time must be after the start" in message
     assert counts() == (0, 0, 0, 0, 0, 0)
 
 

@@ -11,7 +11,8 @@ import re
 
 from program.importing import source
 from program.importing.readers.fields import ReadError, load_json
-from program.importing.readers.frab import frab_xml_as_json, read_frab
+from program.importing.readers.frab import read_frab
+from program.importing.readers.frab_xml import frab_xml_as_json
 from program.importing.readers.miniconf import read_miniconf
 
 __all__ = ["FORMATS", "MAX_BYTES", "ReadError", "detect", "read"]
@@ -42,13 +43,22 @@ def detect(data: bytes) -> str:
     )
 
 
-def read(data: bytes, fmt: str, *, calendar: bytes | None = None) -> source.Program:
+def read(
+    data: bytes,
+    fmt: str,
+    *,
+    calendar: bytes | None = None,
+    zone: str = "",
+    conference_zone: str = "",
+) -> source.Program:
+    """``zone`` is the one the organizer gave for the file's times, ``conference_zone`` the one
+    of the conference it goes into (``clock.zone_for`` says which wins)."""
     if fmt == "frab-json":
-        return read_frab(load_json(data))
+        return read_frab(load_json(data), zone=zone, conference_zone=conference_zone)
     if fmt == "frab-xml":
-        return read_frab(frab_xml_as_json(data))
+        return read_frab(frab_xml_as_json(data), zone=zone, conference_zone=conference_zone)
     if fmt == "miniconf":
-        return read_miniconf(data, calendar)
+        return read_miniconf(data, calendar, zone=zone, conference_zone=conference_zone)
     if fmt == "fixture":
         raise ReadError("Our own export is imported by importing.files.import_file.")
     raise ReadError(f"Unknown format {fmt!r}; give one of {', '.join(FORMATS)}.")

@@ -5,16 +5,18 @@ session kinds and talk types)."""
 from __future__ import annotations
 
 import datetime
+import email.utils
 import html
 import json
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.encoding import iri_to_uri
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from program.models import LinkKind, PresentationType, SessionKind
+from program.models import LANGUAGE_TAG, LinkKind, PresentationType, SessionKind
 
 # The format's link types as our kinds.
 LINK_KINDS = {"paper": "paper", "slides": "slides", "media": "video", "video": "video"}
@@ -42,21 +44,33 @@ HTML_TAG = re.compile(
 
 
 def plain(text) -> str:
-    """Text of an abstract as written, without the HTML some tools put in it."""
-    text = str(text or "")
+    """Text of an abstract as written, without the HTML some tools put in it, lines ending in
+    a newline alone."""
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
     if HTML_TAG.search(text):
         text = html.unescape(strip_tags(text))
     return text.strip()
 
 
-def moment(value, where: str) -> datetime.datetime:
+def moment(value, where: str, zone: datetime.tzinfo | None = None) -> datetime.datetime:
+    """A date and time as ISO 8601 (``2020-07-06T05:00:00+00:00``, or with ``_`` for ``T`` as
+    Mini-Conf's YAML has it) or RFC 2822 (``Mon, 06 Jul 2020 05:00:00 GMT``, as served
+    calendars write it); one without an offset is in ``zone``, and refused without one."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d\d-\d\d_\d\d:\d\d.*", text):
+        text = text.replace("_", "T", 1)
     try:
-        moment = datetime.datetime.fromisoformat(str(value))
-    except ValueError as error:
-        raise ReadError(f"{where}: {value!r} is not a date and time") from error
-    if moment.tzinfo is None:
-        raise ReadError(f"{where}: {value!r} has no UTC offset")
-    return moment
+        found = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            found = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError) as error:
+            raise ReadError(f"{where}: {value!r} is not a date and time") from error
+    if found.tzinfo is None:
+        if zone is None:
+            raise ReadError(f"{where}: {value!r} has no UTC offset")
+        found = found.replace(tzinfo=zone)
+    return found
 
 
 def duration(value) -> datetime.timedelta | None:
@@ -69,7 +83,7 @@ def duration(value) -> datetime.timedelta | None:
 
 def web_address(value, where: str, skipped: list[str]) -> str:
     """A web address we can link to, else "" (and a note): imports never fail on a bad link."""
-    url = str(value or "").strip()
+    url = iri_to_uri(str(value or "").strip())  # a space or an accent, as browsers send it
     if not url:
         return ""
     try:
@@ -112,3 +126,23 @@ def talk_type(label: str) -> tuple[str, str]:
     if not code:
         return "", ""
     return code, ("" if code in PresentationType.values else label.strip()[:100])
+
+
+def languages(value, where: str, skipped: list[str]) -> str:
+    """Language tags as the model keeps them: ``"de, en"`` for a talk given in both (the main
+    one first, as the Chaos congresses' hub writes them); what is no tag is left out."""
+    tags = []
+    for tag in re.split(r"[,;/\s]+", str(value or "").strip()):
+        if not tag:
+            continue
+        if LANGUAGE_TAG.fullmatch(tag) and tag not in tags:
+            tags.append(tag)
+        else:
+            skipped.append(f"{where}: language {tag[:40]!r} is not a language tag, left out")
+    text = ""
+    for tag in tags:  # as many as the field holds
+        longer = f"{text}, {tag}" if text else tag
+        if len(longer) > 35:
+            break
+        text = longer
+    return text

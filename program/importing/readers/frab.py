@@ -1,24 +1,26 @@
 """frab/c3voc ``schedule.json`` and ``schedule.xml`` (pretalx, frab, wafer and hand-made files).
 
 Real files often break the schema (duplicate ids, missing fields, HTML in abstracts): the reader
-keeps what it can use and says what it skipped. Each event is a talk in a session of its room
-and day; a pretalx ``code`` (the submission) groups the slots of one contribution. The XML is
-parsed by defusedxml (no entity expansion, no external entities).
+keeps what it can use and says what it skipped. Every event is one poster or talk, so a file's
+count of events is the count the site shows: a talk in a session of its room and day, a poster
+(our exports' type "Poster") in its slot's poster session. Only in our own exports is an event
+with a session kind's type and nobody a session of its own (a break, opening remarks). A pretalx
+``code`` (the submission), or a guid given twice, groups the slots of one contribution.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import zoneinfo
-
-from defusedxml import ElementTree
+from collections import Counter, defaultdict
 
 from program.frab import GENERATOR, NO_ROOM
 from program.importing import source
+from program.importing.readers import clock
 from program.importing.readers.fields import (
     ReadError,
     duration,
+    languages,
     links_of,
     moment,
     plain,
@@ -30,39 +32,78 @@ from program.models import SessionKind
 
 # The type our exports give poster events (frab has no posters).
 POSTER_TYPE = "poster"
+CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
 
 
-def read_frab(data) -> source.Program:
+def read_frab(data, *, zone: str = "", conference_zone: str = "") -> source.Program:
+    """``zone``: the zone the organizer gave; ``conference_zone``: the one of the conference
+    the file goes into, if it exists (see ``clock.zone_for``)."""
     try:
         conference = data["schedule"]["conference"]
-        days = conference.get("days") or []
+        days = [day for day in conference.get("days") or [] if isinstance(day, dict)]
     except (KeyError, TypeError, AttributeError) as error:
         raise ReadError("This JSON has no schedule.conference: not a c3voc schedule.") from error
-    zone_name = conference.get("time_zone_name") or "UTC"
-    try:
-        zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise ReadError(f"conference.time_zone_name: {zone_name!r} is not a time zone") from error
     generator = data.get("generator") if isinstance(data, dict) else None
     ours = isinstance(generator, dict) and generator.get("name") == GENERATOR
     program = source.Program(
         name=str(conference.get("title") or conference.get("acronym") or "")[:200],
         full_name=str(conference.get("description") or "")[:300] if ours else "",
-        timezone=zone_name,
     )
+    program.timezone = clock.zone_for(
+        zone,
+        str(conference.get("time_zone_name") or ""),
+        conference_zone,
+        _offsets(days),
+        program.notes,
+    )
+    reader = _Events(program, clock.zone_named(program.timezone, "zone"), ours)
     for name, attribute in (("start", "start_date"), ("end", "end_date")):
         value = str(conference.get(name) or "")[:10]
         try:
             setattr(program, attribute, datetime.date.fromisoformat(value))
         except ValueError:
             program.skipped.append(f"conference.{name}: {value!r} is not a date")
-    if days and days[0].get("day_start"):
-        start = moment(days[0]["day_start"], "day 1: day_start")
-        program.day_starts_at = start.astimezone(zone).time().replace(second=0, microsecond=0)
+    _rooms_and_tracks(conference, program)
+    declared = [reader.clock_time(conference.get("day_change"))]
+    for number, day in enumerate(days, start=1):
+        bounds = reader.bounds(day, number)
+        declared += [bound.astimezone(reader.zone).time() for bound in bounds[:2] if bound]
+        for room, events in (day.get("rooms") or {}).items():
+            for event in events or []:
+                program.records += 1
+                reader.read(event, day, bounds, str(room))
+    program.day_starts_at = clock.day_start(
+        reader.minutes, list(filter(None, declared)), program.notes
+    )
+    if reader.days:  # a day the file lists is a day of the conference, so is one it runs into
+        last = max(reader.day_of(end, program.day_starts_at) for end in reader.ends)
+        program.start_date = min(filter(None, [program.start_date, min(reader.days)]))
+        program.end_date = max(filter(None, [program.end_date, max(reader.days), last]))
+    program.sessions = list(reader.sessions.values())
+    program.contributions = list(reader.contributions.values())
+    return program
+
+
+def _offsets(days) -> Counter:
+    """How many events carry each UTC offset."""
+    found = Counter()
+    for day in days:
+        for events in (day.get("rooms") or {}).values():
+            for event in events or []:
+                try:
+                    moment_ = datetime.datetime.fromisoformat(str(event.get("date") or ""))
+                except (ValueError, AttributeError):
+                    continue
+                if moment_.tzinfo is not None:
+                    found[moment_.utcoffset()] += 1
+    return found
+
+
+def _rooms_and_tracks(conference: dict, program: source.Program) -> None:
     for room in conference.get("rooms") or []:
         if not isinstance(room, dict) or not room.get("name"):
             continue
-        name = str(room["name"])
+        name = str(room["name"])[:200]
         program.rooms.append(name)
         details = {}
         if isinstance(room.get("description"), str) and room["description"].strip():
@@ -71,182 +112,210 @@ def read_frab(data) -> source.Program:
             details["capacity"] = room["capacity"]
         program.room_details[name] = details
     for track in conference.get("tracks") or []:
-        if isinstance(track, dict) and track.get("name"):
+        if isinstance(track, dict) and str(track.get("name") or "").strip():
             name = str(track["name"]).strip()[:200]
             program.tracks.append(name)
             if re.fullmatch(r"#[0-9a-fA-F]{6}", str(track.get("color") or "")):
                 program.track_colours[name] = track["color"].upper()
-    seen: set[str] = set()
-    sessions: dict[str, source.Session] = {}
-    contributions: dict[str, source.Contribution] = {}
-    for day in days:
-        for room, events in (day.get("rooms") or {}).items():
-            for event in events or []:
-                _read_event(event, day, str(room), program, seen, sessions, contributions, ours)
-    program.sessions = list(sessions.values())
-    program.contributions = list(contributions.values())
-    return program
 
 
-def _read_event(event, day, room, program, seen, sessions, contributions, ours) -> None:
-    """One event: a talk in its room's session of the day, a poster in its slot's poster
-    session (our exports' type "Poster"), or a session of its own when its type is a session
-    kind and it has nobody (a break, opening remarks)."""
-    key = str(event.get("guid") or (f"id:{event['id']}" if event.get("id") else ""))
-    where = f"event {key or event.get('title', '?')!r}"
-    if not key:
-        program.skipped.append(f"{where}: no guid or id, left out")
-        return
-    if key in seen:
-        program.skipped.append(f"{where}: the same guid twice, the second left out")
-        return
-    seen.add(key)
-    title = str(event.get("title") or "").strip()
-    if not title or not event.get("date"):
-        program.skipped.append(f"{where}: no title or no date, left out")
-        return
-    starts = moment(event["date"], where)
-    length = duration(event.get("duration"))
-    ends = moment(event["end"], where) if event.get("end") else None
-    if ends is None and length:
-        ends = starts + length
-    if ours and room == NO_ROOM:
-        room = ""  # our stand-in for a room not known yet
-    if room and room not in program.rooms:
-        program.rooms.append(room)
-    track = str(event.get("track") or "").strip()[:200]
-    if track and track not in program.tracks:
-        program.tracks.append(track)
-    abstract = plain(event.get("abstract"))
-    description = plain(event.get("description"))
-    if description and description != abstract:
-        abstract = f"{abstract}\n\n{description}" if abstract else description
-    label = str(event.get("type") or "").strip()
-    people = [p for p in event.get("persons") or [] if isinstance(p, dict)]
-    kind = "" if label.casefold() == POSTER_TYPE else session_kind(label)
-    if kind and not people:
-        sessions[key] = source.Session(
-            key=key,
-            title=title[:300],
-            kind=kind,
-            starts_at=starts,
-            ends_at=ends,
-            room=room,
-            description=abstract,
-            track=track,
+class _Events:
+    """Reads events one by one into the program's sessions, contributions and slots."""
+
+    def __init__(self, program: source.Program, zone, ours: bool):
+        self.program, self.zone, self.ours = program, zone, ours
+        self.sessions: dict[str, source.Session] = {}
+        self.contributions: dict[str, source.Contribution] = {}
+        self.times_seen: Counter = Counter()
+        self.positions: defaultdict[str, int] = defaultdict(int)
+        #: Each event's start in minutes after midnight of the day the file lists it under.
+        self.minutes: list[int] = []
+        self.days: set[datetime.date] = set()
+        self.ends: list[datetime.datetime] = []
+
+    def day_of(self, end: datetime.datetime, day_starts_at: datetime.time) -> datetime.date:
+        """The conference day an end falls on (its last moment: an end at midnight is the day
+        before's)."""
+        local = (end - datetime.timedelta(microseconds=1)).astimezone(self.zone)
+        return local.date() - datetime.timedelta(days=local.time() < day_starts_at)
+
+    def clock_time(self, value) -> datetime.time | None:
+        match = CLOCK_TIME.fullmatch(str(value or "").strip())
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            return None
+        return datetime.time(int(match.group(1)), int(match.group(2)))
+
+    def bounds(self, day: dict, number: int):
+        """The day's own start and end, and the date it stands for (its start's date in the
+        zone: a wafer file labels its days by the UTC date of 21:30, the evening before)."""
+        where = f"day {number}"
+        starts = moment(day["day_start"], f"{where}: day_start") if day.get("day_start") else None
+        ends = moment(day["day_end"], f"{where}: day_end") if day.get("day_end") else None
+        if starts:
+            return starts, ends, starts.astimezone(self.zone).date()
+        try:
+            return None, ends, datetime.date.fromisoformat(str(day.get("date") or "")[:10])
+        except ValueError:
+            return None, ends, None
+
+    def starts(self, event, bounds, where: str) -> datetime.datetime | None:
+        """The event's ``date``, or (older pentabarf files such as FOSDEM's) its day's date and
+        its ``start`` clock time in the zone, the morning after when before the day's start."""
+        if event.get("date"):
+            return moment(event["date"], where)
+        time, (day_starts, _, date) = self.clock_time(event.get("start")), bounds
+        if time is None or date is None:
+            return None
+        local = datetime.datetime.combine(date, time, tzinfo=self.zone)
+        return local + datetime.timedelta(days=1) if day_starts and local < day_starts else local
+
+    def unique_key(self, event, where: str) -> tuple[str, str]:
+        """The slot's key and the event's own (a guid given twice is the same submission at
+        another time: its second slot's key is ``guid#2``)."""
+        key = str(event.get("guid") or (f"id:{event['id']}" if event.get("id") else ""))
+        if not key:
+            return "", ""
+        self.times_seen[key] += 1
+        times = self.times_seen[key]
+        if times > 1:
+            self.program.notes.append(
+                f"{where}: its guid is given {times} times; read as slots of one contribution"
+            )
+        return (key if times == 1 else f"{key}#{times}"), key
+
+    def read(self, event, day: dict, bounds, room: str) -> None:
+        if not isinstance(event, dict):
+            self.left_out(f"day {day.get('date')}, room {room}: an event that is not an object")
+            return
+        where = f"event {event.get('guid') or event.get('id') or event.get('title', '?')!r}"
+        key, own_key = self.unique_key(event, where)
+        title = str(event.get("title") or "").strip()
+        starts = self.starts(event, bounds, where)
+        if not key or not title or starts is None:
+            self.left_out(f"{where}: no guid or id, no title, or no date and start; left out")
+            return
+        ends = moment(event["end"], where) if event.get("end") else None
+        length = duration(event.get("duration"))
+        if ends is None and length:
+            ends = starts + length
+        self.ends.append(ends or starts)
+        if bounds[2]:
+            local = starts.astimezone(self.zone).replace(tzinfo=None)
+            midnight = datetime.datetime.combine(bounds[2], datetime.time())
+            self.minutes.append(int((local - midnight).total_seconds() // 60))
+            self.days.add(bounds[2])
+        if self.ours and room == NO_ROOM:
+            room = ""  # our stand-in for a room not known yet
+        program = self.program
+        if room and room not in program.rooms:
+            program.rooms.append(room)
+        track = str(event.get("track") or "").strip()[:200]
+        if track and track not in program.tracks:
+            program.tracks.append(track)
+        abstract = _abstract(event)
+        label = str(event.get("type") or "").strip()
+        people = [p for p in event.get("persons") or [] if isinstance(p, dict)]
+        kind = session_kind(label) if self.ours and label.casefold() != POSTER_TYPE else ""
+        if kind and not people:
+            self.sessions[key] = source.Session(
+                key=key,
+                title=title[:300],
+                kind=kind,
+                starts_at=starts,
+                ends_at=ends,
+                room=room,
+                description=abstract,
+                track=track,
+            )
+            return
+        slot_kind = "poster" if label.casefold() == POSTER_TYPE else "talk"
+        session_key = self.session(day, room, slot_kind, starts, ends)
+        code = event.get("code")
+        contribution_key = f"code:{code}" if code else f"event:{own_key}"
+        if contribution_key not in self.contributions:
+            self.contributions[contribution_key] = self.contribution(
+                event, contribution_key, title, abstract, track, people, where
+            )
+        code_, type_label = talk_type(label) if slot_kind == "talk" else ("", "")
+        self.positions[session_key] += 1
+        program.slots.append(
+            source.Slot(
+                key=key,
+                kind=slot_kind,
+                contribution=contribution_key,
+                session=session_key,
+                position=self.positions[session_key],
+                starts_at=starts,
+                ends_at=ends,
+                presentation_type=code_,
+                type_label=type_label,
+                do_not_record=bool(event.get("do_not_record")),
+            )
         )
-        return
-    slot_kind = "poster" if label.casefold() == POSTER_TYPE else "talk"
-    if slot_kind == "poster":  # the posters of one room and slot are one poster session
-        session_key = f"{day.get('date')}/{room}/posters/{starts.isoformat()}/{ends}"
-        title_ = "Posters"
-    else:
-        session_key, title_ = f"{day.get('date')}/{room}", room
-    session = sessions.setdefault(
-        session_key,
-        source.Session(
-            key=session_key,
-            title=title_,
-            kind=SessionKind.POSTER_SESSION if slot_kind == "poster" else SessionKind.OTHER,
-            starts_at=starts,
-            room=room,
-        ),
-    )
-    session.starts_at = min(session.starts_at, starts)
-    if ends and (session.ends_at is None or ends > session.ends_at):
-        session.ends_at = ends
-    code = event.get("code")
-    contribution_key = f"code:{code}" if code else f"event:{key}"
-    links, page = links_of(event.get("links"), where, program.skipped)
-    # The event's url is its page in the tool that wrote the file: the conference's page of it,
-    # unless the file is one of ours (then it is our own page, and the links name the
-    # conference's).
-    url = page or ("" if ours else web_address(event.get("url"), where, program.skipped))
-    contributions.setdefault(
-        contribution_key,
-        source.Contribution(
-            key=contribution_key,
+
+    def left_out(self, note: str) -> None:
+        self.program.skipped.append(note)
+        self.program.left_out += 1
+
+    def session(self, day, room: str, slot_kind: str, starts, ends) -> str:
+        """The key of the session the slot is in: its room's of the day, or its poster slot's."""
+        if slot_kind == "poster":  # the posters of one room and slot are one poster session
+            key, title = f"{day.get('date')}/{room}/posters/{starts.isoformat()}/{ends}", "Posters"
+        else:
+            key, title = f"{day.get('date')}/{room}", room
+        session = self.sessions.setdefault(
+            key,
+            source.Session(
+                key=key,
+                title=title,
+                kind=SessionKind.POSTER_SESSION if slot_kind == "poster" else SessionKind.OTHER,
+                starts_at=starts,
+                room=room,
+            ),
+        )
+        session.starts_at = min(session.starts_at, starts)
+        if ends and (session.ends_at is None or ends > session.ends_at):
+            session.ends_at = ends
+        return key
+
+    def contribution(self, event, key, title, abstract, track, people, where):
+        skipped = self.program.skipped
+        links, page = links_of(
+            [*(event.get("links") or []), *(event.get("attachments") or [])], where, skipped
+        )
+        # The event's url is its page in the tool that wrote the file: the conference's page of
+        # it, unless the file is one of ours (then it is our own page, and the links name the
+        # conference's).
+        url = page or ("" if self.ours else web_address(event.get("url"), where, skipped))
+        return source.Contribution(
+            key=key,
             title=title[:500],
             abstract=abstract,
             people=[
-                source.Person(
-                    name=str(p.get("name") or p.get("public_name") or "").strip()[:200],
-                    key=str(p.get("guid") or p.get("code") or p.get("id") or "")[:200],
-                    bio=plain(p.get("biography")),
-                    links=links_of(p.get("links"), where, program.skipped)[0],
-                )
-                for p in people
-                if p.get("name") or p.get("public_name")
+                _person(p, where, skipped) for p in people if p.get("name") or p.get("public_name")
             ],
             track=track,
-            language=str(event.get("language") or "")[:35],
+            language=languages(event.get("language"), where, skipped),
             links=links,
             external_url=url,
-        ),
-    )
-    code_, type_label = talk_type(label) if slot_kind == "talk" else ("", "")
-    program.slots.append(
-        source.Slot(
-            key=key,
-            kind=slot_kind,
-            contribution=contribution_key,
-            session=session_key,
-            position=sum(1 for slot in program.slots if slot.session == session_key) + 1,
-            starts_at=starts,
-            ends_at=ends,
-            presentation_type=code_,
-            type_label=type_label,
-            do_not_record=bool(event.get("do_not_record")),
         )
+
+
+def _abstract(event) -> str:
+    """The abstract and, when it says more, the description after it."""
+    abstract, description = plain(event.get("abstract")), plain(event.get("description"))
+    if description and " ".join(description.split()) != " ".join(abstract.split()):
+        return f"{abstract}\n\n{description}" if abstract else description
+    return abstract
+
+
+def _person(given: dict, where: str, skipped: list[str]) -> source.Person:
+    # An id of 0 is no id: a congress wiki gives it to hundreds of different people.
+    number = str(given.get("id") or "").strip()
+    key = given.get("guid") or given.get("code") or (number if number not in ("", "0") else "")
+    return source.Person(
+        name=str(given.get("name") or given.get("public_name") or "").strip()[:200],
+        key=str(key or "")[:200],
+        bio=plain(given.get("biography")),
+        links=links_of(given.get("links"), where, skipped)[0],
     )
-
-
-def frab_xml_as_json(data: bytes) -> dict:
-    """The schedule.xml as the schedule.json it stands for, so one reader reads both."""
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        raise ReadError(f"This is not well-formed XML: {error}") from error
-    except Exception as error:  # defusedxml refuses entities and DTDs
-        raise ReadError(f"This XML is refused: {error}") from error
-    if root.tag != "schedule":
-        raise ReadError(f"The XML's root is <{root.tag}>, not <schedule>.")
-    head = root.find("conference")
-    conference = {
-        child.tag: (child.text or "").strip()
-        for child in (head if head is not None else [])
-        if child.tag != "track"
-    }
-    if head is not None:
-        conference["tracks"] = [
-            {"name": (track.text or "").strip(), "color": track.get("color")}
-            for track in head.findall("track")
-        ]
-    days = []
-    for day in root.findall("day"):
-        rooms = {}
-        for room in day.findall("room"):
-            rooms[room.get("name", "")] = [_xml_event(event) for event in room.findall("event")]
-        days.append({"date": day.get("date"), "day_start": day.get("start"), "rooms": rooms})
-    conference["days"] = days
-    generator = root.find("generator")
-    return {
-        "generator": {"name": generator.get("name")} if generator is not None else None,
-        "schedule": {"conference": conference},
-    }
-
-
-def _xml_event(event) -> dict:
-    fields = {child.tag: (child.text or "") for child in event}
-    fields.update(guid=event.get("guid"), id=event.get("id"), code=event.get("code"))
-    fields["persons"] = [
-        {"name": (person.text or "").strip(), "guid": person.get("guid"), "id": person.get("id")}
-        for person in event.findall("persons/person")
-    ]
-    fields["links"] = [
-        {"url": link.get("href", ""), "type": link.get("type", ""), "title": link.text or ""}
-        for link in event.findall("links/link")
-    ]
-    recording = event.find("recording/optout")
-    fields["do_not_record"] = recording is not None and recording.text == "true"
-    return fields

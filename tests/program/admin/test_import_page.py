@@ -42,7 +42,9 @@ def test_a_file_that_does_not_fit_says_why_and_writes_nothing(organizer_client):
     response = upload(organizer_client, b"hello")
     assert response.status_code == 200
     assert "neither a frab/c3voc schedule" in response.content.decode()
-    broken = DEMOCON.read_text().replace('"language": "en"', '"language": "not a tag"', 1)
+    broken = DEMOCON.read_text().replace(
+        '"language": "en"', '"language": "en", "end": "2000-01-01T00:00:00+00:00"', 1
+    )
     response = upload(organizer_client, broken.encode())
     assert "nothing was imported" in response.content.decode()
     assert not Conference.objects.exists() and not PendingImport.objects.exists()
