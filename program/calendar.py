@@ -10,6 +10,9 @@ written in the conference's zone with its VTIMEZONE. Items whose start is unknow
 a calendar cannot hold "time to be announced", and we never guess a start. An event always has an
 end (calendar apps show one without as zero minutes long): its own, else its session's, else the
 next session's start in its room that day, else ``timing.DEFAULT_DURATION`` after it starts.
+The VTIMEZONE covers the conference's days only: each change of offset is then one DTSTART,
+where one for 1970-2038 lists them in RDATEs that some readers get wrong (vobject, so Radicale,
+puts a May event in Los Angeles an hour off).
 Text leaves out the control characters no calendar line may hold (``frab.legible``: imported
 abstracts have them).
 """
@@ -143,8 +146,12 @@ def item_event(
 EVENTS = {"session": session_event, "poster": item_event, "talk": item_event}
 
 
-def _finish(calendar: icalendar.Calendar) -> bytes:
-    calendar.add_missing_timezones()
+def _finish(calendar: icalendar.Calendar, conference: Conference) -> bytes:
+    # A night's session may end the morning after the last day.
+    calendar.add_missing_timezones(
+        first_date=conference.start_date - datetime.timedelta(days=1),
+        last_date=conference.end_date + datetime.timedelta(days=2),
+    )
     return calendar.to_ical()
 
 
@@ -166,7 +173,7 @@ def program_calendar(conference: Conference, sessions: Iterable[Session], *, url
                 calendar.add_component(
                     item_event(item, url_for=url_for, stamp=stamp, ends_of=ends_of, abstract=False)
                 )
-    return _finish(calendar)
+    return _finish(calendar, conference)
 
 
 def item_calendar(item: TimedItem, *, url_for: UrlFor) -> bytes:
@@ -177,4 +184,4 @@ def item_calendar(item: TimedItem, *, url_for: UrlFor) -> bytes:
         ends_of = timing.session_ends_around([item])
         stamp = item.conference.program_changed_at
         calendar.add_component(event(item, url_for=url_for, stamp=stamp, ends_of=ends_of))
-    return _finish(calendar)
+    return _finish(calendar, item.conference)

@@ -5,6 +5,7 @@ import datetime
 import icalendar
 import pytest
 import time_machine
+import vobject
 from django.utils.http import parse_http_date
 
 from program import calendar, timing
@@ -164,3 +165,20 @@ def test_last_modified_and_if_modified_since(which, client, berlin, django_asser
     assert changed.status_code == 200
     assert parse_http_date(changed["Last-Modified"]) > parse_http_date(modified)
     assert client.get(path, headers={"if-none-match": changed["ETag"]}).status_code == 304
+
+
+def test_the_time_zone_covers_the_conference_and_vobject_reads_it(berlin):
+    """One DTSTART per change of offset in the conference's days, no RDATE lists: vobject (so
+    Radicale) read the 1970-2038 form's lists as their first date and put events an hour off."""
+    conference, before, after, _ = berlin
+    sessions = Session.objects.for_conference(conference).in_program_order().for_calendar()
+    data = calendar.program_calendar(conference, sessions, url_for=url_for)
+    (zone,) = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")
+    assert [str(part.name) for part in zone.subcomponents] == ["DAYLIGHT", "STANDARD"]
+    assert b"RDATE" not in data
+    read = vobject.readOne(data.decode())
+    starts = [event.dtstart.value for event in read.contents["vevent"]]
+    assert starts == [before.starts_at, before.starts_at, after.starts_at]
+    assert [start.utcoffset() for start in starts] == [
+        datetime.timedelta(hours=h) for h in (2, 2, 1)
+    ]
