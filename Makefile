@@ -43,6 +43,9 @@ $(VENV)/.installed: pyproject.toml
 	  || { rm -rf $(VENV); echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@# Its pins (lxml<5, icalendar<6, pytz<2023) would not install beside ours: pyproject's dev
+	@# extras hold what it imports.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps "c3voc-schedule-tools>=1.1,<1.2"
 	@touch $@
 
 run: $(VENV)/.installed
