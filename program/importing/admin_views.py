@@ -87,11 +87,14 @@ def _preview(request, pending: PendingImport, context):
     if report is None:
         return None
     changes = report.by_day()
+    removals = [change for change in changes if change.action == "remove"][:SHOWN]
+    shown = [change for change in changes if change.action != "remove"][:SHOWN]
     context.update(
         report=report,
         pending=pending,
-        removals=[change for change in changes if change.action == "remove"][:SHOWN],
-        shown=[change for change in changes if change.action != "remove"][:SHOWN],
+        removals=removals,
+        shown=shown,
+        not_shown=len(changes) - len(removals) - len(shown),
         zone_form=ZoneForm(initial={"timezone": pending.timezone}),
     )
     return TemplateResponse(request, "admin/program/import_preview.html", context)

@@ -72,3 +72,21 @@ def test_our_own_export_previews_and_imports_in_the_admin_too(organizer_client, 
     assert Poster.objects.filter(session__room__name="Hall A").count() == 0  # nothing written
     organizer_client.post(URL, {"token": PendingImport.objects.get().token})
     assert Poster.objects.filter(session__conference=seed, session__room__name="Hall A").exists()
+
+
+def test_removing_most_of_a_program_needs_the_previews_yes(organizer_client, tmp_path):
+    call_command("import_program", str(DEMOCON), "--conference", "democon", stdout=io.StringIO())
+    talks = Talk.objects.filter(session__conference__slug="democon")
+    nested = b'[{"id": "p1", "content": {"title": "A paper", "authors": ["Ann"]}}]'
+    preview = upload(organizer_client, nested).content.decode()
+    assert "This import would remove 78 of the 78" in preview
+    assert 'name="allow_removals"' in preview and "In all: 1 contribution added" in preview
+    token = PendingImport.objects.get().token
+    refused = organizer_client.post(URL, {"token": token}).content.decode()
+    assert "Nothing was imported. This import would remove" in refused
+    assert talks.count() == 36
+    rezoned = organizer_client.post(URL, {"token": token, "timezone": "Europe/Rome"})
+    assert 'value="Europe/Rome"' in rezoned.content.decode()
+    assert PendingImport.objects.get().timezone == "Europe/Rome"
+    done = organizer_client.post(URL, {"token": token, "allow_removals": "1"})
+    assert done.status_code == 302 and talks.count() == 0
