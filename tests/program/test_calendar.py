@@ -158,6 +158,9 @@ def test_last_modified_and_if_modified_since(which, client, berlin, django_asser
     with django_assert_num_queries(1):  # the front cache's site version: the kept copy answers
         kept = client.get(path, headers={"if-modified-since": modified})
     assert kept.status_code == 304 and kept["Last-Modified"] == modified
+    with django_assert_num_queries(1):
+        again = client.get(path)  # the kept copy, whole, says it too
+    assert again.content == first.content and again["Last-Modified"] == modified
     with time_machine.travel(datetime.timedelta(seconds=2)):
         before.title = "Renamed"
         before.save()
