@@ -9,23 +9,34 @@ agenda and feed (the agenda compares with what it saved). Sessions, contribution
 talks of the conference that the file no longer has are removed; rooms, tracks and people are
 kept.
 
-Each record is checked as the admin checks it (``full_clean``) before it is saved; a problem
+Each record is checked as the admin checks it (``full_clean``) before it is written; a problem
 names the record by the file's id and the field, and nothing is written. A dry run does the same
-work and rolls it back, so the preview is exactly what a real import would do.
+work and rolls it back, so the preview is exactly what a real import would do. Records are read
+once and written in bulk (a fixed number of queries whatever the file's size); an unchanged file
+is read and compared, and nothing is written.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 
 from program import planner
 from program.importing import source
+from program.importing.report import (
+    PROGRAM_RECORDS,
+    REMOVAL_SHARE,
+    UNREAD_SHARE,
+    Change,
+    ImportProblem,
+    RemovalsNotConfirmed,
+    Report,
+    _DryRun,
+)
 from program.models import (
     Authorship,
     Conference,
@@ -40,16 +51,23 @@ from program.models import (
 )
 from program.services import clean_names
 
+__all__ = [
+    "PROGRAM_RECORDS",
+    "REMOVAL_SHARE",
+    "Change",
+    "ImportProblem",
+    "RemovalsNotConfirmed",
+    "Report",
+    "_DryRun",
+    "import_program",
+    "refuse_unread",
+    "uid_for",
+]
+
 NAMESPACE = uuid.UUID("9d3f5a8e-2b71-4c0a-8f6e-1a4b7c2d9e05")
 # Rows a bulk insert or delete sends at once (well under SQLite's limit of bound values).
 BATCH = 500
 SLOT_MODELS = {"poster": Poster, "talk": Talk}
-DONE = {"add": "added", "change": "changed", "move": "moved", "remove": "removed"}
-
-
-def _room_name(item) -> str:
-    room = item.effective_room
-    return room.name if room else ""
 
 
 def uid_for(slug: str, kind: str, key: str) -> uuid.UUID:
@@ -63,115 +81,6 @@ def as_uuid(key: str) -> uuid.UUID | None:
         return uuid.UUID(key)
     except ValueError:
         return None
-
-
-class ImportProblem(Exception):
-    """The file does not fit; ``problems`` name each record and field. Nothing was written."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-class RemovalsNotConfirmed(ImportProblem):
-    """The import would remove more of the program than ``REMOVAL_SHARE`` without a yes."""
-
-
-class _DryRun(Exception):
-    pass
-
-
-# An import that would remove more than this share of a conference's sessions, contributions,
-# posters and talks is shown first and needs an explicit yes (a file that lost half its events
-# to a changed export format must not empty the program).
-REMOVAL_SHARE = 0.10
-# A file whose records were mostly left out is not understood: refused, never applied.
-UNREAD_SHARE = 0.5
-PROGRAM_RECORDS = ("session", "contribution", "poster", "talk")
-
-
-@dataclass
-class Change:
-    action: str  # "add", "change", "move" or "remove"
-    record: str  # "session", "contribution", "poster", "talk", "conference", "room", "track"
-    key: str  # the file's id, or our title for a removal
-    title: str
-    fields: dict[str, tuple] = field(default_factory=dict)  # name -> (before, after)
-    day: datetime.date | None = None  # where it is (a removal: where it was)
-    room: str = ""
-
-    def __str__(self) -> str:
-        text = f"{self.action:6} {self.record} {self.title!r}"
-        if self.room:
-            text += f" ({self.room})"
-        if self.fields:
-            text += ": " + "; ".join(
-                f"{name} {_short(before)} -> {_short(after)}"
-                for name, (before, after) in self.fields.items()
-            )
-        return text
-
-
-def _short(value) -> str:
-    text = value.isoformat() if hasattr(value, "isoformat") else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-@dataclass
-class Report:
-    conference: str
-    created_conference: bool = False
-    changes: list[Change] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    #: The conference's sessions, contributions, posters and talks before the import.
-    existing: int = 0
-
-    def count(self, action: str, record: str) -> int:
-        return sum(1 for c in self.changes if c.action == action and c.record == record)
-
-    def summary(self, changes=None) -> str:
-        """ "3 sessions added, 40 talks added, 2 posters moved", or "nothing changed"."""
-        counts = Counter((c.record, c.action) for c in self.changes if changes is None) + Counter(
-            (c.record, c.action) for c in changes or []
-        )
-        order = {action: number for number, action in enumerate(DONE)}
-        parts = [
-            f"{number:,} {record}{'s' if number != 1 else ''} {DONE[action]}"
-            for (record, action), number in sorted(
-                counts.items(), key=lambda item: (item[0][0], order[item[0][1]])
-            )
-        ]
-        return ", ".join(parts) or "nothing changed"
-
-    def by_day(self) -> list[Change]:
-        """The changes by day and room (those of no day first), in the file's order within."""
-        return sorted(self.changes, key=lambda c: (c.day or datetime.date.min, c.room))
-
-    def summary_by_day(self) -> list[tuple[datetime.date, str]]:
-        days = defaultdict(list)
-        for change in self.changes:
-            if change.day:
-                days[change.day].append(change)
-        return [(day, self.summary(changes)) for day, changes in sorted(days.items())]
-
-    @property
-    def removals(self) -> int:
-        return sum(1 for c in self.changes if c.action == "remove" and c.record in PROGRAM_RECORDS)
-
-    @property
-    def removals_need_yes(self) -> bool:
-        """More than ``REMOVAL_SHARE`` of the program would go."""
-        return self.removals > REMOVAL_SHARE * self.existing
-
-    def removal_summary(self) -> str:
-        share = self.removals / self.existing if self.existing else 1
-        return (
-            f"This import would remove {self.removals:,} of the {self.existing:,} sessions,"
-            f" contributions, posters and talks of {self.conference} ({share:.0%}). Check the"
-            " removals listed, then confirm them (--allow-removals on the command, the checkbox"
-            " in the admin's preview)."
-        )
 
 
 def no_progress(items, *, total: int, description: str):
@@ -220,11 +129,32 @@ def import_program(
     return report
 
 
+class _Writes:
+    """One model's writes, in bulk: the new records in one ``bulk_create``, the changed ones in
+    one ``bulk_update`` of the fields that changed (no save per record)."""
+
+    def __init__(self, model):
+        self.model, self.fresh, self.changed, self.fields = model, [], [], set()
+
+    def add(self, instance, existed: bool, changed: dict) -> None:
+        if existed:
+            self.changed.append(instance)
+            self.fields.update(changed)
+        else:
+            self.fresh.append(instance)
+
+    def save(self) -> None:
+        self.model.objects.bulk_create(self.fresh, batch_size=BATCH)
+        if self.changed:
+            self.model.objects.bulk_update(self.changed, sorted(self.fields), batch_size=BATCH)
+
+
 class _Importer:
     def __init__(self, program: source.Program, slug: str, report: Report, progress):
         self.program, self.slug, self.report = program, slug, report
         self.progress = progress
         self.problems: list[str] = []
+        self.people_changed = False
 
     def run(self) -> None:
         self.conference = self.find_conference()
@@ -243,8 +173,9 @@ class _Importer:
         self.put_slots()
         if self.problems:
             raise ImportProblem(self.problems)
-        self.conference.touch()
-        planner.analyze_after_commit()
+        if self.report.changes or self.people_changed:  # an unchanged file writes nothing
+            self.conference.touch()
+            planner.analyze_after_commit()
 
     def guids_taken_elsewhere(self) -> set[uuid.UUID]:
         """The file's guids that another conference's records already have as uids."""
@@ -266,16 +197,17 @@ class _Importer:
             )
         return taken
 
-    def uid(self, kind: str, key: str) -> uuid.UUID:
+    def existing(self, records: dict, kind: str, key: str) -> tuple[object, uuid.UUID]:
+        """The record a key names, by its uid, or by the uid an earlier import derived; and
+        the uid a new record gets (a guid of the file's own unless another conference has it)."""
         guid = as_uuid(key) if kind != "contribution" else None
-        if guid is not None and guid not in self.taken:
-            return guid
-        return uid_for(self.slug, kind, key)
-
-    def existing(self, records: dict, kind: str, key: str):
-        """The record a key names, by its uid, or by the uid an earlier import derived."""
-        found = records.pop(self.uid(kind, key), None)
-        return found if found is not None else records.pop(uid_for(self.slug, kind, key), None)
+        if guid is None or guid in self.taken:
+            uid = uid_for(self.slug, kind, key)
+            return records.pop(uid, None), uid
+        found = records.pop(guid, None)
+        if found is None:
+            found = records.pop(uid_for(self.slug, kind, key), None)
+        return found, guid
 
     @staticmethod
     def checks(instance) -> dict:
@@ -349,14 +281,15 @@ class _Importer:
         """Rooms or tracks by name, made when missing (never removed: other data may use them),
         with the details the file gives (a room's area and capacity, a track's colour)."""
         found = {obj.name: obj for obj in model.objects.filter(conference=self.conference)}
-        record = model._meta.model_name
+        record, writes = model._meta.model_name, _Writes(model)
         for name in sorted(filter(None, names)):
             obj = found.get(name)
             existed = obj is not None
             obj = obj or model(conference=self.conference, name=name)
             values = {"name": name, **details.get(name, {})}
-            if self.upsert(record, obj, name, values, existed) is not None:
+            if self.upsert(record, obj, name, values, existed, writes) is not None:
                 found[name] = obj
+        writes.save()
         return found
 
     def diff(self, instance, values: dict) -> dict[str, tuple]:
@@ -378,22 +311,16 @@ class _Importer:
                 setattr(instance, name, value)
         return changed
 
-    def upsert(
-        self, record: str, instance, key: str, values: dict, existed: bool, batch=None, **place
-    ):
-        """Set values, check, and save (or, for a new record, add it to ``batch`` for one
-        ``bulk_create``); record an add or a change. Returns the changed fields, or None when
-        the record does not pass."""
+    def upsert(self, record: str, instance, key: str, values: dict, existed: bool, writes, **place):
+        """Set values, check, and add the record to ``writes`` (written in bulk); record an
+        add or a change. Returns the changed fields, or None when the record does not pass."""
         changed = self.diff(instance, values)
         if existed and not changed:
             return changed  # as the database holds it, checked when it was written
         name = f"{record} {key!r}"
         if not self.check(instance, name, **self.checks(instance)):
             return None
-        if batch is None or existed:
-            instance.save()
-        else:
-            batch.append(instance)
+        writes.add(instance, existed, changed)
         self.report.changes.append(
             Change(
                 "change" if existed else "add",
@@ -407,26 +334,21 @@ class _Importer:
         return changed
 
     def put_contributions(self) -> dict[str, Contribution]:
-        existing = {
-            c.uid: c
-            for c in Contribution.objects.filter(conference=self.conference).prefetch_related(
-                Contribution.prefetch_people()
-            )
-        }
+        existing = {c.uid: c for c in Contribution.objects.filter(conference=self.conference)}
         for contribution in existing.values():
             contribution.conference = self.conference
-        result, fresh, placed = {}, [], []
+        # Those that had posters and talks, for the titles of the ones removed.
+        self.had = {c.pk: c for c in existing.values()}
+        result, placed, writes = {}, [], _Writes(Contribution)
         contributions = self.progress(
             self.program.contributions,
             total=len(self.program.contributions),
             description="Contributions",
         )
         for item in contributions:
-            contribution = self.existing(existing, "contribution", item.key)
+            contribution, uid = self.existing(existing, "contribution", item.key)
             existed = contribution is not None
-            contribution = contribution or Contribution(
-                conference=self.conference, uid=self.uid("contribution", item.key)
-            )
+            contribution = contribution or Contribution(conference=self.conference, uid=uid)
             values = {
                 "title": item.title,
                 "abstract": item.abstract,
@@ -436,11 +358,11 @@ class _Importer:
                 "links": item.links,
                 "external_url": item.external_url,
             }
-            if self.upsert("contribution", contribution, item.key, values, existed, fresh) is None:
+            if self.upsert("contribution", contribution, item.key, values, existed, writes) is None:
                 continue
             placed.append((contribution, item, existed))
             result[item.key] = contribution
-        Contribution.objects.bulk_create(fresh, batch_size=BATCH)
+        writes.save()
         self.put_people(placed)
         self.leftovers = list(existing.values())
         return result
@@ -449,16 +371,22 @@ class _Importer:
         """Every contribution's people in the file's order: the people new to the conference
         made in one batch, and the authorships of the contributions whose people changed."""
         self.read_people()
+        printed = defaultdict(list)  # a contribution's people's keys in printed order
+        for contribution_id, person_id in (
+            Authorship.objects.filter(contribution__conference=self.conference)
+            .order_by("contribution", "position")
+            .values_list("contribution", "person")
+        ):
+            printed[contribution_id].append(person_id)
         stale, links = [], []
         for contribution, item, existed in placed:
             people = self.people_for(item)
-            # Prefetched in printed order for a contribution that existed; a new one has none.
-            before = [link.person for link in contribution.ordered_people] if existed else []
-            if [p.pk for p in before] == [p.pk for p in people]:
+            before = printed.get(contribution.pk, []) if existed else []
+            if before == [p.pk for p in people]:
                 continue
             if existed:
                 stale.append(contribution.pk)
-                names = ([p.name for p in before], [p.name for p in people])
+                names = ([self.people[pk].name for pk in before], [p.name for p in people])
                 self.report.changes.append(
                     Change("change", "contribution", item.key, item.title, {"people": names})
                 )
@@ -467,28 +395,38 @@ class _Importer:
                 for position, person in enumerate(people, start=1)
             )
         Person.objects.bulk_create(self.new_people, batch_size=BATCH)
+        if self.changed_people:
+            fields = ["name", "bio", "links"]
+            changed = list(self.changed_people.values())
+            Person.objects.bulk_update(changed, fields, batch_size=BATCH)
+            self.people_changed = True
         for start in range(0, len(stale), BATCH):
             Authorship.objects.filter(contribution_id__in=stale[start : start + BATCH]).delete()
         Authorship.objects.bulk_create(links, batch_size=BATCH)
 
     def read_people(self) -> None:
-        """The conference's people, read once: by source id, by name (oldest first, as the API
-        finds them), and their slugs, for the people the file adds."""
+        """The conference's people, read once: by key, by source id, by name (oldest first, as
+        the API finds them), and their slugs, for the people the file adds."""
+        self.people: dict[int, Person] = {}
         self.keyed: dict[str, Person] = {}
         self.by_name: dict[str, list[Person]] = defaultdict(list)
         self.slugs: set[str] = set()
         self.new_people: list[Person] = []
+        self.changed_people: dict[int, Person] = {}
         for person in Person.objects.filter(conference=self.conference).order_by("pk"):
+            self.people[person.pk] = person
             if person.external_id:
                 self.keyed[person.external_id] = person
             self.by_name[person.name].append(person)
             self.slugs.add(person.slug)
 
-    def new_person(self, name: str, **fields) -> Person:
+    def new_person(self, name: str, slug: str = "", **fields) -> Person:
+        """A person new to the conference, with the slug the file gives when it is free (our
+        own exports name it: namesakes keep theirs), else the first free one for the name."""
         person = Person(
             conference=self.conference,
             name=name,
-            slug=Person.free_slug(name, self.slugs),
+            slug=slug if slug and slug not in self.slugs else Person.free_slug(name, self.slugs),
             **fields,
         )
         self.slugs.add(person.slug)
@@ -510,7 +448,7 @@ class _Importer:
                 index = times[name]
                 times[name] += 1
                 known = self.by_name[name]
-                person = known[index] if index < len(known) else self.new_person(name)
+                person = known[index] if index < len(known) else self.new_person(name, given.slug)
             if id(person) in seen:
                 self.report.skipped.append(
                     f"contribution {item.key!r}: {given.name} named twice; listed once"
@@ -524,32 +462,32 @@ class _Importer:
         person = self.keyed.get(given.key)
         if person is None:
             person = self.keyed[given.key] = self.new_person(
-                given.name, external_id=given.key, bio=given.bio, links=given.links
+                given.name, given.slug, external_id=given.key, bio=given.bio, links=given.links
             )
             return person
         # A file that gives no biography or links keeps the ones organizers added here.
         now = (given.name, given.bio or person.bio, given.links or person.links)
         if person.pk and (person.name, person.bio, person.links) != now:
             person.name, person.bio, person.links = now
-            person.save()
+            self.changed_people[person.pk] = person  # written with the new people
         return person
 
     def put_sessions(self) -> dict[str, Session]:
         existing = {s.uid: s for s in Session.objects.filter(conference=self.conference)}
+        # Where each session was before the import: a poster's or talk's move is told from it.
+        self.was = {s.pk: (s.day, s.starts_at, s.room_id) for s in existing.values()}
         for session in existing.values():
             session.conference = self.conference  # for clean() and the slots' checks
-        result = {}
+        result, writes = {}, _Writes(Session)
         positions: dict[datetime.date, int] = {}
         ordered = sorted(
             self.program.sessions,
             key=lambda s: (s.starts_at is None, s.starts_at or datetime.datetime.min, s.room),
         )
         for item in ordered:
-            session = self.existing(existing, "session", item.key)
+            session, uid = self.existing(existing, "session", item.key)
             existed = session is not None
-            session = session or Session(
-                conference=self.conference, uid=self.uid("session", item.key)
-            )
+            session = session or Session(conference=self.conference, uid=uid)
             day = (
                 self.conference.day_of(item.starts_at)
                 if item.starts_at
@@ -568,40 +506,37 @@ class _Importer:
                 "track": self.tracks.get(item.track),
             }
             changed = self.upsert(
-                "session", session, item.key, values, existed, day=day, room=item.room
+                "session", session, item.key, values, existed, writes, day=day, room=item.room
             )
             if changed is not None:
                 result[item.key] = session
+        writes.save()
         self.leftovers += list(existing.values())
         return result
 
     def put_slots(self) -> None:
-        existing = {
-            kind: {
-                item.uid: item
-                for item in model.objects.filter(
-                    session__conference=self.conference
-                ).select_related("session__room", "room")
-            }
-            for kind, model in SLOT_MODELS.items()
-        }
+        self.room_by_pk = {room.pk: room for room in self.rooms.values()}
+        existing = {}
+        for kind, model in SLOT_MODELS.items():
+            existing[kind] = {}
+            for item in model.objects.filter(session__conference=self.conference):
+                if item.room_id:  # its own room, for clean() and the report, without a query
+                    item.room = self.room_by_pk[item.room_id]
+                existing[kind][item.uid] = item
         slots = self.progress(
             self.program.slots, total=len(self.program.slots), description="Posters and talks"
         )
-        fresh: dict[str, list] = {kind: [] for kind in SLOT_MODELS}
-        updated: dict[str, list] = {kind: [] for kind in SLOT_MODELS}
-        updated_fields: set[str] = set()
+        writes = {kind: _Writes(model) for kind, model in SLOT_MODELS.items()}
         for slot in slots:
             session = self.sessions.get(slot.session)
             contribution = self.contributions.get(slot.contribution)
             if session is None or contribution is None:
                 continue  # its session or contribution did not pass: already named
             model = SLOT_MODELS[slot.kind]
-            of_kind = existing[slot.kind]
-            item = self.existing(of_kind, slot.kind, slot.key)
+            item, uid = self.existing(existing[slot.kind], slot.kind, slot.key)
             existed = item is not None
-            before = (item.effective_starts_at, item.effective_room) if existed else None
-            item = item or model(uid=self.uid(slot.kind, slot.key))
+            before = self.place(item) if existed else None
+            item = item or model(uid=uid)
             values = {
                 "session": session,
                 "contribution": contribution,
@@ -617,12 +552,9 @@ class _Importer:
                 continue  # as the database holds it, checked when it was written
             if not self.check(item, f"{slot.kind} {slot.key!r}", **self.checks(item)):
                 continue
-            if existed:
-                updated[slot.kind].append(item)
-                updated_fields.update(changed)
-            else:
-                fresh[slot.kind].append(item)
-            moved = existed and before != (item.effective_starts_at, item.effective_room)
+            writes[slot.kind].add(item, existed, changed)
+            room = item.effective_room
+            moved = existed and before != (item.effective_starts_at, room)
             if existed and not moved and changed.keys() == {"position"}:
                 continue  # renumbered because another poster came or went: not news
             action = "move" if moved else ("change" if existed else "add")
@@ -634,26 +566,24 @@ class _Importer:
                     contribution.title,
                     changed if existed else {},
                     day=session.day,
-                    room=_room_name(item),
+                    room=room.name if room else "",
                 )
             )
-        for kind, model in SLOT_MODELS.items():
-            model.objects.bulk_create(fresh[kind], batch_size=BATCH)
-            if updated[kind]:  # one statement per batch, not a save per poster
-                fields = sorted(name for name in updated_fields if hasattr(model, name))
-                model.objects.bulk_update(updated[kind], fields, batch_size=BATCH)
+        for kind_writes in writes.values():
+            kind_writes.save()
         # What the file no longer has, in one delete per model (the conference is touched once,
         # at the end; saved agenda items of removed posters and talks go with them).
         for kind, leftovers in existing.items():
             for item in leftovers.values():
+                day, _starts_at, room = self.place(item, with_day=True)
                 self.report.changes.append(
                     Change(
                         "remove",
                         kind,
                         str(item.uid),
-                        item.title,
-                        day=item.session.day,
-                        room=_room_name(item),
+                        self.had[item.contribution_id].title,
+                        day=day,
+                        room=room.name if room else "",
                     )
                 )
             self.delete(SLOT_MODELS[kind], leftovers.values())
@@ -671,6 +601,14 @@ class _Importer:
                     )
                 )
             self.delete(model, gone)
+
+    def place(self, item, with_day: bool = False) -> tuple:
+        """Where a poster or talk was before the import: its start and room (its session's
+        when it has none of its own), and with ``with_day`` its session's day first."""
+        day, starts_at, room_id = self.was[item.session_id]
+        room_id = item.room_id or room_id
+        place = (item.starts_at or starts_at, self.room_by_pk.get(room_id) if room_id else None)
+        return (day, *place) if with_day else place
 
     @staticmethod
     def delete(model, records) -> None:

@@ -12,6 +12,7 @@ class Person:
     key: str = ""  # the source's id for the person ("" when it has none: found by name)
     bio: str = ""
     links: list[dict] = field(default_factory=list)
+    slug: str = ""  # the slug a file of ours gives the person
 
 
 @dataclass

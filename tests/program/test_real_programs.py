@@ -200,3 +200,27 @@ def test_a_zone_given_for_a_file_without_one_is_the_conferences(tmp_path):
     assert Conference.objects.get(slug="t").timezone == "Europe/Berlin"
     with pytest.raises(CommandError, match="'Mars/Olympus' is not a time zone"):
         run(path, "--conference", "u", "--timezone", "Mars/Olympus")
+
+
+@needs_samples
+@pytest.mark.parametrize(
+    "path, options",
+    [
+        ("pretalx-romhack-camp-2026/romhack_camp_2026.xml", []),
+        ("wafer-debconf23/debconf23.xml", []),
+        ("c3voc-jev22/everything.schedule.json", []),
+    ],
+)
+@pytest.mark.parametrize("name", ["schedule.json", "schedule.xml"])
+def test_a_real_program_exported_imported_and_exported_again_is_the_same_document(
+    client, tmp_path, path, options, name
+):
+    run(SAMPLES / path, "--conference", "real", *options)
+    Conference.objects.filter(slug="real").update(is_published=True)
+    exported = client.get(f"/real/{name}").content
+    Conference.objects.filter(slug="real").delete()
+    again = tmp_path / name
+    again.write_bytes(exported)
+    run(again, "--conference", "real")
+    Conference.objects.filter(slug="real").update(is_published=True)
+    assert client.get(f"/real/{name}").content == exported

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections import Counter, defaultdict
 
-from program.frab import GENERATOR, NO_ROOM
+from program.frab import GENERATOR, NAMESPACE, NO_ROOM
 from program.importing import source
 from program.importing.readers import clock
 from program.importing.readers.fields import (
@@ -216,7 +217,10 @@ class _Events:
         label = str(event.get("type") or "").strip()
         people = [p for p in event.get("persons") or [] if isinstance(p, dict)]
         kind = session_kind(label) if self.ours and label.casefold() != POSTER_TYPE else ""
-        if kind and not people:
+        # Our exports write a session of its own with nobody, no language, links or opt-out; a
+        # talk with any of them whose type reads as a session kind stays a talk.
+        own = (event.get(name) for name in ("language", "links", "do_not_record"))
+        if kind and not people and not any(own):
             self.sessions[key] = source.Session(
                 key=key,
                 title=title[:300],
@@ -292,7 +296,9 @@ class _Events:
             title=title[:500],
             abstract=abstract,
             people=[
-                _person(p, where, skipped) for p in people if p.get("name") or p.get("public_name")
+                _person(p, where, skipped, ours=self.ours)
+                for p in people
+                if p.get("name") or p.get("public_name")
             ],
             track=track,
             language=languages(event.get("language"), where, skipped),
@@ -309,13 +315,22 @@ def _abstract(event) -> str:
     return abstract
 
 
-def _person(given: dict, where: str, skipped: list[str]) -> source.Person:
+def _person(given: dict, where: str, skipped: list[str], *, ours: bool) -> source.Person:
     # An id of 0 is no id: a congress wiki gives it to hundreds of different people.
     number = str(given.get("id") or "").strip()
     key = given.get("guid") or given.get("code") or (number if number not in ("", "0") else "")
+    if number and key == str(uuid.uuid5(NAMESPACE, f"person-id:{number}")):
+        key = number  # our export of a person kept by a file's id: that id again
     return source.Person(
         name=str(given.get("name") or given.get("public_name") or "").strip()[:200],
         key=str(key or "")[:200],
         bio=plain(given.get("biography")),
         links=links_of(given.get("links"), where, skipped)[0],
+        # Our exports link each person's page, /<conference>/people/<slug>/.
+        slug=_slug_in(given.get("url")) if ours else "",
     )
+
+
+def _slug_in(url) -> str:
+    match = re.search(r"/people/([-\w]+)/?$", str(url or ""))
+    return match.group(1)[:200] if match else ""
