@@ -1,5 +1,6 @@
 """An agenda as a person reads it: grouped by day, in time order, clashes flagged (on one's
-own agenda; a shared agenda leaves them out)."""
+own agenda; a shared agenda leaves them out). A row whose item left the program is listed at
+the time it was saved and clashes with nothing."""
 
 from __future__ import annotations
 
@@ -54,7 +55,9 @@ def clash(a: AgendaItem, b: AgendaItem) -> bool:
     """Two things that need the attendee in two places at once: overlapping times (an item with
     an unknown end only clashes at its start) in different places. Items of one session, in one
     room, or a poster or talk inside its own saved session do not clash; a room not known yet
-    counts as another place."""
+    counts as another place. An item removed from the program clashes with nothing."""
+    if a.is_removed or b.is_removed:
+        return False
     a_start, b_start = a.starts_at, b.starts_at
     if a_start is None or b_start is None or _inside_own_session(a, b) or _same_place(a, b):
         return False
@@ -69,7 +72,10 @@ def find_clashes(items: Sequence[AgendaItem]) -> dict[int, list[AgendaItem]]:
     it ends, so a long agenda costs little more than sorting it.
     """
     order = {item.pk: index for index, item in enumerate(items)}
-    timed = sorted((i for i in items if i.starts_at), key=lambda i: (i.starts_at, order[i.pk]))
+    timed = sorted(
+        (i for i in items if i.starts_at and not i.is_removed),
+        key=lambda i: (i.starts_at, order[i.pk]),
+    )
     found: dict[int, list[AgendaItem]] = defaultdict(list)
     for index, item in enumerate(timed):
         end = item.ends_at or item.starts_at

@@ -1,5 +1,6 @@
 """Agendas as iCalendar subscriptions: the private feed of one's own agenda, and the read-only
-feed of an agenda shared by link."""
+feed of an agenda shared by link. An item removed from the program stays in both as its event,
+cancelled, until its owner dismisses it: a calendar app that had it marks it cancelled."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import datetime
 
 import icalendar
 from django.db.models import Max, Prefetch
-from django.db.models.functions import Coalesce
 
 from accounts.models import AgendaItem
 from program import calendar, timing
@@ -35,16 +35,12 @@ def with_event_details(items):
 
 def last_program_change(items) -> datetime.datetime | None:
     """The latest edit of any program these saved items belong to: one query."""
-    changed = Coalesce(
-        "session__conference__program_changed_at",
-        "poster__session__conference__program_changed_at",
-        "talk__session__conference__program_changed_at",
-    )
-    return items.aggregate(latest=Max(changed))["latest"]
+    return items.aggregate(latest=Max("conference__program_changed_at"))["latest"]
 
 
 def agenda_calendar(items, *, title: str, url_for) -> bytes:
-    """One event per saved item with a known time.
+    """One event per saved item with a known time, cancelled for an item removed from the
+    program.
 
     SEQUENCE and LAST-MODIFIED follow the conference's last program edit (``calendar``), so a
     calendar app that polls the feed replaces an event whose time or room the organizers
@@ -55,10 +51,15 @@ def agenda_calendar(items, *, title: str, url_for) -> bytes:
     feed.add("version", "2.0")
     feed.add("x-wr-calname", title)
     feed.add("x-published-ttl", "PT1H")
-    timed = [a.item for a in items if calendar.has_known_time(a.item)]
+    scheduled = [a.item for a in items if not a.is_removed]
+    timed = [item for item in scheduled if calendar.has_known_time(item)]
     ends_of = timing.session_ends_around(timed)
     for agenda_item in items:
         item = agenda_item.item
+        if item is None:
+            if agenda_item.saved_starts_at:
+                feed.add_component(cancelled_event(agenda_item))
+            continue
         if not calendar.has_known_time(item):
             continue
         event = calendar.EVENTS[agenda_item.item_type](
@@ -67,3 +68,27 @@ def agenda_calendar(items, *, title: str, url_for) -> bytes:
         feed.add_component(event)
     feed.add_missing_timezones()
     return feed.to_ical()
+
+
+def cancelled_event(agenda_item: AgendaItem) -> icalendar.Event:
+    """The event of an item that left the program, as it was saved: the same UID as while it
+    was scheduled (``calendar._event``), STATUS:CANCELLED, and a SEQUENCE above the last one."""
+    conference = agenda_item.conference
+    stamp = max(agenda_item.removed_at, conference.program_changed_at)
+    starts = agenda_item.saved_starts_at
+    ends = agenda_item.saved_ends_at or starts + timing.DEFAULT_DURATION
+    title = agenda_item.saved_title
+    event = icalendar.Event()
+    event.add("uid", f"{agenda_item.item_type}-{agenda_item.item_uid}@{calendar.UID_SUFFIX}")
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("dtstart", starts.astimezone(conference.zone))
+    event.add("dtend", ends.astimezone(conference.zone))
+    event.add("summary", f"Poster: {title}" if agenda_item.item_type == "poster" else title)
+    event.add("status", "CANCELLED")
+    location = [agenda_item.saved_room, conference.venue, conference.city]
+    if any(location):
+        event.add("location", ", ".join(part for part in location if part))
+    event.add("description", "Removed from the program.")
+    event.add("sequence", calendar.sequence_of(stamp))
+    return event

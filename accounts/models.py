@@ -2,7 +2,9 @@
 
 A project-owned user model (preferred time zone, private calendar feed token, the optional
 public link to their agenda) and one row per saved session, poster or talk. Each saved row
-keeps the time and room it had when saved, so the agenda can say "changed since you saved it".
+keeps the time and room it had when saved, so the agenda can say "changed since you saved it",
+and what it needs to be shown once its item leaves the program: the row stays, "removed from
+the program", until its owner dismisses it (``accounts/removals.py`` marks it).
 """
 
 from __future__ import annotations
@@ -85,11 +87,14 @@ class AgendaItemQuerySet(models.QuerySet):
         return self.filter(user=owner).of_conferences(published)
 
     def of_conferences(self, conferences) -> AgendaItemQuerySet:
-        return self.filter(
-            Q(session__conference__in=conferences)
-            | Q(poster__session__conference__in=conferences)
-            | Q(talk__session__conference__in=conferences)
-        )
+        return self.filter(conference__in=conferences)
+
+    def scheduled(self) -> AgendaItemQuerySet:
+        """Rows whose item is still in the program."""
+        return self.filter(removed_at=None)
+
+    def removed(self) -> AgendaItemQuerySet:
+        return self.exclude(removed_at=None)
 
     def around(self, items) -> AgendaItemQuerySet:
         """Those that may clash with ``items``: a superset, cut by time in the database.
@@ -118,6 +123,7 @@ class AgendaItemQuerySet(models.QuerySet):
     def with_items(self) -> AgendaItemQuerySet:
         """The saved items with their sessions, rooms and conferences: one query."""
         return self.select_related(
+            "conference",
             "session__conference",
             "session__room",
             "poster__room",
@@ -132,21 +138,46 @@ class AgendaItemQuerySet(models.QuerySet):
 
 
 class AgendaItem(models.Model):
-    """One session, poster or talk that a user saved (exactly one of the three is set)."""
+    """One session, poster or talk that a user saved (exactly one of the three is set), or,
+    once its item has left the program, what the user saw of it (none is set, ``removed_at``
+    is)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="agenda_items")
+    # An item that leaves the program leaves the row in place: its owner is told and dismisses it.
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     poster = models.ForeignKey(
-        Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Poster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     talk = models.ForeignKey(
-        Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Talk, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    item_type = models.CharField(
+        "kind", max_length=10, choices=[(kind, kind) for kind in ITEM_TYPES], editable=False
+    )
+    item_uid = models.UUIDField(
+        null=True,
+        editable=False,
+        help_text="The item's uid: its calendar event keeps it once the item is gone.",
     )
     saved_at = models.DateTimeField(default=now, editable=False)
+    saved_title = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="The title when saved, and as it was when the item left the program.",
+    )
     saved_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    saved_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
     saved_room = models.CharField(max_length=200, blank=True, editable=False)
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the item left the program; the row stays until its owner dismisses it.",
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -154,10 +185,18 @@ class AgendaItem(models.Model):
         ordering = ["saved_at", "pk"]
         constraints = [
             models.CheckConstraint(
+                # Exactly one item; or, once it has left the program, none. (A row is marked
+                # removed just before its item's delete empties it: one item and removed_at.)
                 condition=(
                     Q(session__isnull=False, poster__isnull=True, talk__isnull=True)
                     | Q(session__isnull=True, poster__isnull=False, talk__isnull=True)
                     | Q(session__isnull=True, poster__isnull=True, talk__isnull=False)
+                    | Q(
+                        session__isnull=True,
+                        poster__isnull=True,
+                        talk__isnull=True,
+                        removed_at__isnull=False,
+                    )
                 ),
                 name="agenda_item_is_one_thing",
             ),
@@ -172,45 +211,86 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.item}"
+        return f"{self.user}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.item is not None:
+            self.remember_item()
+        super().save(*args, **kwargs)
 
     @property
-    def item_type(self) -> str:
-        return next(kind for kind in ITEM_TYPES if getattr(self, f"{kind}_id"))
+    def item(self) -> Session | Poster | Talk | None:
+        """The saved item; None once it has left the program."""
+        kind = self._set_kind()
+        return None if kind is None else getattr(self, kind)
 
     @property
-    def item(self) -> Session | Poster | Talk:
-        return getattr(self, self.item_type)
+    def item_id(self) -> int | None:
+        kind = self._set_kind()
+        return None if kind is None else getattr(self, f"{kind}_id")
+
+    def _set_kind(self) -> str | None:
+        """Which of the three foreign keys is set (not ``item_type``, which outlives it)."""
+        return next((kind for kind in ITEM_TYPES if getattr(self, f"{kind}_id")), None)
 
     @property
-    def item_id(self) -> int:
-        return getattr(self, f"{self.item_type}_id")
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     @property
-    def conference(self):
-        return self.item.conference
+    def status(self) -> str:
+        return "removed" if self.is_removed else "scheduled"
 
+    @property
+    def title(self) -> str:
+        """As the program prints it ("Poster: Session 9: …" for a session), or as it was."""
+        item = self.item
+        if item is None:
+            return self.saved_title
+        return item.heading if isinstance(item, Session) else item.title
+
+    # Times and room: the item's own, or, once it is gone, as they were when saved.
     @property
     def starts_at(self):
-        return self.item.effective_starts_at
+        item = self.item
+        return self.saved_starts_at if item is None else item.effective_starts_at
 
     @property
     def ends_at(self):
-        return self.item.effective_ends_at
+        item = self.item
+        return self.saved_ends_at if item is None else item.effective_ends_at
 
     @property
     def room(self):
-        return self.item.effective_room
+        """The item's room (a Room), or None: a removed row has only ``saved_room``."""
+        item = self.item
+        return None if item is None else item.effective_room
+
+    @property
+    def room_name(self) -> str:
+        room = self.room
+        return room.name if room else ("" if self.item else self.saved_room)
 
     @property
     def changed_since_saved(self) -> bool:
-        room = self.room
-        return self.starts_at != self.saved_starts_at or (room.name if room else "") != (
-            self.saved_room
-        )
+        """Moved to another time or room since it was saved (never for a removed row: what it
+        shows is what was saved)."""
+        if self.item is None:
+            return False
+        return self.starts_at != self.saved_starts_at or self.room_name != self.saved_room
+
+    def remember_item(self) -> None:
+        """Keep what the row shows once its item is gone: kind, uid, conference and title."""
+        item = self.item
+        self.item_type = item._meta.model_name
+        self.item_uid = item.uid
+        session = item if isinstance(item, Session) else item.session
+        self.conference_id = session.conference_id
+        self.saved_title = self.title[: type(self)._meta.get_field("saved_title").max_length]
 
     def snapshot(self) -> None:
-        """Remember the time and room as they are now."""
-        room = self.room
+        """Remember the item as it is now: with ``remember_item``, its time and room."""
+        self.remember_item()
         self.saved_starts_at = self.starts_at
-        self.saved_room = room.name if room else ""
+        self.saved_ends_at = self.ends_at
+        self.saved_room = self.room_name

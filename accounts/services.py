@@ -141,7 +141,7 @@ def copy_shared_agenda(*, user: User, owner: User) -> int:
     copying twice adds nothing the second time."""
     already = saved_keys(user)
     new_items = []
-    for shared in AgendaItem.objects.shared_by(owner).with_items():
+    for shared in AgendaItem.objects.shared_by(owner).scheduled().with_items():
         if (shared.item_type, shared.item_id) in already:
             continue
         copy = AgendaItem(user=user, **{shared.item_type: shared.item})

@@ -2,8 +2,9 @@
 opens (the page, its calendar feed and its QR code).
 
 The link's token is the only key: an unknown or revoked one is a 404. The shared page shows
-only items of published conferences, never the owner's username or email (only the name they
-chose to show), and tells browsers and robots to keep the address to themselves.
+only items of published conferences that are still in their program (its feed keeps a removed
+one as a cancelled event, as the owner's does), never the owner's username or email (only the
+name they chose to show), and tells browsers and robots to keep the address to themselves.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def private_address(response: HttpResponse, headers=PRIVATE_ADDRESS_HEADERS) -> 
 @condition(etag_func=shared_page_etag)
 def _shared_agenda(request, token: str):
     owner = shared_owner(request, token)
-    items = list(AgendaItem.objects.shared_by(owner).with_items())
+    items = list(AgendaItem.objects.shared_by(owner).scheduled().with_items())
     days, zone = build_agenda(request.user, items, zone=shared_zone(request), with_clashes=False)
     # The save stars and "Add all" show what the visitor has (one query, none when anonymous).
     saved = services.saved_keys(request.user)

@@ -229,6 +229,7 @@ def resume_save(request):
 @login_required
 @require_POST
 def remove_agenda_item(request, pk: int):
+    """The "Remove" button of an agenda row, and "Dismiss" of one whose item left the program."""
     if not services.remove_agenda_item(user=request.user, agenda_item_id=pk):
         raise Http404("No such item in your agenda.")
     messages.success(request, "Removed from your agenda.")
@@ -236,7 +237,8 @@ def remove_agenda_item(request, pk: int):
 
 
 def feed_etag(request, token: str) -> str:
-    """The feed changes when its owner saves or removes, or a saved item's program changes."""
+    """The feed changes when its owner saves, removes or dismisses, or a saved item's program
+    changes."""
     owner = feed_owner(request, token)
     program_changed = last_program_change(AgendaItem.objects.visible_to(owner))
     changed = max(filter(None, [owner.agenda_changed_at, program_changed]))

@@ -1,9 +1,10 @@
-"""The caller's agenda: list, save (201 the first time, 200 after), delete (another's id: 404)."""
+"""The caller's agenda: list, save (201 the first time, 200 after), delete (another's id: 404).
+An item removed from the program stays listed, "removed", until deleted (dismissed)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -18,20 +19,27 @@ from program.api.serializers import ConferenceTimeField, RoomRefSerializer, abso
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
-    item_type = serializers.ChoiceField(choices=ITEM_TYPES)
-    item_id = serializers.IntegerField(min_value=1)
-    title = serializers.SerializerMethodField()
+    """A row of the caller's agenda: a saved item ("scheduled"), or one that left the program
+    ("removed", until dismissed with DELETE), shown as it was saved: title, kind and time, with
+    no item, room or page any more."""
+
+    status = serializers.ChoiceField(choices=["scheduled", "removed"], read_only=True)
+    item_type = serializers.ChoiceField(choices=ITEM_TYPES, read_only=True)
+    item_id = serializers.IntegerField(read_only=True, allow_null=True)
+    title = serializers.CharField(read_only=True)
     starts_at = ConferenceTimeField(read_only=True, allow_null=True)
     ends_at = ConferenceTimeField(read_only=True, allow_null=True)
     room = RoomRefSerializer(read_only=True, allow_null=True)
     clashes_with = serializers.SerializerMethodField()
     changed_since_saved = serializers.BooleanField(read_only=True)
+    removed_at = ConferenceTimeField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = AgendaItem
         fields = [
             "id",
+            "status",
             "item_type",
             "item_id",
             "title",
@@ -40,19 +48,27 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "room",
             "clashes_with",
             "changed_since_saved",
+            "removed_at",
             "url",
         ]
-
-    def get_title(self, obj) -> str:
-        item = obj.item
-        return item.heading if obj.item_type == "session" else item.title
 
     def get_clashes_with(self, obj) -> list[int]:
         # Found by the viewset for the items it shows (AgendaViewSet.clashes_for).
         return [other.pk for other in self.context.get("clashes", {}).get(obj.pk, [])]
 
-    def get_url(self, obj) -> str:
-        return absolute(self.context.get("request"), obj.item.get_absolute_url())
+    def get_url(self, obj) -> str | None:
+        item = obj.item
+        return (
+            None if item is None else absolute(self.context.get("request"), item.get_absolute_url())
+        )
+
+
+@extend_schema_serializer(component_name="AgendaItem")  # its request: AgendaItemRequest
+class SaveToAgendaSerializer(serializers.Serializer):
+    """What to save: a session, poster or talk the caller may see."""
+
+    item_type = serializers.ChoiceField(choices=ITEM_TYPES)
+    item_id = serializers.IntegerField(min_value=1)
 
     def validate(self, attrs):
         try:
@@ -95,6 +111,9 @@ class AgendaViewSet(
         among = sorted({**near, **{item.pk: item for item in items}}.values(), key=ordering)
         self.clashes = find_clashes(among)
 
+    def get_serializer_class(self):
+        return SaveToAgendaSerializer if self.action == "create" else AgendaItemSerializer
+
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "clashes": getattr(self, "clashes", {})}
 
@@ -108,7 +127,10 @@ class AgendaViewSet(
         self.clashes_for([item])
         return item
 
-    @extend_schema(responses={200: AgendaItemSerializer, 201: AgendaItemSerializer})
+    @extend_schema(
+        request=SaveToAgendaSerializer,
+        responses={200: AgendaItemSerializer, 201: AgendaItemSerializer},
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,13 +140,14 @@ class AgendaViewSet(
         item = self.get_queryset().get(pk=item.pk)
         self.clashes_for([item])
         return Response(
-            self.get_serializer(item).data,
+            AgendaItemSerializer(item, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     def destroy(self, request, *args, **kwargs):
-        """Delete with a filter and look at the count: of parallel deletes of one item, exactly
-        one answers 204 and the others 404 (the row was already gone)."""
+        """Remove a saved item, or dismiss one removed from the program."""
+        # Delete with a filter and look at the count: of parallel deletes of one item, exactly
+        # one answers 204 and the others 404 (the row was already gone).
         raw = str(kwargs[self.lookup_field])
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
             raise exceptions.NotFound("No such item in your agenda.")

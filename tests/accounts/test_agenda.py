@@ -142,7 +142,7 @@ def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(
     assert "Changed" not in page
 
 
-def test_moved_items_are_marked_changed_and_deleted_ones_disappear(
+def test_moved_items_are_marked_changed_and_deleted_ones_marked_removed(
     attendee_client, attendee, agenda_program
 ):
     save_to_agenda(user=attendee, item=agenda_program["morning"])
@@ -154,7 +154,9 @@ def test_moved_items_are_marked_changed_and_deleted_ones_disappear(
     agenda_program["overlapping"].delete()
     page = attendee_client.get("/agenda/").content.decode()
     assert page.count("<strong>Changed</strong>") == 2  # the session and its poster moved
-    assert "Orals" not in page
+    # The deleted session stays, as saved, until dismissed (test_removed_items.py).
+    assert page.count("<strong>Removed from the program</strong>") == 1
+    assert "<s>Oral Session: Orals</s>" in page
 
 
 def test_unpublished_conferences_leave_agendas_quietly(attendee_client, attendee, agenda_program):
