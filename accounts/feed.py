@@ -38,6 +38,14 @@ def last_program_change(items) -> datetime.datetime | None:
     return items.aggregate(latest=Max("conference__program_changed_at"))["latest"]
 
 
+def last_change(owner) -> datetime.datetime:
+    """When the owner's feeds last changed: they saved, removed or dismissed something (or an
+    item of theirs left the program), or a program of theirs changed, published or not (so
+    publishing and unpublishing count too). One query."""
+    program_changed = last_program_change(AgendaItem.objects.filter(user=owner))
+    return max(filter(None, [owner.agenda_changed_at, program_changed]))
+
+
 def agenda_calendar(items, *, title: str, url_for) -> bytes:
     """One event per saved item with a known time, cancelled for an item removed from the
     program.

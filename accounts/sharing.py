@@ -26,7 +26,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from accounts import services
 from accounts.agenda import build_agenda
-from accounts.feed import agenda_calendar, last_program_change, shared_feed_items
+from accounts.feed import agenda_calendar, last_change, last_program_change, shared_feed_items
 from accounts.forms import ShareAgendaForm
 from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
@@ -200,16 +200,21 @@ def copy_shared(request, token: str):
     return private_address(redirect(page))
 
 
+def shared_feed_changed(request, token: str):
+    """The shared feed's Last-Modified (``feed.last_change``), found once per request."""
+    if not hasattr(request, "shared_feed_changed"):
+        request.shared_feed_changed = last_change(shared_owner(request, token))
+    return request.shared_feed_changed
+
+
 def shared_feed_etag(request, token: str) -> str:
-    owner = shared_owner(request, token)
-    changed = last_program_change(AgendaItem.objects.shared_by(owner))
-    parts = [token, owner.agenda_changed_at.isoformat(), changed.isoformat() if changed else ""]
-    parts.append(published_version(request))
+    changed = shared_feed_changed(request, token)
+    parts = [token, changed.isoformat(), published_version(request)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 @require_GET
-@condition(etag_func=shared_feed_etag)
+@condition(etag_func=shared_feed_etag, last_modified_func=shared_feed_changed)
 def shared_feed(request, token: str):
     owner = shared_owner(request, token)
     title = f"Agenda of {owner.share_name}" if owner.share_name else "A shared agenda"

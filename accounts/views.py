@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts import services, sharing
 from accounts.agenda import build_agenda
-from accounts.feed import agenda_calendar, feed_items, last_program_change
+from accounts.feed import agenda_calendar, feed_items, last_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
@@ -236,12 +236,17 @@ def remove_agenda_item(request, pk: int):
     return redirect(safe_next(request, reverse("accounts:agenda")))
 
 
+def feed_changed(request, token: str):
+    """The feed's Last-Modified (``feed.last_change``), found once per request."""
+    if not hasattr(request, "feed_changed"):
+        request.feed_changed = last_change(feed_owner(request, token))
+    return request.feed_changed
+
+
 def feed_etag(request, token: str) -> str:
     """The feed changes when its owner saves, removes or dismisses, or a saved item's program
     changes."""
-    owner = feed_owner(request, token)
-    program_changed = last_program_change(AgendaItem.objects.visible_to(owner))
-    changed = max(filter(None, [owner.agenda_changed_at, program_changed]))
+    changed = feed_changed(request, token)
     return hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
 
 
@@ -255,7 +260,7 @@ def feed_owner(request, token: str) -> User:
 
 
 @require_GET
-@condition(etag_func=feed_etag)
+@condition(etag_func=feed_etag, last_modified_func=feed_changed)
 def feed(request, token: str):
     owner = feed_owner(request, token)
     body = agenda_calendar(

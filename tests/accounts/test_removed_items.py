@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import now
 
 from accounts.models import AgendaItem, User
 from accounts.services import save_to_agenda
@@ -27,6 +28,14 @@ def feed_events(client, user) -> dict[str, icalendar.Event]:
     response = client.get(f"/agenda/{user.feed_token}.ics")
     assert response.status_code == 200
     return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def earlier(user, conference) -> None:
+    """Move the last change of the agenda and of the program a minute back, so a change made
+    now is seen by Last-Modified (whole seconds)."""
+    minute_ago = now() - datetime.timedelta(minutes=1)
+    User.objects.filter(pk=user.pk).update(agenda_changed_at=minute_ago)
+    type(conference).objects.filter(pk=conference.pk).update(program_changed_at=minute_ago)
 
 
 # The row: kept, emptied, marked
@@ -290,6 +299,28 @@ def test_the_feed_keeps_a_removed_item_cancelled_with_its_uid_until_dismissed(
     client.force_login(attendee)
     client.post(f"/agenda/{removed.pk}/remove/")
     assert uid not in feed_events(client, attendee)
+
+
+def test_the_feeds_answer_304_to_if_modified_since_until_an_item_is_removed(
+    client, attendee, agenda_program
+):
+    from accounts.services import share_agenda
+
+    save_to_agenda(user=attendee, item=agenda_program["poster"])
+    token = share_agenda(user=attendee)
+    earlier(attendee, agenda_program["conference"])
+    for url in (f"/agenda/{attendee.feed_token}.ics", f"/agenda/shared/{token}.ics"):
+        first = client.get(url)
+        since = first["Last-Modified"]
+        assert client.get(url, headers={"if-modified-since": since}).status_code == 304
+        assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    agenda_program["poster"].delete()
+    for url in (f"/agenda/{attendee.feed_token}.ics", f"/agenda/shared/{token}.ics"):
+        again = client.get(url, headers={"if-modified-since": since})
+        assert again.status_code == 200
+        events = icalendar.Calendar.from_ical(again.content).walk("VEVENT")
+        assert [e["status"] for e in events] == ["CANCELLED"]
 
 
 # A re-import
