@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from program.models import Poster
 from tests.browser.conftest import axe_violations, no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -169,3 +170,39 @@ def test_a_visitor_not_logged_in_taps_a_star_logs_in_and_finds_it_saved(live_ser
             "button", name="Remove Marconi: Prefix Caching for the Era of Hybrid"
         )
     ).to_be_visible()
+
+
+def test_an_item_removed_from_the_program_stays_until_dismissed(
+    live_server, seed, page, browser, axe_source
+):
+    base = live_server.url
+    sign_up(page, base, "ada")
+    page.goto(base + "/mlsys2025/2025-05-15/")
+    for title in ("Marconi: Prefix Caching", "Responsible Finetuning"):
+        item = page.locator("article", has_text=title).first
+        item.get_by_role("button", name=f"Save {title}").click()
+        expect(item.get_by_role("button", name=f"Remove {title}")).to_be_visible()
+    # The organizers take the poster out of the program.
+    Poster.objects.filter(contribution__title__startswith="Marconi").delete()
+
+    page.goto(base + "/agenda/")
+    entry = page.locator("li.agenda-entry.is-removed")
+    expect(entry).to_have_count(1)
+    text = entry.inner_text()
+    assert "Marconi: Prefix Caching for the Era of Hybrid LLMs" in text
+    assert "Removed from the program" in text
+    assert "Thu 15 May 1:15 p.m. – 2:40 p.m." in text  # the time it was saved with
+    assert axe_violations(page, axe_source) == []
+    assert no_horizontal_overflow(page)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for name, width in (("phone", 360), ("desktop", 1280)):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert no_horizontal_overflow(page)
+            page.screenshot(path=f"/tmp/agenda-removed-{name}-{scheme}.png", full_page=True)
+        assert axe_violations(page, axe_source) == []  # contrast in this scheme
+
+    entry.get_by_role("button", name="Dismiss").click()
+    expect(page.get_by_text("Removed from your agenda.")).to_be_visible()
+    expect(page.locator("li.agenda-entry.is-removed")).to_have_count(0)
+    assert "Responsible Finetuning" in page.locator("main").inner_text()
