@@ -30,10 +30,29 @@ def test_the_import_benchmark_imports_three_times_and_leaves_nothing(db):
     out = io.StringIO()
     call_command("benchmark_import", papers=60, author_slots=250, stdout=out)
     text = out.getvalue()
-    assert "first import" in text and "same file again" in text and "moved" in text
+    steps = {line.split(":")[0].strip(): line for line in text.splitlines() if " s (" in line}
+    assert list(steps) == ["first import", "same file again", "5% of papers moved"]
     assert "Holds 60 contributions" in text and "250 authorships" in text
     # Unchanged, the second import changes nothing; the third moves some papers.
-    assert " 0 changes" in text.splitlines()[2]
+    assert " 0 changes" in steps["same file again"]
+    assert " 0 changes" not in steps["5% of papers moved"]
+    assert not Conference.objects.filter(slug="import-benchmark").exists()
+
+
+def test_the_import_benchmark_times_a_real_file_and_its_unchanged_re_import(db):
+    out = io.StringIO()
+    democon = settings.BASE_DIR / "tests" / "data" / "c3voc" / "pretalx-democon.json"
+    call_command("benchmark_import", file=str(democon), stdout=out)
+    text = out.getvalue()
+    assert "frab-json" in text and "max RSS before importing" in text
+    first, again = (line for line in text.splitlines() if " s (reading " in line)
+    for line in (first, again):
+        for figure in ("queries", "writes", "max RSS", "changes", "tracemalloc peak"):
+            assert figure in line, (figure, line)
+    assert first.strip().startswith("first import") and " 0 changes" not in first
+    assert again.strip().startswith("same file again") and " 0 changes" in again
+    assert "(0 writes)" in again  # unchanged: read and compared, nothing written
+    assert "36 talks" in text
     assert not Conference.objects.filter(slug="import-benchmark").exists()
 
 
