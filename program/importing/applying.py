@@ -18,6 +18,7 @@ is read and compared, and nothing is written.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import uuid
 from collections import defaultdict
@@ -64,6 +65,11 @@ __all__ = [
 ]
 
 SLOT_MODELS = {"poster": Poster, "talk": Talk}
+
+
+def _room_name(item) -> str:
+    room = item.effective_room
+    return room.name if room else ""
 
 
 def no_progress(items, *, total: int, description: str):
@@ -129,6 +135,7 @@ class _Importer(RecordWriter):
         tracks |= {s.track for s in program.sessions}
         colours = {name: {"colour": colour} for name, colour in program.track_colours.items()}
         self.tracks = self.named(Track, tracks, colours)
+        self.room_by_pk = {room.pk: room for room in self.rooms.values()}
         self.contributions = self.put_contributions()
         self.sessions = self.put_sessions()
         self.put_slots()
@@ -308,10 +315,12 @@ class _Importer(RecordWriter):
     def put_sessions(self) -> dict[str, Session]:
         existing = {s.uid: s for s in Session.objects.filter(conference=self.conference)}
         self.report.existing += len(existing)
-        # Where each session was before the import: a poster's or talk's move is told from it.
-        self.was = {s.pk: (s.day, s.starts_at, s.room_id) for s in existing.values()}
+        self.was = {}  # each session as it was, for the posters' and talks' moves and removals
         for session in existing.values():
             session.conference = self.conference  # for clean() and the slots' checks
+            if session.room_id:
+                session.room = self.room_by_pk[session.room_id]
+            self.was[session.pk] = copy.copy(session)
         result, writes = {}, Writes(Session)
         positions: dict[datetime.date, int] = {}
         ordered = sorted(
@@ -352,12 +361,15 @@ class _Importer(RecordWriter):
         """Posters and talks: added, changed or moved (a new start or room, its own or its
         session's), and those the file no longer has removed with the sessions and
         contributions it no longer has."""
-        self.room_by_pk = {room.pk: room for room in self.rooms.values()}
         existing = {}
         for kind, model in SLOT_MODELS.items():
             existing[kind] = {}
             for item in model.objects.filter(session__conference=self.conference):
-                if item.room_id:  # its own room, for clean() and the report, without a query
+                # As ``select_related`` would give them, without the joins: the session as it
+                # was before the import, the contribution, its own room.
+                item.session = self.was[item.session_id]
+                item.contribution = self.had[item.contribution_id]
+                if item.room_id:
                     item.room = self.room_by_pk[item.room_id]
                 existing[kind][item.uid] = item
             self.report.existing += len(existing[kind])
@@ -373,7 +385,7 @@ class _Importer(RecordWriter):
             model = SLOT_MODELS[slot.kind]
             item, uid = self.existing(existing[slot.kind], slot.kind, slot.key)
             existed = item is not None
-            before = self.place(item) if existed else None
+            before = (item.effective_starts_at, item.effective_room) if existed else None
             item = item or model(uid=uid)
             values = {
                 "session": session,
@@ -391,8 +403,7 @@ class _Importer(RecordWriter):
             if not self.check(item, f"{slot.kind} {slot.key!r}", **self.checks(item)):
                 continue
             writes[slot.kind].add(item, existed, changed)
-            room = item.effective_room
-            moved = existed and before != (item.effective_starts_at, room)
+            moved = existed and before != (item.effective_starts_at, item.effective_room)
             if existed and not moved and changed.keys() == {"position"}:
                 continue  # renumbered because another poster came or went: not news
             action = "move" if moved else ("change" if existed else "add")
@@ -404,7 +415,7 @@ class _Importer(RecordWriter):
                     contribution.title,
                     changed if existed else {},
                     day=session.day,
-                    room=room.name if room else "",
+                    room=_room_name(item),
                 )
             )
         for kind_writes in writes.values():
@@ -413,15 +424,14 @@ class _Importer(RecordWriter):
         # at the end; saved agenda items of removed posters and talks go with them).
         for kind, leftovers in existing.items():
             for item in leftovers.values():
-                day, _starts_at, room = self.place(item, with_day=True)
                 self.report.changes.append(
                     Change(
                         "remove",
                         kind,
                         str(item.uid),
-                        self.had[item.contribution_id].title,
-                        day=day,
-                        room=room.name if room else "",
+                        item.title,
+                        day=item.session.day,
+                        room=_room_name(item),
                     )
                 )
             self.delete(SLOT_MODELS[kind], leftovers.values())
@@ -439,11 +449,3 @@ class _Importer(RecordWriter):
                     )
                 )
             self.delete(model, gone)
-
-    def place(self, item, with_day: bool = False) -> tuple:
-        """Where a poster or talk was before the import: its start and room (its session's
-        when it has none of its own), and with ``with_day`` its session's day first."""
-        day, starts_at, room_id = self.was[item.session_id]
-        room_id = item.room_id or room_id
-        place = (item.starts_at or starts_at, self.room_by_pk.get(room_id) if room_id else None)
-        return (day, *place) if with_day else place

@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from program.devdata.paper_list import paper_list
 from program.importing.files import import_file
 from program.importing.readers import detect
+from program.management.commands.benchmark_import import moved
 from program.models import Conference, Contribution, Poster, Talk
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,21 @@ def test_a_paper_list_and_its_unchanged_re_import_take_a_fixed_number_of_queries
         report = import_file(data, "miniconf", slug="iclr2020", calendar=calendar)
     assert report.changes == [] and writes(again) == []
     assert len(again) <= AGAIN, listed(again)
+
+
+def test_posters_moved_to_other_sessions_cost_no_query_each():
+    """Every 20th paper in another session: a few posters moved or ten times as many, the same
+    queries (each poster's session as it was is at hand, not read again)."""
+    counts, moves = [], []
+    for papers in (40, 400):
+        data, calendar = paper_list(papers=papers, author_slots=papers * 4)
+        slug = f"list{papers}"
+        import_file(data, "miniconf", slug=slug, calendar=calendar)
+        with CaptureQueriesContext(connection) as queries:
+            report = import_file(moved(data), "miniconf", slug=slug, calendar=calendar)
+        moves.append(report.count("move", "poster"))
+        counts.append(len(queries))
+    assert 0 < moves[0] < moves[1] and counts[0] == counts[1], (moves, counts)
 
 
 def test_abstracts_written_last_are_in_the_search_documents_with_people_and_sessions():
