@@ -213,7 +213,7 @@ class _Events:
         track = str(event.get("track") or "").strip()[:200]
         if track and track not in program.tracks:
             program.tracks.append(track)
-        abstract = _abstract(event)
+        abstract = _abstract(event, self.ours)
         label = str(event.get("type") or "").strip()
         people = [p for p in event.get("persons") or [] if isinstance(p, dict)]
         kind = session_kind(label) if self.ours and label.casefold() != POSTER_TYPE else ""
@@ -307,9 +307,11 @@ class _Events:
         )
 
 
-def _abstract(event) -> str:
+def _abstract(event, ours: bool) -> str:
     """The abstract and, when it says more, the description after it."""
-    abstract, description = plain(event.get("abstract")), plain(event.get("description"))
+    # Our own exports hold the text as it is kept here: "<code>" in it is text, not markup.
+    read = _as_written if ours else plain
+    abstract, description = read(event.get("abstract")), read(event.get("description"))
     if description and " ".join(description.split()) != " ".join(abstract.split()):
         return f"{abstract}\n\n{description}" if abstract else description
     return abstract
@@ -324,11 +326,15 @@ def _person(given: dict, where: str, skipped: list[str], *, ours: bool) -> sourc
     return source.Person(
         name=str(given.get("name") or given.get("public_name") or "").strip()[:200],
         key=str(key or "")[:200],
-        bio=plain(given.get("biography")),
+        bio=(_as_written if ours else plain)(given.get("biography")),
         links=links_of(given.get("links"), where, skipped)[0],
         # Our exports link each person's page, /<conference>/people/<slug>/.
         slug=_slug_in(given.get("url")) if ours else "",
     )
+
+
+def _as_written(text) -> str:
+    return str(text or "").replace("\r\n", "\n").strip()
 
 
 def _slug_in(url) -> str:
