@@ -229,3 +229,11 @@ def test_a_real_program_exported_imported_and_exported_again_is_the_same_documen
     run(again, "--conference", "real")
     Conference.objects.filter(slug="real").update(is_published=True)
     assert client.get(f"/real/{name}").content == exported
+
+
+def test_json_nested_beyond_any_program_is_refused_with_a_message(tmp_path):
+    deep = tmp_path / "papers.json"
+    deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(CommandError, match="nested too deeply"):
+        run(deep, "--conference", "t")
+    assert not Conference.objects.filter(slug="t").exists()

@@ -36,6 +36,8 @@ def load_json(data: bytes):
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ReadError(f"This is not valid JSON: {error}") from error
+    except RecursionError as error:  # "[[[[..." 100,000 deep: no program is nested so
+        raise ReadError("This JSON is nested too deeply to be a program.") from error
 
 
 # Markup some tools put in abstracts. Only text that has it is stripped: "a <b> c" in a plain
