@@ -41,6 +41,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.urls import reverse
@@ -54,6 +55,7 @@ GENERATOR = "conference-program"
 TIMESLOT = "00:05"
 # A room name for items whose room is not known yet: frab places every event in a room.
 NO_ROOM = "Room to be announced"
+PRETALX_CODE = re.compile(r"[A-Z0-9]+")
 # uuid5 namespace of the guids we derive (rooms, people).
 NAMESPACE = uuid.UUID("5f0f3c0e-6f3b-4c43-9a55-2b8f3f0c4d21")
 # Event and person ids are 1..ID_SPACE (positive integers; 31 bits suit every reader).
@@ -200,8 +202,11 @@ def _event(
     is_session = isinstance(item, Session)
     abstract = item.description if is_session else item.abstract
     people = [] if is_session else item.ordered_people
+    code = "" if is_session else item.contribution.external_id
     return {
         "guid": str(item.uid),
+        # A pretalx submission's code, kept from the file: the slots of one submission share it.
+        **({"code": code} if PRETALX_CODE.fullmatch(code) else {}),
         "id": number,
         "date": starts.isoformat(),
         "start": f"{starts:%H:%M}",
@@ -353,8 +358,13 @@ def _text(parent: ET.Element, tag: str, value, **attributes) -> ET.Element:
     return element
 
 
-def _xml_event(parent: ET.Element, event: dict) -> None:
+def _xml_event(parent: ET.Element, event: dict, codes: Counter) -> None:
     element = ET.SubElement(parent, "event", guid=event["guid"], id=str(event["id"]))
+    # The XSD wants a pretalx code of six characters, once in the file: a submission held
+    # twice keeps its code in the JSON only.
+    code = event.get("code", "")
+    if len(code) == 6 and codes[code] == 1:
+        element.set("code", code)
     for tag in EVENT_TEXT:
         _text(element, tag, event[tag])
     _text(element, "slug", event["slug"])
@@ -404,6 +414,12 @@ def to_xml(document: dict, *, url: str) -> bytes:
     for track in conference["tracks"]:
         _text(head, "track", track["name"], **track)
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    codes = Counter(
+        event.get("code")
+        for day in conference["days"]
+        for events in day["rooms"].values()
+        for event in events
+    )
     for day in conference["days"]:
         day_element = ET.SubElement(
             root,
@@ -419,7 +435,7 @@ def to_xml(document: dict, *, url: str) -> bytes:
                 attributes["guid"] = guids[name]
             room = ET.SubElement(day_element, "room", attributes)
             for event in day_events:
-                _xml_event(room, event)
+                _xml_event(room, event, codes)
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
     version = hashlib.sha256(body).hexdigest()[: len(VERSION_STAND_IN)]

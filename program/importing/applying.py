@@ -264,6 +264,7 @@ class _Importer(RecordWriter):
                 "language": item.language,
                 "links": item.links,
                 "external_url": item.external_url,
+                "external_id": item.code,
             }
             if self.upsert("contribution", contribution, item.key, values, existed, writes) is None:
                 continue

@@ -26,6 +26,7 @@ class Contribution:
     language: str = ""
     links: list[dict] = field(default_factory=list)
     external_url: str = ""
+    code: str = ""  # the submission's id in its source (a pretalx code)
 
 
 @dataclass

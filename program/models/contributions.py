@@ -146,6 +146,14 @@ class Contribution(ProgramPart):
     external_url = models.URLField(
         "page on the conference site", max_length=500, blank=True, default=""
     )
+    external_id = models.CharField(
+        "external id",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The submission's id in the tool it came from (a pretalx code such as"
+        " 'GXMQAB'), kept by imports and written back by the frab exports.",
+    )
     links = links_field()
     people = models.ManyToManyField(
         Person, through=Authorship, related_name="contributions", blank=True

@@ -237,3 +237,29 @@ def test_json_nested_beyond_any_program_is_refused_with_a_message(tmp_path):
     with pytest.raises(CommandError, match="nested too deeply"):
         run(deep, "--conference", "t")
     assert not Conference.objects.filter(slug="t").exists()
+
+
+def test_a_pretalx_submission_held_twice_comes_back_as_one_contribution(client, tmp_path):
+    document = json.loads(DEMOCON.read_text())
+    days = document["schedule"]["conference"]["days"]
+    first = next(iter(days[0]["rooms"].values()))[0]
+    first["code"] = "G9JGWY"  # as current pretalx writes it (this older file has it in the url)
+    repeat = {**first, "guid": "0b5e2a36-8d55-4c2e-9a57-2f0f1c0d9e11", "id": 99999}
+    repeat["date"] = first["date"].replace(days[0]["date"], days[1]["date"])
+    next(iter(days[1]["rooms"].values())).append(repeat)
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps(document))
+    run(path, "--conference", "t")
+    Conference.objects.filter(slug="t").update(is_published=True)
+    contribution = Contribution.objects.get(conference__slug="t", external_id=first["code"])
+    assert contribution.talks.count() == 2
+    exported = client.get("/t/schedule.json").content
+    assert exported.count(f'"code":"{first["code"]}"'.encode()) == 2
+    Conference.objects.filter(slug="t").delete()
+    path.write_bytes(exported)
+    run(path, "--conference", "t")
+    assert (
+        Contribution.objects.get(conference__slug="t", external_id=first["code"]).talks.count() == 2
+    )
+    Conference.objects.filter(slug="t").update(is_published=True)
+    assert client.get("/t/schedule.json").content == exported

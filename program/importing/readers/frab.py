@@ -304,6 +304,7 @@ class _Events:
             language=languages(event.get("language"), where, skipped),
             links=links,
             external_url=url,
+            code=str(event.get("code") or "")[:200],
         )
 
 
