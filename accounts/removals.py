@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, pre_delete
 from django.utils.timezone import now
 
 from accounts.models import ITEM_MODELS, AgendaItem, User
+from program.importing.signals import program_imported
 from program.models import Conference, Contribution, Poster, Session, Talk
 
 # The rows whose items go when an object of each model is deleted: the paths from an agenda row
@@ -78,7 +79,47 @@ def item_left_program(sender, origin=None, **kwargs) -> None:
         delattr(origin, MARKED)
 
 
+def items_return(sender, conference, **kwargs) -> None:
+    """``program_imported``: rows marked removed whose items an import brought back (the same
+    uid) point at them again, unmarked; a row whose owner has saved the item again meanwhile
+    goes. A few queries, whatever the number of rows."""
+    removed = AgendaItem.objects.filter(conference=conference).exclude(removed_at=None)
+    rows = list(removed.exclude(item_uid=None))
+    if not rows:
+        return
+    back, moment = [], now()
+    for kind, model in ITEM_MODELS.items():
+        of_kind = [row for row in rows if row.item_type == kind]
+        where = (
+            {"conference": conference} if model is Session else {"session__conference": conference}
+        )
+        found = dict(
+            model.objects.filter(uid__in=[row.item_uid for row in of_kind], **where).values_list(
+                "uid", "pk"
+            )
+        )
+        saved = set(
+            AgendaItem.objects.filter(**{f"{kind}__in": found.values()}).values_list(
+                "user_id", kind
+            )
+        )
+        for row in of_kind:
+            pk = found.get(row.item_uid)
+            if pk is None:
+                continue
+            if (row.user_id, pk) in saved:
+                row.delete()
+                continue
+            setattr(row, f"{kind}_id", pk)
+            row.removed_at = None
+            back.append(row)
+    AgendaItem.objects.bulk_update(back, ["session", "poster", "talk", "removed_at"])
+    users = {row.user_id for row in rows}
+    User.objects.filter(pk__in=users).update(agenda_changed_at=moment)
+
+
 def connect() -> None:
+    program_imported.connect(items_return, dispatch_uid="agenda-items-return")
     for kind, model in ITEM_MODELS.items():
         uid = f"agenda-removal-{kind}"
         pre_delete.connect(item_leaves_program, sender=model, dispatch_uid=uid)

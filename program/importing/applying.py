@@ -39,6 +39,7 @@ from program.importing.report import (
     Report,
     _DryRun,
 )
+from program.importing.signals import program_imported
 from program.models import (
     Authorship,
     Conference,
@@ -106,11 +107,14 @@ def import_program(
     report = Report(conference=slug, skipped=list(program.skipped), notes=list(program.notes))
     try:
         with transaction.atomic(), ProgramPart.touching_deferred():
-            _Importer(program, slug, report, progress).run()
+            importer = _Importer(program, slug, report, progress)
+            importer.run()
             if dry_run:
                 raise _DryRun
             if report.removals_need_yes and not allow_removals:
                 raise RemovalsNotConfirmed([report.removal_summary()])
+            if report.changes:
+                program_imported.send(Conference, conference=importer.conference)
     except _DryRun:
         pass
     except IntegrityError as error:  # what the checks above should have named first

@@ -42,6 +42,7 @@ from program.importing.applying import (
     _DryRun,
 )
 from program.importing.readers import ReadError
+from program.importing.signals import program_imported
 from program.models import Authorship, Conference, Contribution, Poster, Session, Talk
 
 #: What an export of one conference holds, and what a removal may take away.
@@ -134,6 +135,7 @@ def import_fixture(
                 raise _DryRun
             if report.removals_need_yes and not allow_removals:
                 raise RemovalsNotConfirmed([report.removal_summary()])
+            program_imported.send(Conference, conference=conference)
     except _DryRun:
         pass
     return report

@@ -367,3 +367,8 @@ def test_a_reimport_without_an_item_leaves_it_removed_in_agendas(attendee_client
     assert removed.item_uid == going.uid
     page = attendee_client.get("/agenda/").content.decode()
     assert "<s>A talk that goes</s>" in page and "A talk that stays" in page
+    # The next import brings it back (its uid again): the row is the saved item once more.
+    import_program(program(with_talk=True), slug="imported2026")
+    back = AgendaItem.objects.get(pk=removed.pk)
+    assert back.removed_at is None and back.talk.uid == going.uid
+    assert "<s>A talk that goes</s>" not in attendee_client.get("/agenda/").content.decode()
