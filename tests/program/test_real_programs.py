@@ -263,3 +263,10 @@ def test_a_pretalx_submission_held_twice_comes_back_as_one_contribution(client, 
     )
     Conference.objects.filter(slug="t").update(is_published=True)
     assert client.get("/t/schedule.json").content == exported
+
+
+def test_a_file_with_more_events_than_any_conference_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("program.importing.readers.frab.MAX_RECORDS", 35)
+    with pytest.raises(CommandError, match="The file holds 36 events, more than 35: refused"):
+        run(DEMOCON, "--conference", "t")
+    assert not Conference.objects.filter(slug="t").exists()

@@ -27,6 +27,11 @@ CONFERENCE_PAGE = "On the conference site"
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
+# More events or papers than any conference holds (FOSDEM ~1,000, a congress ~1,400, NeurIPS
+# ~4,500 papers): a file past it is refused before anything is compared or written.
+MAX_RECORDS = 100_000
+
+
 class ReadError(ValueError):
     """The file cannot be read as a program; the message says where and why."""
 

@@ -19,6 +19,7 @@ from program.frab import GENERATOR, NAMESPACE, NO_ROOM
 from program.importing import source
 from program.importing.readers import clock
 from program.importing.readers.fields import (
+    MAX_RECORDS,
     ReadError,
     duration,
     languages,
@@ -57,6 +58,13 @@ def read_frab(data, *, zone: str = "", conference_zone: str = "") -> source.Prog
         _offsets(days),
         program.notes,
     )
+    total = sum(
+        len(events) if isinstance(events, list) else 0
+        for day in days
+        for events in (day.get("rooms") or {}).values()
+    )
+    if total > MAX_RECORDS:
+        raise ReadError(f"The file holds {total:,} events, more than {MAX_RECORDS:,}: refused.")
     reader = _Events(program, clock.zone_named(program.timezone, "zone"), ours)
     for name, attribute in (("start", "start_date"), ("end", "end_date")):
         value = str(conference.get(name) or "")[:10]

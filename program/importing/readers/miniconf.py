@@ -24,7 +24,13 @@ import yaml
 
 from program.importing import source
 from program.importing.readers import clock
-from program.importing.readers.fields import ReadError, load_json, moment, web_address
+from program.importing.readers.fields import (
+    MAX_RECORDS,
+    ReadError,
+    load_json,
+    moment,
+    web_address,
+)
 from program.models import LinkKind, SessionKind
 
 # Mini-Conf calendars name a session's kind by a short calendarId or a "type" label.
@@ -50,6 +56,8 @@ def read_miniconf(
     data: bytes, calendar: bytes | None, *, zone: str = "", conference_zone: str = ""
 ) -> source.Program:
     rows = _rows(data)
+    if len(rows) > MAX_RECORDS:
+        raise ReadError(f"The file holds {len(rows):,} papers, more than {MAX_RECORDS:,}: refused.")
     entries, schedule = _calendar(calendar)
     program = source.Program(records=len(rows))
     offsets = Counter()
