@@ -2,16 +2,27 @@
 
 The cache's state is reported but never fails the check: when Redis is unreachable the site
 keeps answering (throttles fail open, conference/cache.py), so taking the instance out of the
-load balancer would only make things worse.
+load balancer would only make things worse. Nor do the tasks: ``tasks`` says how long the oldest
+task ready to run has waited, and "stalled" past ``TASKS_STALLED_AFTER`` (no worker running them:
+a web instance out of the balancer would not run them either).
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult
 
 from conference.cache import ResilientRedisCache
+
+# A task waiting longer than this means no worker runs them (one takes seconds).
+TASKS_STALLED_AFTER = datetime.timedelta(minutes=10)
+DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 
 
 def cache_state() -> str:
@@ -20,6 +31,24 @@ def cache_state() -> str:
     if isinstance(cache, ResilientRedisCache):
         return "ok" if cache.ping() else "unreachable"
     return "in-process"
+
+
+def task_state() -> dict:
+    """The tasks waiting in the database: {"tasks": "ok" or "stalled", "oldest_waiting_seconds"}
+    (none waiting: 0); nothing when tasks do not wait in the database."""
+    if settings.TASKS["default"]["BACKEND"] != DATABASE_TASKS:
+        return {}
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)
+        .first()
+    )
+    waited = now() - oldest if oldest else datetime.timedelta(0)
+    return {
+        "tasks": "stalled" if waited > TASKS_STALLED_AFTER else "ok",
+        "oldest_waiting_seconds": int(waited.total_seconds()),
+    }
 
 
 @never_cache
@@ -33,4 +62,4 @@ def healthz(request):
         return JsonResponse(
             {"status": "error", "database": "unreachable", "cache": cache_state()}, status=503
         )
-    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_state()})
+    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_state(), **task_state()})
