@@ -54,8 +54,12 @@ run: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py prepare_site
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/); Ctrl-C stops."
-	@# The task runner (similar papers after a change) beside the server, stopped with it.
-	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	@# The task runner (similar papers after a change) beside the server, started again if it
+	@# stops (it once died on SQLite's "database is locked" and nothing noticed), stopped with it.
+	( trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do $(PY) manage.py db_worker --no-startup-delay & child=$$!; wait $$child; \
+	    echo "db_worker stopped (exit $$?): starting it again in 3 s" >&2; \
+	    sleep 3 & wait $$!; done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn conference.wsgi:application --bind $(HOST):$(PORT) --preload \
 	  --workers $(WORKERS) --access-logfile - --forwarded-allow-ips $(GUNICORN_FORWARDED)

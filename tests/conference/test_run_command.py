@@ -190,3 +190,35 @@ def test_a_lock_out_is_shared_by_both_workers(running_site):
     # At most 4 failures are answered as such (two racing failures may both see the fifth).
     assert statuses.count(400) <= 4 and statuses.count(429) >= 4
     assert status_of(token(PASSWORD)) == 429
+
+
+def worker_pids(data: Path) -> set[int]:
+    """The db_worker processes of this run (their environment names its data folder)."""
+    found = set()
+    for line in subprocess.run(
+        ["pgrep", "-f", "manage.py db_worker"], capture_output=True, text=True
+    ).stdout.split():
+        try:
+            environ = Path(f"/proc/{line}/environ").read_bytes()
+            argv = Path(f"/proc/{line}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        # The Python process itself, not the shells whose command line names it.
+        if argv[1:3] == [b"manage.py", b"db_worker"] and f"DATA_DIR={data}".encode() in environ:
+            found.add(int(line))
+    return found
+
+
+def test_a_task_runner_that_dies_is_started_again(running_site):
+    _, data = running_site
+    first = worker_pids(data)
+    assert len(first) == 1
+    os.kill(first.pop(), signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        again = worker_pids(data)
+        if again:
+            break
+        time.sleep(0.5)
+    assert again, (data / "run.log").read_text()[-2000:]
+    assert "db_worker stopped (exit 137): starting it again" in (data / "run.log").read_text()
