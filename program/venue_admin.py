@@ -8,10 +8,11 @@ import csv
 import io
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from program import floor_plans
 from program.admin import ProgramPartDeletes
 from program.models import BoardSpot, FloorPlan
 from program.models.sessions import validate_board
@@ -56,7 +57,8 @@ class FloorPlanForm(forms.ModelForm):
     upload = forms.FileField(
         label="Plan",
         required=False,
-        help_text="A PNG, JPEG or WebP picture or an SVG drawing of the room, at most 3 MB."
+        help_text="A PNG, JPEG or WebP picture or an SVG drawing of the room, at most 3 MB; a"
+        f" picture of more than {floor_plans.MAX_PIXELS // 1_000_000} megapixels is scaled down."
         " Boards are placed as fractions of its width and height, so a new version of the"
         " same drawing keeps them in place.",
     )
@@ -72,6 +74,8 @@ class FloorPlanForm(forms.ModelForm):
         model = FloorPlan
         fields = ["room"]
 
+    scaled = ""  # what fit() did to the upload, said once it is saved
+
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload is None:
@@ -79,7 +83,8 @@ class FloorPlanForm(forms.ModelForm):
                 raise ValidationError("Give the plan's picture.")
             return None
         try:
-            self.instance.set_picture(upload.read())
+            data, self.scaled = floor_plans.fit(upload.read())
+            self.instance.set_picture(data)
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         return upload
@@ -120,6 +125,11 @@ class FloorPlanAdmin(ProgramPartDeletes, admin.ModelAdmin):
     @admin.display(description="boards placed", ordering="board_count")
     def board_count(self, plan):
         return plan.board_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.scaled:
+            self.message_user(request, form.scaled, messages.INFO)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -44,7 +44,7 @@ def test_a_picture_and_a_drawing_are_read_with_their_size():
         (SVG.replace(b"<rect", b"<script>alert(1)</script><rect"), "<script>"),
         (SVG.replace(b"<rect", b'<rect onclick="alert(1)"'), "event attribute"),
         (
-            SVG.replace(b"<rect", b'<image href="https://evil.example/x.png"/><rect'),
+            SVG.replace(b"<rect", b'<use href="https://evil.example/x.svg#a"/><rect'),
             "refers to",
         ),
         (SVG.replace(b"<rect", b"<foreignObject><p>x</p></foreignObject><rect"), "foreignObject"),
