@@ -4,12 +4,12 @@ The program's templates call ``{% item_actions item %}`` (program_tags); this ap
 ``render_item_actions``, so the dependency runs one way: accounts builds on program.
 """
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.services import PENDING_SAVE, find_item, saved_keys
+from accounts.pending import wish_title
+from accounts.services import saved_keys
 
 SAVE_BUTTON_TEMPLATE = "accounts/_save_button.html"
 
@@ -40,20 +40,6 @@ def account_next(request) -> str:
     return request.get_full_path()
 
 
-def pending_save_title(request) -> str:
-    """The title of what a visitor asked to save before logging in, for "Log in to save ..."."""
-    pending = request.session.get(PENDING_SAVE) if hasattr(request, "session") else None
-    if not pending or request.user.is_authenticated:
-        return ""
-    try:
-        item = find_item(
-            user=request.user, item_type=pending.get("item_type"), item_id=pending.get("item_id")
-        )
-    except ValidationError:  # gone or hidden meanwhile: nothing to say
-        return ""
-    return str(item)
-
-
 def agenda(request):
     return {
         # Lazy: pages without save buttons run no query for it; pages with any run exactly one.
@@ -63,5 +49,5 @@ def agenda(request):
         # in a template: the engine would call it).
         "agenda_save_form": True,
         "account_next": SimpleLazyObject(lambda: account_next(request)),
-        "pending_save_title": SimpleLazyObject(lambda: pending_save_title(request)),
+        "pending_save_title": SimpleLazyObject(lambda: wish_title(request)),
     }

@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 )
 from rest_framework.authtoken.models import Token
 
-from accounts import services, sharing
+from accounts import pending, services, sharing
 from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, feed_items, last_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
@@ -159,8 +159,9 @@ def save_item(request):
     """Save or remove one item. Works as a plain form; answers JSON to the page's script.
 
     Pages for visitors who are not logged in send their stars as a GET (they hold no CSRF
-    token): it only keeps the wish in the session and asks to log in. A GET never saves: from a
-    logged-in visitor (an old copy of a page) it goes back to the page, now with their stars.
+    token): it only keeps the wish in the session and asks to log in; that log-in saves it
+    (``pending``). A GET never saves: from a logged-in visitor (an old copy of a page) it goes
+    back to the page, now with their stars.
     """
     action, item_type, item_id = requested_save(
         request.POST if request.method == "POST" else request.GET
@@ -172,13 +173,9 @@ def save_item(request):
         messages.info(request, "You are logged in: press the star again to save it.")
         return redirect(back)
     if not request.user.is_authenticated:
+        login_url = reverse("login") + "?next=" + reverse("accounts:agenda")
         if action == "save":
-            request.session[services.PENDING_SAVE] = {
-                "item_type": item_type[:20],
-                "item_id": item_id[:20],
-                "next": back,
-            }
-        login_url = reverse("login") + "?next=" + reverse("accounts:agenda-resume")
+            login_url = pending.keep_wish(request, item_type=item_type, item_id=item_id, back=back)
         if wants_json(request):
             return JsonResponse({"login": login_url}, status=401)
         return redirect(login_url)
@@ -206,24 +203,11 @@ def _refuse(request, text: str, back: str):
 
 
 @login_required
+@require_GET
 def resume_save(request):
-    """After logging in: finish the save the visitor asked for before."""
-    pending = request.session.pop(services.PENDING_SAVE, None)
-    if not pending:
-        return redirect("accounts:agenda")
-    back = pending.get("next") or reverse("accounts:agenda")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("accounts:agenda")
-    try:
-        item = services.find_item(
-            user=request.user, item_type=pending.get("item_type"), item_id=pending.get("item_id")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    services.save_to_agenda(user=request.user, item=item)
-    messages.success(request, f"Saved to your agenda: {item}.")
-    return redirect(back)
+    """Where the log-in a star led to comes back: the save is already done by that log-in
+    (``pending.finish_wish``); this only sends the visitor back to their page. Never writes."""
+    return redirect(pending.resumed_to(request))
 
 
 @login_required

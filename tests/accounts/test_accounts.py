@@ -150,18 +150,22 @@ def test_signing_up_after_an_anonymous_save_finishes_the_save(client, agenda_pro
     page = client.get(login_url).content.decode()
     # The log-in page says why the visitor is there, and its Sign up links go back to the save.
     assert f"to save “{poster.title}” to your agenda" in page
-    assert 'href="/accounts/signup/?next=/agenda/resume/"' in page
+    wish = login_url.split("next=", 1)[1]
+    assert wish.startswith("/agenda/resume/%3Fwish%3D")
+    assert f'href="/accounts/signup/?next={wish}"' in page
     assert "next=/accounts/login/" not in page
+    resume = wish.replace("%3F", "?").replace("%3D", "=")
     signed_up = client.post(
-        "/accounts/signup/?next=/agenda/resume/",
+        f"/accounts/signup/?next={wish}",
         {
             "username": "newcomer",
             "email": "newcomer@example.org",
             "password1": "A-Long-Passphrase-2026",
             "password2": "A-Long-Passphrase-2026",
-            "next": "/agenda/resume/",
+            "next": resume,
         },
         follow=True,
     )
     assert signed_up.status_code == 200
+    assert signed_up.redirect_chain[-1][0] == f"/agenda/#poster-{poster.pk}"
     assert [item.item for item in AgendaItem.objects.filter(user__username="newcomer")] == [poster]

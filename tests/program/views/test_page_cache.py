@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from program.models import Poster
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,17 @@ def test_every_anonymous_visitor_gets_the_same_kept_bytes_without_a_token_or_coo
     wish = second.get("/agenda/save/", {"save": f"poster:{poster.pk}", "next": DAY})
     assert wish.status_code == 302 and "/accounts/login/" in wish["Location"]
     user = UserFactory()
-    second.force_login(user)
-    assert second.get("/agenda/resume/").status_code == 302
+    form = second.get(wish["Location"]).content.decode()
+    logged_in = second.post(
+        wish["Location"],
+        {
+            "username": user.username,
+            "password": PASSWORD,
+            "next": re.search(r'name="next" value="([^"]+)"', form)[1],
+            "csrfmiddlewaretoken": TOKEN.search(form)[1],
+        },
+    )
+    assert logged_in.status_code == 302 and logged_in["Location"].startswith("/agenda/resume/")
     assert user.agenda_items.filter(poster=poster).exists()
 
 
