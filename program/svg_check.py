@@ -49,7 +49,7 @@ PROPERTIES = words(
     " mix-blend-mode isolation enable-background font-variation-settings font-feature-settings"
     " font-variant-ligatures font-variant-caps font-variant-numeric font-variant-east-asian"
     " text-orientation text-transform text-indent inline-size shape-inside shape-padding"
-    " solid-color solid-opacity color-rendering image-rendering"
+    " solid-color solid-opacity color-rendering image-rendering background-color"
 )
 URL_PROPERTIES = words(
     "fill stroke clip-path mask marker marker-start marker-mid marker-end shape-inside"
@@ -92,6 +92,11 @@ def check_tree(root) -> None:
         namespace, name = split(element.tag)
         if namespace in INERT_NS:
             continue
+        if namespace == SVG_NS and name == "style":
+            raise refuse(
+                "The SVG holds a <style> element; export it with styles as attributes"
+                " (presentation attributes) instead."
+            )
         if namespace != SVG_NS or name not in ELEMENTS:
             raise refuse(f"The SVG holds a <{name}> element; give a drawing without it.")
         for attribute, value in element.attrib.items():
@@ -107,8 +112,8 @@ def check_attribute(element: str, attribute: str, value: str) -> None:
     namespace, name = split(attribute)
     if name.lower().startswith("on"):
         raise refuse(f'The SVG holds an event attribute ("{name}"); give one without scripts.')
-    if namespace in INERT_NS:
-        return
+    if namespace in INERT_NS or (not namespace and name.startswith("data-")):
+        return  # notes for the drawing program, or data- attributes: nothing reads them
     if name == "href" and namespace in ("", XLINK_NS):
         if element not in HREF_ELEMENTS or not LOCAL_REF.fullmatch(value.strip()):
             raise refuse(
@@ -178,6 +183,8 @@ def read_css(css: str) -> str:
     """The CSS as a browser reads it: comments dropped (a space), escapes decoded, strings
     kept quoted with plain text only. Refuses what a drawing never needs: an escape that makes
     anything but a letter, digit, ``-`` or ``_``; a comment inside ``url(``."""
+    if not re.search(r"[\\\"'/]", css):
+        return css  # nothing to decode: no escape, string or comment
     out: list[str] = []
     i, in_url = 0, False
     while i < len(css):
@@ -198,7 +205,7 @@ def read_css(css: str) -> str:
             out.append(decoded)
         else:
             if char == "(":
-                in_url = bool(re.search(r"(?<![\w-])url$", "".join(out), re.I))
+                in_url = bool(re.search(r"(?:^|[^\w-])url$", "".join(out[-4:])[-4:], re.I))
             elif char == ")":
                 in_url = False
             out.append(char)
