@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import removals
+        from accounts import pending, removals
 
+        pending.connect()
         removals.connect()

@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -72,7 +71,6 @@ def wish_title(request) -> str:
     return str(item)
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.pending.finish_wish")
 def finish_wish(sender, request, user, **kwargs) -> None:
     """At every log-in: take the wish out; save it only if this log-in came from it."""
     session = getattr(request, "session", None)
@@ -105,3 +103,7 @@ def resumed_to(request) -> str:
     if code and wanted and secrets.compare_digest(code, wanted):
         return resumed.get("next") or reverse("accounts:agenda")
     return reverse("accounts:agenda")
+
+
+def connect() -> None:
+    user_logged_in.connect(finish_wish, dispatch_uid="accounts.pending.finish_wish")

@@ -245,7 +245,7 @@ class _Importer(RecordWriter):
 
     def put_contributions(self) -> dict[str, Contribution]:
         existing = {c.uid: c for c in Contribution.objects.filter(conference=self.conference)}
-        self.report.existing += len(existing)  # as Conference.program_size() counts
+        self.report.existing += len(existing)
         for contribution in existing.values():
             contribution.conference = self.conference
         # Those that had posters and talks, for the titles of the ones removed.

@@ -79,10 +79,10 @@ class Report:
         return sum(1 for c in self.changes if c.action == action and c.record == record)
 
     def summary(self, changes=None) -> str:
-        """ "3 sessions added, 40 talks added, 2 posters moved", or "nothing changed"."""
-        counts = Counter((c.record, c.action) for c in self.changes if changes is None) + Counter(
-            (c.record, c.action) for c in changes or []
-        )
+        """ "3 sessions added, 40 talks added, 2 posters moved" for ``changes`` (default: all),
+        or "nothing changed"."""
+        changes = self.changes if changes is None else changes
+        counts = Counter((c.record, c.action) for c in changes)
         order = {action: number for number, action in enumerate(DONE)}
         parts = [
             f"{number:,} {record}{'s' if number != 1 else ''} {DONE[action]}"

@@ -270,15 +270,6 @@ class Conference(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
-    def program_size(self) -> int:
-        """Its sessions, contributions, posters and talks: what an import may remove."""
-        slots = (apps.get_model("program", name) for name in ("Poster", "Talk"))
-        return (
-            self.sessions.count()
-            + self.contributions.count()
-            + sum(model.objects.filter(session__conference=self).count() for model in slots)
-        )
-
     def touch(self) -> None:
         """Mark the program as changed after bulk writes that bypass save(), and queue a refresh
         of its similar papers (the writes may have been contributions)."""

@@ -142,11 +142,23 @@ class _Papers:
         self.positions: Counter = Counter()
         self.paths: list[str] = []  # pdf_url values that are paths on the original site
 
-    def add_session(self, session: source.Session, *names: str) -> source.Session:
-        if session.key not in self.by_key:
-            self.by_key[session.key] = session
-            self.program.sessions.append(session)
-        session = self.by_key[session.key]
+    def add_session(
+        self,
+        title: str,
+        starts,
+        *names: str,
+        kind: str = SessionKind.POSTER_SESSION,
+        ends=None,
+        room: str = "",
+    ) -> source.Session:
+        """The session of this title and start, made once (keyed by both), found by ``names``."""
+        key = f"{title}@{starts.isoformat() if starts else ''}"
+        if key not in self.by_key:
+            self.by_key[key] = source.Session(
+                key=key, title=title[:300], kind=kind, starts_at=starts, ends_at=ends, room=room
+            )
+            self.program.sessions.append(self.by_key[key])
+        session = self.by_key[key]
         for name in names:
             self.by_name.setdefault(name, session)
         return session
@@ -166,15 +178,12 @@ class _Papers:
             kind = SessionKind.POSTER_SESSION if poster else SessionKind.OTHER
         link = str(entry.get("link") or entry.get("location") or "")
         self.add_session(
-            source.Session(
-                key=f"{title}@{starts.isoformat()}",
-                title=title,
-                kind=kind,
-                starts_at=starts,
-                ends_at=ends,
-            ),
+            title,
+            starts,
             title,
             *parse_qs(urlsplit(link).query).get("session", []),
+            kind=kind,
+            ends=ends,
         )
 
     def yaml_session(self, name, details) -> None:
@@ -183,15 +192,7 @@ class _Papers:
             self.program.skipped.append(f"session {name!r}: no date, left out")
             return
         starts = moment(details["date"], f"session {name!r}", self.zone)
-        self.add_session(
-            source.Session(
-                key=f"{name}@{starts.isoformat()}",
-                title=name[:300],
-                kind=SessionKind.POSTER_SESSION,
-                starts_at=starts,
-            ),
-            name,
-        )
+        self.add_session(name, starts, name)
         for uid in details.get("papers") or []:
             self.papers_of[str(uid).strip()].append(name)
 
@@ -270,13 +271,7 @@ class _Papers:
         calendar = self.by_name.get(name)
         if calendar is not None and calendar.starts_at == starts:
             return calendar
-        key = f"{name}@{starts.isoformat() if starts else ''}"
-        return self.add_session(
-            self.by_key.get(key)
-            or source.Session(
-                key=key, title=name, kind=SessionKind.POSTER_SESSION, starts_at=starts, ends_at=ends
-            )
-        )
+        return self.add_session(name, starts, ends=ends)
 
     def row_session(self, name: str, row: dict, where: str) -> source.Session | None:
         """A session made from the paper's own date, time and room (ICWSM's rows)."""
@@ -295,13 +290,4 @@ class _Papers:
         room = str(row.get("room") or "").strip()[:200]
         if room and room not in self.program.rooms:
             self.program.rooms.append(room)
-        key = f"{name}@{starts.isoformat()}"
-        session = self.by_key.get(key) or source.Session(
-            key=key,
-            title=name[:300],
-            kind=SessionKind.POSTER_SESSION,
-            starts_at=starts,
-            ends_at=ends,
-            room=room,
-        )
-        return self.add_session(session, name)
+        return self.add_session(name, starts, name, ends=ends, room=room)
