@@ -31,7 +31,8 @@ from accounts.forms import ShareAgendaForm
 from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
 from program.timezones import chosen_zone
-from program.views.common import csrf_secret, published_version
+from program.views.common import csrf_secret
+from web import caching
 
 # The shared page's address is its secret: never in another site's Referer header, never in a
 # search engine. The feed and the QR code send no Referer at all. The page itself says
@@ -134,7 +135,7 @@ def shared_page_etag(request, token: str) -> str | None:
         token,
         owner.agenda_changed_at.isoformat(),
         changed.isoformat() if changed else "",
-        published_version(request),
+        caching.version(request),
         str(zone or ""),
         now().date().isoformat(),  # the header shows the conference running today
         str(request.user.pk or ""),
@@ -209,7 +210,7 @@ def shared_feed_changed(request, token: str):
 
 def shared_feed_etag(request, token: str) -> str:
     changed = shared_feed_changed(request, token)
-    parts = [token, changed.isoformat(), published_version(request)]
+    parts = [token, changed.isoformat(), caching.version(request)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 

@@ -7,6 +7,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from accounts.feed import agenda_calendar, feed_items, last_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
+from web import caching
 
 
 def safe_next(request, fallback: str) -> str:
@@ -247,11 +249,16 @@ def feed_owner(request, token: str) -> User:
 @condition(etag_func=feed_etag, last_modified_func=feed_changed)
 def feed(request, token: str):
     owner = feed_owner(request, token)
-    body = agenda_calendar(
-        feed_items(owner),
-        title=f"My agenda ({owner.get_username()})",
-        url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
-    )
+    # Calendar apps poll without a validator too: the feed is cached until it changes.
+    key = caching.key(request, feed_etag(request, token))
+    body = cache.get(key)
+    if body is None:
+        body = agenda_calendar(
+            feed_items(owner),
+            title=f"My agenda ({owner.get_username()})",
+            url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
+        )
+        cache.set(key, body, caching.LIFETIME)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'

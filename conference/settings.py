@@ -84,7 +84,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies of ours stand in front of the app (conference/client_ip.py). 0: the client is
+# How many proxies of ours stand in front of the app (web/client_ip.py). 0: the client is
 # REMOTE_ADDR and X-Forwarded-For is ignored; N: the N-th X-Forwarded-For entry from the right.
 # Throttles, lock-outs and gunicorn's --forwarded-allow-ips (Makefile) all follow it.
 TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
@@ -131,18 +131,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "conference.headers.PermissionsPolicyMiddleware",
+    "web.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Finished answers that are the same for every anonymous visitor, kept in this process and
-    # served before everything below (sessions, CSRF, the view, compression).
-    "conference.front_cache.FrontCacheMiddleware",
-    # Brotli or gzip for everything below (static files are answered above, already
-    # compressed), outside every middleware that reads or changes the body or its ETag.
-    "conference.compression.CompressionMiddleware",
+    # Public responses (web/caching.py), stored as sent and answered before everything below.
+    "web.caching.CacheMiddleware",
+    # Django's gzip, outside every middleware that reads or changes the body or its ETag; never
+    # for a signed-in visitor's response (web/compression.py).
+    "web.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # A control character (such as NUL) in a path, query or form body: 400 naming where (after
     # CORS, so that another origin's script can read why).
-    "conference.odd_input.OddInputMiddleware",
+    "web.odd_input.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content for responses that do not set their own (the API's lists and
@@ -257,13 +256,10 @@ else:
         f" got {CACHE_URL!r}"
     )
 
-# Finished answers for anonymous visitors (conference/front_cache.py) live in each process's
-# memory, at most FRONT_CACHE_BYTES of them (64 MB; 0 turns them off, as CACHE_URL=dummy:// does):
-# the fastest read, and still right across workers and instances, since each one is checked
-# against the site's version in the database.
-FRONT_CACHE_BYTES = (
-    0 if CACHE_URL == "dummy://" else int(os.environ.get("FRONT_CACHE_BYTES", str(64 * 2**20)))
-)
+# The program's version, which every cached response is keyed by (web/caching.py), and what
+# adds a signed-in visitor's marks to a public page (program/views/common.py).
+CACHE_VERSION = "program.changes.version"
+PERSONAL_PAGE = "accounts.marks.mark_page"
 
 # --- Background tasks ---------------------------------------------------------------------------
 # Work after a change (similar papers) runs in a task runner, not in the request: tasks are rows in
@@ -324,7 +320,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 # The client's address as throttles see it (TRUSTED_PROXY_COUNT); django-ipware is not installed,
 # and its settings below only matter if it ever is.
-AXES_CLIENT_IP_CALLABLE = "conference.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -347,7 +343,7 @@ STORAGES = {
     "staticfiles": {
         # Hashed, gzipped files with far-future caching; plain storage for tests and DEBUG.
         "BACKEND": os.environ.get(
-            "STATICFILES_BACKEND", "conference.compression.GzipManifestStaticFilesStorage"
+            "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
         ),
     },
 }
@@ -380,19 +376,19 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "program.api.ordering.StrictOrderingFilter",
     ],
-    # DRF's own parsers that refuse control characters in any field (conference/odd_input.py).
+    # DRF's own parsers that refuse control characters in any field (web/odd_input.py).
     "DEFAULT_PARSER_CLASSES": [
-        "conference.odd_input.JSONParser",
-        "conference.odd_input.FormParser",
-        "conference.odd_input.MultiPartParser",
+        "web.odd_input.JSONParser",
+        "web.odd_input.FormParser",
+        "web.odd_input.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
-    "DEFAULT_SCHEMA_CLASS": "conference.openapi.ProgramAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "web.openapi.ProgramAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "conference.throttling.AnonThrottle",
         "conference.throttling.UserThrottle",
     ],
-    # The same count as conference.client_ip, for anything of DRF's that asks.
+    # The same count as web.client_ip, for anything of DRF's that asks.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "300/min"),

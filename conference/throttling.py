@@ -9,7 +9,7 @@ on SQLite and PostgreSQL). When the counter store cannot answer (Redis
 down), the request is allowed and a warning is logged: throttling fails open, the API keeps
 answering.
 
-Clients are told apart by conference.client_ip (TRUSTED_PROXY_COUNT), never by a header they
+Clients are told apart by web.client_ip (TRUSTED_PROXY_COUNT), never by a header they
 could make up.
 """
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from conference.cache import ResilientRedisCache
-from conference.client_ip import client_ip
+from web.client_ip import client_ip
 
 log = logging.getLogger("conference.throttling")
 
@@ -100,7 +100,7 @@ class FixedWindowThrottle:
         return client_ip(request)
 
     def allow_request(self, request, view):
-        # The answer was counted: conference.front_cache counts its kept copies too.
+        # The response was counted: web.caching counts its stored copies too.
         getattr(request, "_request", request).counted_by_throttle = True
         if self.rate is None:
             return True

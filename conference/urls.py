@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from conference import offline
 from conference.health import healthz
+from program.views import offline
 
 admin.site.site_header = "Conference program administration"
 admin.site.site_title = "Conference program"

@@ -6,7 +6,8 @@ class ProgramConfig(AppConfig):
     verbose_name = "Program"
 
     def ready(self) -> None:
-        from program import search, signals
+        from program import changes, search, tasks
 
         search.install()
-        signals.connect()
+        changes.connect()
+        tasks.connect()

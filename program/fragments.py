@@ -1,19 +1,10 @@
-"""A day page's session blocks, each part rendered once per change of what it shows.
+"""A day page's session blocks, each part cached until what it shows changes.
 
-A session's block is its heading (title, kind, times, room, track, description: ``_session_head.
-html``) and its program (posters and talks with their papers and people: ``_session_items.
-html``), each kept in the cache. The program is kept under ``Session.changed_at``, which moves
-with every edit that shows in it (``ProgramPart.affected_sessions`` names the sessions each edit
-shows in; edits of unknown reach move every session of the conference). The heading is kept
-under what it shows: the session's own fields and ``changed_at`` (a room's, track's or the
-conference's edit moves that). So after an organizer edits one poster, the busiest day renders
-that poster's session's program and reuses the rest; after they retitle a session, only its
-heading (a 214-poster session's program took ~0.3 s to render).
-
-A block is the same for every visitor except its save stars, so what is kept is the block as a
-visitor who saved nothing sees it: anonymous visitors get only kept blocks, and a signed-in
-visitor gets kept blocks for the sessions where they saved nothing, and blocks rendered for them
-(not kept) for the few where they did.
+A block is a heading (``_session_head.html``) and a program (its posters and talks). The program
+is cached under ``Session.changed_at``, which ``program.changes`` moves with every write it
+shows; the heading under every field of the session and ``changed_at``. So after one edit the
+busiest day renders one session's part again, not 900 items (docs/architecture.md). Parts
+showing a visitor's own saved items are rendered for them, not cached (organizers on drafts).
 """
 
 from __future__ import annotations
@@ -29,10 +20,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from program.models import FloorPlan, Session
+from web import caching
 
 HEAD = "program/_session_head.html"
 ITEMS = "program/_session_items.html"
-KEPT_FOR = 24 * 60 * 60
 
 
 def keys_for(session: Session, conference, *, zone: str, hide_abstracts: bool) -> tuple[str, str]:
@@ -42,17 +33,9 @@ def keys_for(session: Session, conference, *, zone: str, hide_abstracts: bool) -
     own yet: the conference's stands in (newer than anything kept for an older database)."""
     version = (session.changed_at or conference.program_changed_at).isoformat()
     parts = [settings.BUILD_ID, str(session.pk), version, zone, str(hide_abstracts), get_language()]
-    # What _session_head.html shows of the session itself: a field added there belongs here.
-    shown = [
-        session.title,
-        session.kind,
-        session.description,
-        str(session.starts_at),
-        str(session.ends_at),
-        str(session.room_id),
-        str(session.track_id),
-        str(session.poster_total),
-    ]
+    # Every field of the session: one newly shown in _session_head.html needs nothing here.
+    shown = [str(field.value_from_object(session)) for field in Session._meta.concrete_fields]
+    shown.append(str(session.poster_total))
     head = hashlib.sha256("\x00".join(parts + shown).encode()).hexdigest()[:40]
     items = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:40]
     return f"head:{head}", f"items:{items}"
@@ -118,7 +101,7 @@ def fill_blocks(request, sessions: list[Session], context: dict) -> int:
             if items not in kept:
                 new[items] = programs[pk]
         if new:
-            cache.set_many(new, KEPT_FOR)
+            cache.set_many(new, caching.LIFETIME)
     for session in sessions:
         # Rendered by our own templates.
         session.block = mark_safe(heads[session.pk] + programs[session.pk])

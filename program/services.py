@@ -8,10 +8,9 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.timezone import now
 
+from program import changes
 from program.models import ORDERED_PEOPLE_MODELS, Authorship, Conference, Contribution, Person
-from program.models.conference import touch_sessions
 
 
 def clean_names(names: Sequence[str]) -> list[str]:
@@ -60,12 +59,14 @@ def set_people(contribution: Contribution, names: Sequence[str]) -> None:
 
     All its posters and talks show them."""
     people = people_by_name(contribution.conference, names)
-    contribution.authorships.all().delete()
-    Authorship.objects.bulk_create(
-        Authorship(contribution=contribution, person=person, position=position)
-        for position, person in enumerate(people, start=1)
-    )
-    contribution.touch_conferences()
+    with changes.deferred():  # said once below
+        contribution.authorships.all().delete()
+        Authorship.objects.bulk_create(
+            Authorship(contribution=contribution, person=person, position=position)
+            for position, person in enumerate(people, start=1)
+        )
+    sessions = changes.sessions_of_contributions([contribution.pk])
+    changes.program_changed([contribution.conference_id], sessions)
 
 
 MERGED_FIELDS = ("affiliation", "bio", "external_id")
@@ -109,7 +110,8 @@ def merge_people(keep: Person, others: Sequence[Person]) -> None:
     Person.objects.filter(pk__in=[other.pk for other in others]).delete()
     keep.full_clean()
     keep.save()
-    keep.touch_conferences()
+    theirs = Contribution.objects.filter(authorships__person=keep)
+    changes.program_changed([keep.conference_id], changes.sessions_of_contributions(theirs))
 
 
 @transaction.atomic
@@ -125,7 +127,8 @@ def split_person(person: Person) -> list[Person]:
         for link in link_model.objects.filter(person=person).order_by("pk")
     ]
     # The blocks that show the person's papers, read before the papers move to the new records.
-    sessions = list(person.affected_sessions().values_list("pk", flat=True))
+    theirs = Contribution.objects.filter(authorships__person=person)
+    sessions = list(changes.sessions_of_contributions(theirs).values_list("pk", flat=True))
     created = []
     for link in places[1:]:
         copy = Person.objects.create(
@@ -139,6 +142,5 @@ def split_person(person: Person) -> list[Person]:
         type(link).objects.filter(pk=link.pk).update(person=copy)
         created.append(copy)
     if created:
-        person.touch_conferences()
-        touch_sessions([person.conference_id], sessions, now())
+        changes.program_changed([person.conference_id], sessions)
     return created

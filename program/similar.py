@@ -7,21 +7,20 @@ the five best above a floor. The title and keywords weigh more than the abstract
 repeated), and pairs of words count as well as words ("speculative decoding", "kv cache").
 
 Computed for a whole conference at once (seconds for 4,500 papers), when the program changes,
-never while anybody waits: a change to a contribution (admin, API, import, fixture) queues
-``program.tasks.refresh_similar_papers`` for after its transaction commits, once per conference
-and transaction; the task runner (``manage.py db_worker``) calls ``refresh(conference)``, which
-rewrites the lists that changed (``SimilarContribution``), and pages read them with the
-contribution.
+never while anybody waits: after a change to a conference's papers commits
+(``program.changes``), the task worker calls ``refresh(conference)``, which rewrites the lists
+that changed (``SimilarContribution``); pages read them with the contribution.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.utils.timezone import now
+from django.db import transaction
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
+
+from program.models import Conference, Contribution, SimilarContribution
 
 SHOWN = 5
 # Below this cosine similarity two papers only share common words.
@@ -76,11 +75,7 @@ def scored(documents: dict[int, str], *, shown: int = SHOWN) -> dict[int, list[t
 def refresh(conference) -> int:
     """Recompute the conference's similar contributions; rewrite the lists that changed.
 
-    Returns how many contributions got a new list. When any did, the conference's program is
-    marked changed (without queueing another refresh), so that kept pages show the new lists.
-    """
-    from program.models import Conference, Contribution, SimilarContribution
-
+    Returns how many contributions got a new list."""
     rows = Contribution.objects.filter(conference=conference).values_list(
         "pk", "title", "keywords", "abstract"
     )
@@ -104,33 +99,4 @@ def refresh(conference) -> int:
             for pk in stale
             for rank, (other, score) in enumerate(found.get(pk, []), start=1)
         )
-        Conference.objects.filter(pk=conference.pk).update(program_changed_at=now())
     return len(stale)
-
-
-class _Enqueue:
-    """An on-commit callback queueing one conference's refresh (recognised to queue it once)."""
-
-    def __init__(self, conference_id: int):
-        self.conference_id = conference_id
-        self.done = False
-
-    def __call__(self) -> None:
-        from program.tasks import refresh_similar_papers
-
-        self.done = True
-        refresh_similar_papers.enqueue(self.conference_id)
-
-
-def refresh_later(conference_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Queue a refresh for after the current transaction commits (at once outside one), once per
-    conference and transaction: an import of 4,500 papers queues one, not 4,500."""
-    connection = transaction.get_connection(using)
-    if any(
-        isinstance(callback, _Enqueue)
-        and callback.conference_id == conference_id
-        and not callback.done
-        for _savepoints, callback, _robust in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_Enqueue(conference_id), using=using)

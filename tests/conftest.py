@@ -73,18 +73,14 @@ def fresh_cache(settings, monkeypatch):
     # them apart without touching the database before the test asks for it.
     from django.core.cache import cache
 
-    from conference.front_cache import STORE
-
     throttle = {**settings.CACHES["throttle"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     settings.CACHES = {**settings.CACHES, "throttle": throttle}
     # The once-a-minute sweep of old throttle counters is one more query at a moment no test
     # chooses: tests that count queries would see it at random. It is off here.
     monkeypatch.setattr(throttling, "_last_sweep", math.inf)
     cache.clear()
-    STORE.clear()
     yield
     cache.clear()
-    STORE.clear()
 
 
 # The seed conference

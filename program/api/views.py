@@ -12,14 +12,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from program.api import filters, serializers
-from program.api.caching import CachedAnonymousReads
 from program.api.ordering import AliasedOrderingFilter
+from program.api.public import PublicReads
 from program.models import Conference, Contribution, Person, Poster, Room, Session, Talk, Track
 
 
-class ProgramViewSet(CachedAnonymousReads, viewsets.ModelViewSet):
+class ProgramViewSet(PublicReads, viewsets.ModelViewSet):
     """Shared: only conferences the caller may see; model permissions for writes; anonymous
-    reads from the cache (program/api/caching.py)."""
+    reads public and conditional (program/api/public.py)."""
 
     model = None
 

@@ -23,6 +23,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 
 from program import planner
+from program.changes import conference_changed
 from program.devdata.casting import cast_program
 from program.devdata.draft import Draft, draft_sessions
 from program.devdata.planning import plan_sessions
@@ -175,8 +176,8 @@ def write_draft(draft: Draft) -> None:
     Authorship.objects.bulk_create(draft.authorships, batch_size=BATCH_SIZE)
     Poster.objects.bulk_create(draft.posters, batch_size=BATCH_SIZE)
     Talk.objects.bulk_create(draft.talks, batch_size=BATCH_SIZE)
-    # Bulk writes skip ProgramPart.save(), which would mark the program as changed.
-    draft.conference.touch()
+    # Bulk writes send no signals: the change is said once here.
+    conference_changed(draft.conference)
     planner.analyze_after_commit()
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 
-from program import planner
+from program import changes, planner
 from program.importing import source
 from program.importing.people import People
 from program.importing.records import BATCH, RecordWriter, Writes, as_uuid, uid_for
@@ -45,7 +45,6 @@ from program.models import (
     Conference,
     Contribution,
     Poster,
-    ProgramPart,
     Room,
     Session,
     Talk,
@@ -106,7 +105,7 @@ def import_program(
     refuse_unread(program)
     report = Report(conference=slug, skipped=list(program.skipped), notes=list(program.notes))
     try:
-        with transaction.atomic(), ProgramPart.touching_deferred():
+        with transaction.atomic(), changes.deferred():
             importer = _Importer(program, slug, report, progress)
             importer.run()
             if dry_run:
@@ -147,7 +146,7 @@ class _Importer(RecordWriter):
             raise ImportProblem(self.problems)
         self.abstracts_later()
         if self.report.changes or self.people_changed:  # an unchanged file writes nothing
-            self.conference.touch()
+            changes.conference_changed(self.conference)
             planner.analyze_after_commit()
 
     def abstracts_later(self) -> None:

@@ -10,7 +10,6 @@ beside its model.
 from program.models.conference import (
     RESERVED_SLUGS,
     Conference,
-    ProgramPart,
     Room,
     Track,
     can_see_drafts,
@@ -44,7 +43,6 @@ __all__ = [
     "PersonSearch",
     "Poster",
     "PresentationType",
-    "ProgramPart",
     "Room",
     "Session",
     "SessionItem",

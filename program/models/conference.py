@@ -7,13 +7,10 @@ people, rooms, agenda items) narrows to the conferences this one returns.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
 import re
 import zoneinfo
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
@@ -88,24 +85,11 @@ class ConferenceQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
 
-    def published_version(self) -> str:
-        """What changes whenever anything a visitor may see changes, at any conference: the
-        latest program change of the published conferences, how many there are and which
-        (publishing, unpublishing or deleting one changes these). One query. For what is kept
-        across conferences: API lists, and pages that link to other conferences (a person's
-        other conferences)."""
-        return self._version(published_only=True)
-
     def site_version(self) -> str:
-        """The same over every conference, drafts included: what the answers kept before the
-        middleware stack (``conference.front_cache``) are checked against on every request.
-        Publishing a draft or editing one saves it, which moves its ``program_changed_at``."""
-        return self._version(published_only=False)
-
-    def _version(self, *, published_only: bool) -> str:
-        """One query over the whole table (a filter on the queryset is not applied), written
-        out: building it with the ORM took 1.7 ms of the 3.3 ms of a kept answer (profiled),
-        running it 0.15 ms. The values are only ever compared with each other."""
+        """The latest ``program_changed_at`` of all conferences, how many there are and which:
+        what the cache is keyed by (``program.changes.version``). One query over the whole table
+        (a filter on the queryset is not applied), written out: built with the ORM it took 1.7
+        ms of the 3.3 ms of a cached response (profiled), running it 0.15 ms."""
         meta = self.model._meta
         with connections[self.db].cursor() as cursor:
             quote = cursor.db.ops.quote_name
@@ -113,84 +97,8 @@ class ConferenceQuerySet(models.QuerySet):
                 f"SELECT MAX({quote(meta.get_field('program_changed_at').column)}),"
                 f" COUNT(*), SUM({quote(meta.pk.column)}) FROM {quote(meta.db_table)}"
             )
-            params = []
-            if published_only:
-                sql += f" WHERE {quote(meta.get_field('is_published').column)} = %s"
-                params.append(True)
-            cursor.execute(sql, params)
+            cursor.execute(sql)
             return "|".join(str(value) for value in cursor.fetchone())
-
-
-#: Set while a caller touches the conference itself, once (``ProgramPart.touching_deferred``).
-TOUCH_DEFERRED: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "touch_deferred", default=False
-)
-
-
-class ProgramPart(models.Model):
-    """A model whose saves and deletes change its conference's public pages.
-
-    Saving or deleting one object moves its conference's ``program_changed_at`` forward, so that
-    cached pages (ETag / Last-Modified) are refreshed. Deletes that cascade from a parent do not
-    call this per row: the parent's own delete has already done it. Bulk queryset writes skip it;
-    code that uses them calls ``Conference.touch()`` itself.
-    """
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if not TOUCH_DEFERRED.get():
-            self.touch_conferences()
-
-    @staticmethod
-    @contextlib.contextmanager
-    def touching_deferred():
-        """Saves inside do not touch their conference: for code that saves many parts of one
-        conference (an import) and calls ``Conference.touch()`` once itself."""
-        token = TOUCH_DEFERRED.set(True)
-        try:
-            yield
-        finally:
-            TOUCH_DEFERRED.reset(token)
-
-    def delete(self, *args, **kwargs):
-        affected = list(self.affected_conferences().values_list("pk", flat=True))
-        sessions = self.affected_sessions()
-        if sessions is not None:
-            sessions = list(sessions.values_list("pk", flat=True))  # before they lose the part
-        result = super().delete(*args, **kwargs)
-        moment = now()
-        Conference.objects.filter(pk__in=affected).update(program_changed_at=moment)
-        touch_sessions(affected, sessions, moment)
-        return result
-
-    def affected_conferences(self) -> models.QuerySet:
-        raise NotImplementedError
-
-    def affected_sessions(self) -> models.QuerySet | None:
-        """The sessions whose block on a day page shows this part; None: every session of its
-        conferences (a room's or track's name, a floor plan)."""
-        return None
-
-    def touch_conferences(self) -> None:
-        moment = now()
-        affected = self.affected_conferences().values("pk")
-        Conference.objects.filter(pk__in=affected).update(program_changed_at=moment)
-        touch_sessions(affected, self.affected_sessions(), moment)
-
-
-def touch_sessions(conferences, sessions, moment) -> None:
-    """Mark sessions changed: those given (a queryset or ids), or with None every session of the
-    conferences (ids or a queryset of their pks)."""
-    Session = apps.get_model("program", "Session")
-    if sessions is None:
-        Session.objects.filter(conference__in=conferences).update(changed_at=moment)
-    elif isinstance(sessions, models.QuerySet):
-        Session.objects.filter(pk__in=sessions.values("pk")).update(changed_at=moment)
-    elif sessions:
-        Session.objects.filter(pk__in=sessions).update(changed_at=moment)
 
 
 class Conference(models.Model):
@@ -258,27 +166,11 @@ class Conference(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.program_changed_at = now()
-        super().save(*args, **kwargs)
-        # Kind labels, the zone and the slug show in every session's block.
-        touch_sessions([self.pk], None, self.program_changed_at)
-
     def get_absolute_url(self) -> str:
         return reverse("program:overview", kwargs={"conference": self.slug})
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-    def touch(self) -> None:
-        """Mark the program as changed after bulk writes that bypass save(), and queue a refresh
-        of its similar papers (the writes may have been contributions)."""
-        from program import similar
-
-        self.program_changed_at = now()
-        Conference.objects.filter(pk=self.pk).update(program_changed_at=self.program_changed_at)
-        touch_sessions([self.pk], None, self.program_changed_at)
-        similar.refresh_later(self.pk)
 
     def session_kind_choices(self) -> list[tuple[str, str]]:
         return kinds.choices(kinds.SessionKind, self.session_kinds)
@@ -325,7 +217,7 @@ class ConferencePartQuerySet(models.QuerySet):
         return self.get(conference__slug=conference_slug, name=name)
 
 
-class Room(ProgramPart):
+class Room(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(max_length=200)
     capacity = models.PositiveIntegerField(
@@ -363,16 +255,13 @@ class Room(ProgramPart):
 
     natural_key.dependencies = ["program.conference"]
 
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(pk=self.conference_id)
-
 
 def validate_colour(value: str) -> None:
     if value and not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
         raise ValidationError("Give a colour as #RRGGBB, e.g. #1F77B4.")
 
 
-class Track(ProgramPart):
+class Track(models.Model):
     """A thread of the program (Systems for ML, Security devroom) that sessions and papers
     belong to; visitors filter by it."""
 
@@ -410,6 +299,3 @@ class Track(ProgramPart):
         return (self.conference.slug, self.name)
 
     natural_key.dependencies = ["program.conference"]
-
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(pk=self.conference_id)

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 
-from program.models.conference import Conference, ProgramPart, Track, other_conference_errors
+from program.models.conference import Conference, Track, other_conference_errors
 from program.models.links import links_field
 from program.models.people import Authorship, Person
 from program.models.search import ContributionSearch
@@ -108,7 +108,7 @@ class ContributionQuerySet(models.QuerySet):
         return self.with_people().prefetch_related(*Contribution.prefetch_presentations())
 
 
-class Contribution(ProgramPart):
+class Contribution(models.Model):
     """A paper or talk of one conference, presented in any number of slots (or none yet)."""
 
     conference = models.ForeignKey(
@@ -171,25 +171,14 @@ class Contribution(ProgramPart):
     def __str__(self) -> str:
         return self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (str(self.uid),)
-
     def get_absolute_url(self) -> str:
         return reverse(
             "program:contribution-detail",
             kwargs={"conference": self.conference.slug, "pk": self.pk},
         )
 
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(pk=self.conference_id)
-
-    def affected_sessions(self) -> models.QuerySet:
-        from program.models.sessions import Poster, Session, Talk
-
-        return Session.objects.filter(
-            models.Q(pk__in=Poster.objects.filter(contribution=self).values("session"))
-            | models.Q(pk__in=Talk.objects.filter(contribution=self).values("session"))
-        )
+    def natural_key(self) -> tuple[str]:
+        return (str(self.uid),)
 
     @classmethod
     def prefetch_people(cls, through: str = "") -> Prefetch:

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from program.models.conference import Conference, ProgramPart, can_see_drafts
+from program.models.conference import Conference, can_see_drafts
 from program.models.links import links_field
 from program.models.search import PersonSearch
 
@@ -56,7 +56,7 @@ class PersonQuerySet(models.QuerySet):
         return self.model.free_slug(name, taken)
 
 
-class Person(ProgramPart):
+class Person(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=200, help_text="Exactly as printed in the program.")
     slug = models.SlugField(
@@ -102,6 +102,12 @@ class Person(ProgramPart):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "program:person-detail",
+            kwargs={"conference": self.conference.slug, "slug": self.slug},
+        )
+
     def natural_key(self) -> tuple[str, str]:
         if not self.conference_id:
             # A fixture record without its conference: say which, not "Person has no conference".
@@ -109,24 +115,6 @@ class Person(ProgramPart):
         return (*self.conference.natural_key(), self.slug)
 
     natural_key.dependencies = ["program.conference"]
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "program:person-detail",
-            kwargs={"conference": self.conference.slug, "slug": self.slug},
-        )
-
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(pk=self.conference_id)
-
-    def affected_sessions(self) -> models.QuerySet:
-        from program.models.sessions import Poster, Session, Talk
-
-        theirs = {"contribution__authorships__person": self}
-        return Session.objects.filter(
-            models.Q(pk__in=Poster.objects.filter(**theirs).values("session"))
-            | models.Q(pk__in=Talk.objects.filter(**theirs).values("session"))
-        )
 
     def elsewhere(self, user) -> PersonQuerySet:
         """The same person (by external id) at the other conferences the user may see."""

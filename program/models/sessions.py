@@ -23,7 +23,6 @@ from django.utils.functional import classproperty
 
 from program.models.conference import (
     Conference,
-    ProgramPart,
     Room,
     Track,
     other_conference_errors,
@@ -68,7 +67,7 @@ class ByUidQuerySet(models.QuerySet):
         return self.filter(**{self.conference_path: conference})
 
 
-class TimedItem(ProgramPart):
+class TimedItem(models.Model):
     """Fields and rules shared by sessions, posters and talks."""
 
     uid = models.UUIDField(
@@ -194,9 +193,8 @@ class Session(TimedItem):
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
-    # This database's own record of when what the session's block on its day page shows last
-    # changed (its posters, talks and their papers and people included): the block is rendered
-    # once per change (program/fragments.py). Empty until the first change; not in fixtures.
+    # When what the session's block on a day page shows last changed (its posters, talks, their
+    # papers and people): moved by program/changes.py only. Empty until then; not in fixtures.
     changed_at = models.DateTimeField(null=True, blank=True, editable=False, serialize=False)
 
     objects = SessionQuerySet.as_manager()
@@ -216,45 +214,6 @@ class Session(TimedItem):
         return reverse(
             "program:session-detail", kwargs={"conference": self.conference.slug, "pk": self.pk}
         )
-
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(pk=self.conference_id)
-
-    def save(self, *args, **kwargs):
-        """Saves every field but ``changed_at`` of a session already in the database: only
-        ``touch_sessions`` moves that (an UPDATE of its own). Written back as loaded, it would
-        move back past changes made since the session was read (an import, a poster moved in),
-        and the day page would show the block kept under that older version again."""
-        plain_update = not (args or kwargs.get("force_insert") or self._state.adding)
-        if plain_update and self.pk is not None and kwargs.get("update_fields") is None:
-            deferred = self.get_deferred_fields()  # as Django's save: what was loaded, only
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.name != "changed_at"
-                and field.attname not in deferred
-            ]
-        super().save(*args, **kwargs)
-
-    # What a session's posters and talks show of it on a day page: the room (a board's link to
-    # the floor plan), the track (an item's own differing track) and the conference.
-    ITEMS_DEPEND_ON = ("conference_id", "room_id", "track_id")
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        session = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        session._loaded_for_items = tuple(session.__dict__.get(f) for f in cls.ITEMS_DEPEND_ON)
-        return session
-
-    def affected_sessions(self) -> models.QuerySet:
-        """Its program block on the day page (program/fragments.py) when its room, track or
-        conference changed; its heading (title, kind, times, description) is kept by what it
-        shows, so a retitled session re-renders its heading, not its 200 posters."""
-        now_for_items = tuple(getattr(self, f) for f in self.ITEMS_DEPEND_ON)
-        if getattr(self, "_loaded_for_items", None) == now_for_items:
-            return Session.objects.none()
-        return Session.objects.filter(pk=self.pk)
 
     @property
     def kind_label(self) -> str:
@@ -410,16 +369,16 @@ class SessionItem(TimedItem):
     def __str__(self) -> str:
         return self.title
 
-    @classproperty
-    def session_relation(cls) -> str:
-        """The session's reverse name for items of this kind: "posters", "talks"."""
-        return cls._meta.get_field("session").remote_field.related_name
-
     def get_absolute_url(self) -> str:
         return reverse(
             f"program:{self._meta.model_name}-detail",
             kwargs={"conference": self.session.conference.slug, "pk": self.pk},
         )
+
+    @classproperty
+    def session_relation(cls) -> str:
+        """The session's reverse name for items of this kind: "posters", "talks"."""
+        return cls._meta.get_field("session").remote_field.related_name
 
     @classmethod
     def prefetch_people(cls, through: str = "") -> Prefetch:
@@ -468,20 +427,6 @@ class SessionItem(TimedItem):
         if self.presentation_type:
             return self.session.conference.presentation_type_label(self.presentation_type)
         return self.session.kind_label
-
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(sessions=self.session_id)
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        item = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        # Its session as loaded: a move changes the block it leaves as well as the one it joins.
-        item._loaded_session_id = item.__dict__.get("session_id")
-        return item
-
-    def affected_sessions(self) -> models.QuerySet:
-        ids = {self.session_id, getattr(self, "_loaded_session_id", None)} - {None}
-        return Session.objects.filter(pk__in=ids)
 
     @property
     def effective_room(self) -> Room | None:

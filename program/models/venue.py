@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from program.models.conference import Conference, ProgramPart, Room
+from program.models.conference import Room
 from program.models.sessions import validate_board
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
@@ -35,7 +35,7 @@ class FloorPlanQuerySet(models.QuerySet):
         return set(self.filter(room__conference__in=conferences).values_list("room_id", flat=True))
 
 
-class FloorPlan(ProgramPart):
+class FloorPlan(models.Model):
     room = models.OneToOneField(Room, on_delete=models.CASCADE, related_name="floor_plan")
     picture = models.BinaryField(editable=False)
     content_type = models.CharField(max_length=40, editable=False)
@@ -75,9 +75,6 @@ class FloorPlan(ProgramPart):
             + f"?v={self.version}"
         )
 
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(rooms__pk=self.room_id)
-
     @property
     def mark_radius(self) -> float:
         return max(self.width, self.height) * 0.012
@@ -96,7 +93,7 @@ class BoardSpotQuerySet(models.QuerySet):
         return self.drawn().filter(plan__room=room, board=poster.board).first()
 
 
-class BoardSpot(ProgramPart):
+class BoardSpot(models.Model):
     plan = models.ForeignKey(FloorPlan, on_delete=models.CASCADE, related_name="spots")
     board = models.CharField("poster board", max_length=20, validators=[validate_board])
     x = models.FloatField(validators=FRACTION, help_text="From the left edge: 0 to 1.")
@@ -120,9 +117,6 @@ class BoardSpot(ProgramPart):
 
     def __str__(self) -> str:
         return f"Board #{self.board}"
-
-    def affected_conferences(self) -> models.QuerySet:
-        return Conference.objects.filter(rooms__floor_plan__pk=self.plan_id)
 
     def clean(self) -> None:
         if not self.board:

@@ -1,84 +1,38 @@
-"""What every public program page shares: the request's conference, its zone, conditional GET.
+"""What every public program page shares: the URL's conference, its display zone, caching.
 
-``conference_page`` is the one place that turns the ``<conference>`` in a URL into
-``request.conference`` (a 404 for drafts unless the visitor is an organizer) and answers 304 when
-the visitor's copy is current, with Django's own ``condition`` decorator.
+``conference_page`` sets ``request.conference`` from the URL (a 404 for a draft unless the
+visitor is an organizer) and makes the page public and conditional (``web.caching.public``). A
+visitor with a session gets the stored public page too: signed in, with their own marks added
+(``settings.PERSONAL_PAGE``), conditional on what those marks depend on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
-import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import condition
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
-from conference import expiry, query_params
 from program.models import Conference, Session, can_see_drafts
-from program.timezones import display_zone
+from program.timezones import chosen_zone, display_zone
 from program.timing import Clock
-from program.views import page_cache
-
-
-def published_version(request: HttpRequest) -> str:
-    """``Conference.objects.published_version()``, read once per request (the ETag and the page
-    cache both need it)."""
-    if not hasattr(request, "published_version"):
-        request.published_version = Conference.objects.published_version()
-    return request.published_version
+from web import caching, expiry
 
 
 def csrf_secret(request: HttpRequest) -> str:
     """The CSRF secret the page's forms are made from: on a first visit the one this response
-    sets as a cookie (not the none the request carried), so the visitor's first revisit matches
-    the ETag and gets a 304."""
+    sets as a cookie, so the visitor's first revisit matches the ETag and gets a 304."""
     get_token(request)
     return request.META.get("CSRF_COOKIE", "")
-
-
-def program_parts(request: HttpRequest) -> list[str]:
-    """What every visitor's copy of a program page depends on besides the address: the code that
-    renders it, the conference's program (moved forward by every edit), whether it is published,
-    the published program across conferences (a page may link to a person's other
-    conferences) and the zone times are shown in. The ETag and the anonymous page cache
-    (``page_cache``) both start from these."""
-    conference = request.conference
-    parts = [
-        settings.BUILD_ID,
-        conference.program_changed_at.isoformat(),
-        str(conference.is_published),
-        published_version(request),
-        display_zone(request, conference).key,
-    ]
-    clock = page_cache.page_clock(request)
-    if clock is not None:  # a page that tells the time of day: what it shows now
-        parts.append(clock.label)
-    return parts
-
-
-def page_etag(request: HttpRequest, *args, **kwargs) -> str | None:
-    """Everything a program page depends on besides its URL: ``program_parts``, who the visitor
-    is and, signed in, their CSRF cookie (the page's forms carry a token made from it). None
-    (no ETag) while a one-off notice waits to be shown: that page must not be reused.
-    """
-    if messages.get_messages(request):
-        return None
-    parts = [
-        *program_parts(request),
-        str(request.user.pk or ""),
-        # Save buttons show the visitor's own agenda.
-        str(getattr(request.user, "agenda_changed_at", "")),
-        # Only a signed-in visitor's page holds a form token (base.html).
-        csrf_secret(request) if request.user.is_authenticated else "",
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def conference_view(view):
@@ -98,66 +52,107 @@ def conference_view(view):
     return wrapper
 
 
-# A page that is the same for every visitor without cookies: a proxy or CDN in front may keep it
-# for a minute and serve it stale for ten while it asks again (the ETag makes that a 304).
-PUBLIC_PAGE = {"public": True, "max_age": 60, "stale_while_revalidate": 600}
+def zone_part(request: HttpRequest) -> str:
+    """The zone the visitor chose, if any: the only thing of their session a public page shows."""
+    zone = chosen_zone(request) if hasattr(request, "session") else None
+    return zone.key if zone else ""
 
 
-def shared(request: HttpRequest, response) -> bool:
-    """Whether the page may be kept by a shared cache: an anonymous visitor's page that sets no
-    cookie (no form token, no session) and holds no one-off notice."""
-    session = getattr(request, "session", None)
-    return (
-        not request.user.is_authenticated
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not (session is not None and session.modified)
-    )
+def page_parts(request: HttpRequest) -> list[str]:
+    """What a public page depends on besides the program's version and its URL."""
+    parts = [zone_part(request)]
+    clock = getattr(request, "page_clock", None)
+    if clock is not None:  # a page that tells the time of day: what it shows now
+        parts.append(clock.label)
+    return parts
+
+
+def everyones(request: HttpRequest) -> bool:
+    """Whether the visitor gets the page everyone gets: anonymous, with no notice waiting."""
+    return not request.user.is_authenticated and not messages.get_messages(request)
+
+
+@contextlib.contextmanager
+def as_anonymous(request: HttpRequest):
+    user = request.user
+    request.user = AnonymousUser()
+    try:
+        yield
+    finally:
+        request.user = user
+
+
+def personal_page(request: HttpRequest, page, *args, **kwargs) -> HttpResponse:
+    """The stored public page, with the signed-in visitor's marks; 304 when their copy is
+    current (the version, the page's parts, their agenda and their CSRF secret)."""
+    user = request.user
+    etag = caching.key(
+        request,
+        *page_parts(request),
+        str(user.pk),
+        str(getattr(user, "agenda_changed_at", "")),
+        csrf_secret(request),
+    )[-32:]
+    response = get_conditional_response(request, etag=f'"{etag}"')
+    if response is None:
+        stored_key = caching.key(request, "", zone_part(request))
+        found = caching.stored_response(stored_key)
+        if found is None:
+            with as_anonymous(request):
+                public = page(request, *args, **kwargs)
+            if hasattr(public, "render"):
+                public.render()
+            if public.status_code != 200 or "public" not in public.get("Cache-Control", ""):
+                return public
+            caching.store(stored_key, request, public)
+            html = public.content.decode()
+        else:
+            html = found[0].content.decode()
+        response = HttpResponse(import_string(settings.PERSONAL_PAGE)(request, html))
+    response["ETag"] = f'"{etag}"'
+    return response
 
 
 def conference_page(
     view=None,
     *,
-    kept_for: page_cache.KeptFor = page_cache.KEPT_FOR,
     params: tuple[str, ...] = (),
     clock: Callable[[Conference, datetime.datetime], Clock] | None = None,
 ):
-    """A conference's page: ``conference_view`` plus an ETag, 304s and private revalidation;
-    anonymous visitors get the page rendered once per program change (``page_cache``), kept
-    ``kept_for`` seconds at most (or a function of the request: ``page_cache.searched_for``).
-    ``params``: the query parameters the page reads; asked for with
-    others, it answers a 301 to its address without them, before anything else
-    (``conference.query_params``). ``clock``: for a page that tells the time of day, what it
-    shows at a moment (``timing.live_clock``): its key and ETag name the clock's state, and no
-    copy (kept, in a worker's memory, or in a proxy) outlives it. ``@conference_page`` or
-    ``@conference_page(params=...)``."""
+    """A conference's page: ``conference_view`` and ``web.caching.public``. ``params``: the
+    query parameters it reads; asked with others, it answers a 301 to its URL without them.
+    ``clock``: for a page that tells the time of day (``timing.live_clock``), what it shows at
+    a moment: in its ETag, and no copy outlives it. ``@conference_page`` or with arguments."""
     if view is None:
-        return functools.partial(conference_page, kept_for=kept_for, params=params, clock=clock)
-    conditional = condition(etag_func=page_etag)(page_cache.kept(view, kept_for))
+        return functools.partial(conference_page, params=params, clock=clock)
+    cached = caching.public(view, params=params, parts=page_parts, shared=everyones)
+
+    def public(request: HttpRequest, *args, **kwargs):
+        response = cached(request, *args, **kwargs)
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+        until = clock is not None and request.page_clock.until
+        if until and "public" in response.get("Cache-Control", ""):
+            expiry.expires_at(response, until)
+        return response
 
     @conference_view
     def page(request: HttpRequest, *args, **kwargs):
         if clock is not None:
             request.page_clock = clock(request.conference, timezone.now())
-        response = conditional(request, *args, **kwargs)
-        patch_vary_headers(response, ["Cookie"])
-        # Without an ETag the page holds a one-off notice: for this visitor, this once.
-        if response.has_header("ETag") and shared(request, response):
-            patch_cache_control(response, **PUBLIC_PAGE)
-            until = clock is not None and request.page_clock.until
-            if until:
-                expiry.expires_at(response, until)
-        else:
+        if (
+            request.user.is_authenticated
+            and request.conference.is_published
+            and not messages.get_messages(request)
+        ):
+            response = personal_page(request, public, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
-        return response
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        return public(request, *args, **kwargs)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        redirect = query_params.redirect_to_read(request, params)
-        if redirect is not None:
-            return redirect
-        query_params.declare(request, params)
-        return page(request, *args, **kwargs)
+        return caching.redirect_to_read(request, params) or page(request, *args, **kwargs)
 
     wrapper.params = params
     return wrapper

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from program.filters import MAX_QUERY_LENGTH
 from program.fulltext import in_rank_order
 from program.models import BoardSpot, Contribution, Person, Poster, Session, SessionItem, Talk
-from program.views import page_cache
 from program.views.common import conference_page, conference_view, page_context
 from program.views.search import without_page
 
@@ -94,7 +93,7 @@ def contribution_detail(request, pk: int):
 
 
 # A search of the papers is kept as long as a search page; the list itself as long as a page.
-@conference_page(params=("q", "unscheduled", "page"), kept_for=page_cache.searched_for)
+@conference_page(params=("q", "unscheduled", "page"))
 def contribution_list(request):
     """The accepted papers and talks, by title, each with its authors and slots; ``q`` searches
     them and ``unscheduled`` keeps those without a slot yet."""

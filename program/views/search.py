@@ -10,7 +10,6 @@ from program.models import Contribution, Person, Poster, Session, Talk
 from program.paging import OneQueryPaginator
 from program.search import terms
 from program.views.common import conference_page, page_context
-from program.views.page_cache import SEARCH_KEPT_FOR
 
 RESULTS_PER_PAGE = 50
 #: Talks have their own result pages beside the posters' ("page").
@@ -28,7 +27,7 @@ PARAMS = (
 
 
 # The same for every anonymous visitor: kept, with an ETag, and public for a proxy in front.
-@conference_page(kept_for=SEARCH_KEPT_FOR, params=PARAMS)
+@conference_page(params=PARAMS)
 def search(request):
     conference = request.conference
     data = request.GET

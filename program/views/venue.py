@@ -8,9 +8,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from conference import query_params
 from program.models import FloorPlan
 from program.views.common import conference_view
+from web import caching
 
 # A plan opened on its own (a visitor zooming in) runs nothing and loads nothing: its SVG was
 # checked on upload, and this says so again to the browser.
@@ -26,8 +26,6 @@ A_YEAR = 365 * 24 * 3600
 @conference_view
 @csp_override(PICTURE_POLICY)
 def floor_plan(request, pk: int):
-    # ?v= is the picture's version; other parameters change nothing and keep nothing.
-    query_params.declare(request, ("v",), same_bytes=True)
     plan = get_object_or_404(FloorPlan.objects.filter(room__conference=request.conference), room=pk)
     etag = f'"{plan.version}"'
     if etag in request.headers.get("If-None-Match", ""):
@@ -38,8 +36,10 @@ def floor_plan(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     if not request.conference.is_published:
         patch_cache_control(response, private=True, no_cache=True)
-    elif request.GET.get("v") == plan.version:  # the address changes with the picture
+    elif request.GET.get("v") == plan.version:  # the URL changes with the picture
         patch_cache_control(response, public=True, max_age=A_YEAR, immutable=True)
+        # Stored for a URL of ?v= alone (web/caching.py).
+        request.store_response = caching.url_read(request, ("v",)) is None
     else:
         patch_cache_control(response, public=True, max_age=60)
     return response

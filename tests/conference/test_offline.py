@@ -1,5 +1,5 @@
 """The installable, offline-capable site: the manifest, the service worker and its offline page
-(conference/offline.py). The worker at work in a browser: tests/browser/test_offline_in_browser.py
+(web/offline.py). The worker at work in a browser: tests/browser/test_offline_in_browser.py
 """
 
 import datetime
@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.contrib.staticfiles import finders
 
-from conference import offline
+from program.views import offline
 from tests.factories import PACIFIC, ConferenceFactory
 
 

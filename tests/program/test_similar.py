@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
+from program.changes import conference_changed
 from program.models import Conference, Contribution
 from program.similar import document, most_similar
 
@@ -149,7 +150,7 @@ def test_an_import_and_a_delete_queue_a_refresh_too(loaded):
     from django_tasks_db.models import DBTaskResult
 
     seed = loaded
-    seed.touch()  # what an import does after its bulk writes
+    conference_changed(seed)  # what an import does after its bulk writes
     Contribution.objects.filter(conference=seed, title__startswith="Photon").delete()
     assert DBTaskResult.objects.count() == 2
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -10,19 +10,16 @@ is the database's share of it) and of the whole page, and the p50 and p90 over a
 import contextlib
 import statistics
 import time
-from unittest import mock
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
-from conference import front_cache
 from program.fulltext import in_rank_order
 from program.models import Conference, Contribution, Person, Poster, Session, Talk
 from program.paging import OneQueryPaginator
-from program.views import page_cache
 from program.views.search import RESULTS_PER_PAGE
 
 #: Words of the generated programs (program/devdata) and of the seed, short and long, common and
@@ -150,11 +147,9 @@ class Command(BaseCommand):
 
 @contextlib.contextmanager
 def nothing_kept():
-    """The search page rendered, not answered from its kept copy (search pages are kept like
+    """The search page rendered, not answered from the cache (search pages are stored like
     other pages, and a made-up parameter to tell them apart is answered with a redirect): the
-    page cache and the front cache are off, in this process only, while it is measured."""
-    with (
-        mock.patch.object(page_cache, "key_for", return_value=None),
-        mock.patch.object(front_cache.STORE, "limit", 0),
-    ):
+    cache is a dummy, in this process only, while it is measured."""
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with override_settings(CACHES={**settings.CACHES, **dummy}):
         yield

@@ -1,15 +1,12 @@
 """The calendar files a visitor downloads (program/views/calendars.py); what goes into them is
 tested in tests/program/test_calendar.py."""
 
-import socket
-import threading
+from types import SimpleNamespace
 
 import icalendar
 import pytest
-from django.core.cache import cache
 
-from program import calendar
-from program.views import interchange
+from program import calendar, schedule_files
 
 pytestmark = pytest.mark.django_db
 
@@ -50,56 +47,31 @@ def test_the_programs_file_is_the_same_bytes_until_the_program_changes(client, b
     assert b"Renamed" in changed.content
 
 
-def test_a_request_waits_for_the_one_building_the_file_instead_of_building_it_too(
-    client, berlin, monkeypatch
+def test_while_the_worker_renders_after_a_change_apps_get_the_previous_file(
+    client, berlin, django_capture_on_commit_callbacks, monkeypatch
 ):
-    """Right after a change many apps ask at once: one builds (holding a lock in the cache),
-    the others wait for its bytes instead of building the same file each."""
-    conference, *_ = berlin
+    """Right after a change many apps ask at once: none renders the file; each gets the one it
+    had (its own ETag) until the task worker has stored the new one."""
+    conference, before, *_ = berlin
     conference.is_published = True
     conference.save()
-    builds = []
+    first = client.get("/berlin/schedule.ics")
+    renders = []
     real = calendar.program_calendar
     monkeypatch.setattr(
-        calendar, "program_calendar", lambda *a, **k: builds.append(1) or real(*a, **k)
+        calendar, "program_calendar", lambda *a, **k: renders.append(1) or real(*a, **k)
     )
-    request = client.get("/berlin/schedule.ics").wsgi_request
-    assert len(builds) == 1
-    conference.touch()  # a change: the next request needs the file anew
-    request.conference = conference
-    key = f"export:{conference.pk}:ics:{interchange.schedule_etag(request)}"
-    cache.set(f"{key}:building", True)  # as if another request were building it
-    other = threading.Timer(0.3, cache.set, (key, b"BEGIN:VCALENDAR\r\nfrom the other\r\n"))
-    other.start()
-    waited = client.get("/berlin/schedule.ics")
-    other.join()
-    assert b"from the other" in waited.content
-    assert len(builds) == 1  # this request waited and did not build
-
-
-def test_with_the_cache_unreachable_the_file_is_built_at_once_without_waiting(
-    client, berlin, settings, monkeypatch
-):
-    """Redis down: no request can hold the lock (adding it fails), so none waits for another
-    (it used to wait BUILD_WAIT, 30 s, for each file, which is gunicorn's worker timeout)."""
-    from conference.cache import ResilientRedisCache
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
-    unreachable = {
-        "BACKEND": f"{ResilientRedisCache.__module__}.ResilientRedisCache",
-        "LOCATION": f"redis://127.0.0.1:{closed}/0",
-    }
-    settings.CACHES = {**settings.CACHES, "default": unreachable}
-
-    def no_waiting(seconds):
-        raise AssertionError(f"waited {seconds} s for a lock no one can hold")
-
-    monkeypatch.setattr(interchange.time, "sleep", no_waiting)
-    conference, *_ = berlin
-    conference.is_published = True
-    conference.save()
-    response = client.get("/berlin/schedule.ics")
-    assert response.status_code == 200
-    assert len(events_in(response)) == 3
+    queued, worker = [], schedule_files.render_export
+    monkeypatch.setattr(
+        schedule_files, "render_export", SimpleNamespace(enqueue=lambda *a: queued.append(a))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        before.title = "Renamed"
+        before.save()
+    assert ("ics" in {name for _, name, _ in queued}) and not renders
+    waiting = client.get("/berlin/schedule.ics")
+    assert waiting.content == first.content and waiting["ETag"] == first["ETag"]
+    assert not renders
+    for args in queued:  # the worker
+        worker.call(*args)
+    assert b"Renamed" in client.get("/berlin/schedule.ics").content

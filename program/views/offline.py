@@ -22,9 +22,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.timezone import now
 from django.views.decorators.http import require_safe
 
-from conference import expiry, query_params
 from program import timing
 from program.models import Conference
+from web import expiry
 
 # The header's colour (--band in site.css) and the page's (--paper).
 THEME_COLOUR = "#16233f"
@@ -60,7 +60,6 @@ def manifest(request):
     """The web app manifest: installs the current conference's program under its name. The
     current conference changes with the date: the manifest says when it may next (``Expires``,
     which the front cache keeps it to, and a max-age of an hour at most, cut to that)."""
-    query_params.declare(request, (), same_bytes=True)  # kept only for its own address
     conferences = list(Conference.objects.published())
     moment = now()
     conference = timing.current_conference(conferences, moment)
@@ -90,6 +89,8 @@ def manifest(request):
     patch_cache_control(response, public=True, max_age=MANIFEST_KEPT_FOR)
     if changes_at is not None:
         expiry.expires_at(response, changes_at)
+    # The same for everyone: stored for the URL without parameters (web/caching.py).
+    request.store_response = not request.META.get("QUERY_STRING")
     return response
 
 

@@ -4,7 +4,7 @@
 Such an answer says so with ``Expires``, and its ``Cache-Control`` freshness (``max-age``, and
 ``stale-while-revalidate`` after it) is cut so that no cache keeps or serves it past that
 moment. ``expires_at`` does both, once where the answer is made and again each time the front
-cache (``conference/front_cache.py``) serves a kept copy, cut to what is left by then.
+cache (``web/caching.py``) serves a stored copy, cut to what is left by then.
 """
 
 from __future__ import annotations
