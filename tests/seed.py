@@ -1,24 +1,10 @@
 """The seed program (settings.PROGRAM_FIXTURE), written back fast for each test that asks for it.
 
-``load_program`` of the seed runs about 2,000 queries (a natural-key look-up per reference, a
-savepoint per record, validation): 0.5 s on SQLite, 1.2 s on PostgreSQL (more on a busy
-machine), and some 500 tests ask for the seed. So the first time in a run the seed is loaded
-with ``load_program`` itself, inside a transaction that is rolled back, and the rows it wrote are
-kept (``capture``); from then on each test gets those rows back (``restore``: 40 ms on SQLite,
-70 ms on PostgreSQL), one bulk insert per table, with what ``load_program`` does around its writes
-done the same way:
-
-- fields the fixture does not give take their defaults again (the conference's
-  ``program_changed_at`` is the loading moment, as with ``load_program``);
-- ``pre_save`` and ``post_save`` are sent for every record with ``raw=True`` (so the refresh of
-  similar papers is queued for after the commit, once, as ``load_program`` queues it);
-- the database's own triggers fill the search documents, as they do for ``load_program``;
-- sequences are reset to the loaded rows, and the sessions' ``changed_at`` set, as our
-  ``load_program`` command does (``program/management/commands/load_program.py``).
-
-``tests/test_seed.py`` checks that a restore leaves the database exactly as ``load_program`` does.
-Where a table that the seed fills already holds rows (a test made some before asking for the
-seed, or the captured load wrote to a table no one expected), ``load_program`` runs as before.
+``load_program`` of the seed runs about 2,000 queries: 0.5 s on SQLite, 1.2 s on PostgreSQL, for
+some 500 tests. So the first load in a run is rolled back and the rows it wrote are kept
+(``capture``); each test then gets them back in one bulk insert per table (``restore``: 40-70
+ms). ``tests/test_seed.py`` checks that a restore leaves the database exactly as
+``load_program`` does; where it cannot, ``load_program`` runs as before.
 """
 
 from __future__ import annotations
@@ -116,7 +102,19 @@ def capture(using: str = "default") -> Snapshot | None:
 
 def restore(snapshot: Snapshot, using: str = "default") -> bool:
     """Write the captured seed back as load_program would have written it; False (nothing written)
-    when a table the seed fills already holds rows: the caller loads the seed instead."""
+    when a table the seed fills already holds rows (a test made some before asking for the seed,
+    or the captured load wrote to a table no one expected): the caller loads the seed instead.
+
+    What ``load_program`` does around its writes is done the same way:
+
+    - fields the fixture does not give take their defaults again (the conference's
+      ``program_changed_at`` is the loading moment);
+    - ``pre_save`` and ``post_save`` are sent for every record with ``raw=True`` (so the refresh
+      of similar papers is queued for after the commit, once, as the load queues it);
+    - the database's own triggers fill the search documents;
+    - sequences are reset to the loaded rows, and the sessions' ``changed_at`` set
+      (``program/management/commands/load_program.py``).
+    """
     if any(table.model._base_manager.using(using).exists() for table in snapshot.tables):
         return False
     with transaction.atomic(using=using):
