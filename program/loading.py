@@ -1,10 +1,9 @@
-"""What ``manage.py loaddata`` adds to Django's: fixture records are validated like the admin
-validates them, and every error names the record by its natural key.
+"""What ``manage.py load_program`` adds to Django's loaddata: records validated as the admin
+validates them, and every error naming its record by natural key.
 
-``record_name`` is how a record is named in every message: its model label and natural key
-(``program.session ['6f0c…']``, ``program.room ['mlsys2025', 'Hall A']``), or its pk for a model
-without one. ``LoadCheck`` collects the records a load saved and validates them once, after the
-last one is saved and while the load's transaction is still open.
+``record_name`` names a record in every message: its model label and natural key
+(``program.room ['mlsys2025', 'Hall A']``), or its pk for a model without one. ``LoadCheck``
+validates the records a load saved once, after the last save, while its transaction is open.
 """
 
 from __future__ import annotations

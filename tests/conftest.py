@@ -88,7 +88,7 @@ def fresh_cache(settings, monkeypatch):
 
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker) -> seeding.Snapshot | None:
-    """The rows ``loaddata`` writes for the seed, loaded once per run and rolled back
+    """The rows ``load_program`` writes for the seed, loaded once per run and rolled back
     (tests/seed.py); None if the load cannot be replayed from them."""
     with django_db_blocker.unblock():
         return seeding.capture()
@@ -98,9 +98,9 @@ def seed_rows(django_db_setup, django_db_blocker) -> seeding.Snapshot | None:
 def seed(db, seed_rows) -> Conference:
     """The committed MLSys 2025 program: Thursday 15 May with 7 sessions and 20 posters.
 
-    The database is left as ``loaddata`` of settings.PROGRAM_FIXTURE leaves it, written from the
+    The database is left as ``load_program`` of settings.PROGRAM_FIXTURE leaves it, written from the
     rows kept by ``seed_rows`` (40-70 ms instead of 0.5-1.2 s; tests/test_seed.py checks that
-    it is the same), or by ``loaddata`` itself where a table of the seed's holds rows already.
+    it is the same), or by ``load_program`` itself where a table of the seed's holds rows already.
     Tests that also use ``live_server`` (the browser tests) get a transactional database from
     pytest-django, so the server's thread sees what was written.
     """

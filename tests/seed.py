@@ -1,24 +1,10 @@
 """The seed program (settings.PROGRAM_FIXTURE), written back fast for each test that asks for it.
 
-``loaddata`` of the seed runs about 2,000 queries (a natural-key look-up per reference, a
-savepoint per record, validation): 0.5 s on SQLite, 1.2 s on PostgreSQL (more on a busy
-machine), and some 500 tests ask for the seed. So the first time in a run the seed is loaded
-with ``loaddata`` itself, inside a transaction that is rolled back, and the rows it wrote are
-kept (``capture``); from then on each test gets those rows back (``restore``: 40 ms on SQLite,
-70 ms on PostgreSQL), one bulk insert per table, with what ``loaddata`` does around its writes
-done the same way:
-
-- fields the fixture does not give take their defaults again (the conference's
-  ``program_changed_at`` is the loading moment, as with ``loaddata``);
-- ``pre_save`` and ``post_save`` are sent for every record with ``raw=True`` (so the refresh of
-  similar papers is queued for after the commit, once, as ``loaddata`` queues it);
-- the database's own triggers fill the search documents, as they do for ``loaddata``;
-- sequences are reset to the loaded rows, and the sessions' ``changed_at`` set, as our
-  ``loaddata`` command does (``program/management/commands/loaddata.py``).
-
-``tests/test_seed.py`` checks that a restore leaves the database exactly as ``loaddata`` does.
-Where a table that the seed fills already holds rows (a test made some before asking for the
-seed, or the captured load wrote to a table no one expected), ``loaddata`` runs as before.
+``load_program`` of the seed runs about 2,000 queries: 0.5 s on SQLite, 1.2 s on PostgreSQL, for
+some 500 tests. So the first load in a run is rolled back and the rows it wrote are kept
+(``capture``); each test then gets them back in one bulk insert per table (``restore``: 40-70
+ms). ``tests/test_seed.py`` checks that a restore leaves the database exactly as
+``load_program`` does; where it cannot, ``load_program`` runs as before.
 """
 
 from __future__ import annotations
@@ -39,7 +25,7 @@ from django.utils.timezone import now
 @dataclass
 class Table:
     model: type[models.Model]
-    #: Each row as attname -> value, in primary key order (the order loaddata wrote them).
+    #: Each row as attname -> value, in primary key order (the order load_program wrote them).
     rows: list[dict]
     #: Fields the fixture leaves out (the primary key aside): they take their default again
     #: at each restore.
@@ -82,15 +68,15 @@ def row_counts(using: str) -> dict[type[models.Model], int]:
 
 def load(using: str = "default") -> None:
     """The seed as the suite always loaded it."""
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0, database=using)
+    call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0, database=using)
 
 
 def capture(using: str = "default") -> Snapshot | None:
-    """Load the seed with loaddata in a transaction that is rolled back; keep what it wrote.
+    """Load the seed with load_program in a transaction that is rolled back; keep what it wrote.
 
     None when the load cannot be replayed from its rows: a table it wrote was not empty before,
     or it wrote to a table that is not one of the fixture's models (something other than the
-    database's triggers reacts to a load). The suite then keeps using loaddata."""
+    database's triggers reacts to a load). The suite then keeps using load_program."""
     order, given = fixture_models()
     with transaction.atomic(using=using):
         before = row_counts(using)
@@ -115,8 +101,20 @@ def capture(using: str = "default") -> Snapshot | None:
 
 
 def restore(snapshot: Snapshot, using: str = "default") -> bool:
-    """Write the captured seed back as loaddata would have written it; False (nothing written)
-    when a table the seed fills already holds rows: the caller loads the seed instead."""
+    """Write the captured seed back as load_program would have written it; False (nothing written)
+    when a table the seed fills already holds rows (a test made some before asking for the seed,
+    or the captured load wrote to a table no one expected): the caller loads the seed instead.
+
+    What ``load_program`` does around its writes is done the same way:
+
+    - fields the fixture does not give take their defaults again (the conference's
+      ``program_changed_at`` is the loading moment);
+    - ``pre_save`` and ``post_save`` are sent for every record with ``raw=True`` (so the refresh
+      of similar papers is queued for after the commit, once, as the load queues it);
+    - the database's own triggers fill the search documents;
+    - sequences are reset to the loaded rows, and the sessions' ``changed_at`` set
+      (``program/management/commands/load_program.py``).
+    """
     if any(table.model._base_manager.using(using).exists() for table in snapshot.tables):
         return False
     with transaction.atomic(using=using):
@@ -142,8 +140,8 @@ def restore(snapshot: Snapshot, using: str = "default") -> bool:
                     using=using,
                     update_fields=None,
                 )
-        # What loaddata does once every record is in: sequences after the loaded keys, and (our
-        # command) a version for the loaded sessions' blocks.
+        # What load_program does once every record is in: sequences after the loaded keys (as
+        # Django's loaddata), and a version for the loaded sessions' blocks (its own).
         connection = connections[using]
         statements = connection.ops.sequence_reset_sql(
             no_style(), [table.model for table in snapshot.tables]

@@ -1,5 +1,5 @@
 """The ``seed`` fixture writes the seed back from rows kept once (tests/seed.py) instead of running
-``loaddata`` for every test: the database must then be exactly as ``loaddata`` leaves it."""
+``load_program`` for every test: the database must then be exactly as ``load_program`` leaves it."""
 
 import datetime
 
@@ -97,7 +97,7 @@ def snapshot(db, seed_rows):
     return seed_rows
 
 
-def test_a_restored_seed_is_what_loaddata_leaves(snapshot):
+def test_a_restored_seed_is_what_load_program_leaves(snapshot):
     assert snapshot is not None, "the seed's load can no longer be replayed from its rows"
     loaded = state_after(seeding.load)
     restored = state_after(lambda: seeding.restore(snapshot))
@@ -154,7 +154,7 @@ def test_a_restored_seed_commits_and_what_is_made_next_gets_new_keys(transaction
     assert ConferenceFactory(slug="after").pk > conference.pk
 
 
-def test_where_the_seeds_tables_hold_rows_already_loaddata_runs_instead(snapshot):
+def test_where_the_seeds_tables_hold_rows_already_load_program_runs_instead(snapshot):
     with transaction.atomic():
         ConferenceFactory(slug="other")
         assert seeding.restore(snapshot) is False

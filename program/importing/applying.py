@@ -1,33 +1,22 @@
-"""Apply a ``source.Program`` to one conference, all or nothing, or only say what would change.
+"""Apply a ``source.Program`` to one conference, all or nothing, or only report what would change.
 
-Every record is found again by the file's own id. An event's guid becomes its uid, so a
-program exported here, imported elsewhere and exported there keeps its guids (unless another
-conference already has that uid: then, as for ids that are not guids, the uid is derived from
-(conference slug, kind of record, source id)). A re-import updates the same rows: attendees'
-saved posters and talks stay saved, and one whose time or room changed shows as changed in their
-agenda and feed (the agenda compares with what it saved). Sessions, contributions, posters and
-talks of the conference that the file no longer has are removed; rooms, tracks and people are
-kept.
-
-Each record is checked as the admin checks it (``full_clean``) before it is written; a problem
-names the record by the file's id and the field, and nothing is written. A dry run does the same
-work and rolls it back, so the preview is exactly what a real import would do. Records are read
-once and written in bulk (a fixed number of queries whatever the file's size); an unchanged file
-is read and compared, and nothing is written.
-"""
+Records are found again by the file's ids: an event's guid becomes its uid (unless another
+conference has it), so a re-import updates the same rows and attendees' saved items stay saved.
+What the file no longer has is removed, except rooms, tracks and people. Each record is checked
+with ``full_clean()`` before bulk writes; a dry run rolls the transaction back; an unchanged file
+writes nothing."""
 
 from __future__ import annotations
 
 import copy
 import datetime
 import uuid
-from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 
 from program import changes, planner
 from program.importing import source
-from program.importing.people import People
+from program.importing.people import put_people
 from program.importing.records import BATCH, RecordWriter, Writes, as_uuid, uid_for
 from program.importing.report import (
     PROGRAM_RECORDS,
@@ -41,7 +30,6 @@ from program.importing.report import (
 )
 from program.importing.signals import program_imported
 from program.models import (
-    Authorship,
     Conference,
     Contribution,
     Poster,
@@ -280,41 +268,9 @@ class _Importer(RecordWriter):
         writes.save()
         for contribution, abstract in self.abstracts:
             contribution.abstract = abstract
-        self.put_people(placed)
+        self.people_changed = put_people(self.conference, self.report, placed)
         self.leftovers = list(existing.values())
         return result
-
-    def put_people(self, placed: list[tuple[Contribution, source.Contribution, bool]]) -> None:
-        """Every contribution's people in the file's order: the people new to the conference
-        made in one batch, and the authorships of the contributions whose people changed."""
-        people = People(self.conference, self.report.skipped)
-        printed = defaultdict(list)  # a contribution's people's keys in printed order
-        for contribution_id, person_id in (
-            Authorship.objects.filter(contribution__conference=self.conference)
-            .order_by("contribution", "position")
-            .values_list("contribution", "person")
-        ):
-            printed[contribution_id].append(person_id)
-        stale, links = [], []
-        for contribution, item, existed in placed:
-            given = people.of(item)
-            before = printed.get(contribution.pk, []) if existed else []
-            if before == [p.pk for p in given]:
-                continue
-            if existed:
-                stale.append(contribution.pk)
-                names = ([people.by_pk[pk].name for pk in before], [p.name for p in given])
-                self.report.changes.append(
-                    Change("change", "contribution", item.key, item.title, {"people": names})
-                )
-            links.extend(
-                Authorship(contribution=contribution, person=person, position=position)
-                for position, person in enumerate(given, start=1)
-            )
-        self.people_changed = people.save()
-        for start in range(0, len(stale), BATCH):
-            Authorship.objects.filter(contribution_id__in=stale[start : start + BATCH]).delete()
-        Authorship.objects.bulk_create(links, batch_size=BATCH)
 
     def put_sessions(self) -> dict[str, Session]:
         existing = {s.uid: s for s in Session.objects.filter(conference=self.conference)}

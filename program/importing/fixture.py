@@ -1,21 +1,10 @@
 """Our own format: a conference's ``manage.py export_conference`` file, imported with a preview.
 
-The file is Django's natural-key fixture of one conference, so loading it is ``loaddata``'s job
-(ours, which validates every record like the admin and names the one at fault). What this adds
-is what an import of the other formats does:
-
-- **A report**: the conference's records are read before and after the load (as
-  ``export_conference`` writes them) and compared by natural key: what was added, changed (field
-  by field), moved (a poster's or talk's session, time or room) and removed. A dry run is the
-  same load, rolled back.
-- **Removal**: sessions, contributions, posters, talks and authorships of the conference that the
-  file no longer has are removed; rooms, tracks and people are kept, as other imports keep them.
-- **Authors in a new order**: a contribution's authorships are replaced, not updated in place,
-  so that two authors swapping places do not collide on the database's unique keys.
-
-Records are updated in place, found by their natural keys (uids), so attendees' saved posters
-and talks stay saved, and the agenda marks the ones that moved.
-"""
+The file is a natural-key fixture, loaded by ``load_program`` (Django's loaddata, validating each
+record). Around the load, as other imports do: a report comparing the conference's records
+before and after by natural key (a dry run rolls the load back); removal of what the file no
+longer has (rooms, tracks and people stay); authorships replaced, so swapped authors do not
+collide on unique keys. Records keep their uids, so attendees' saved items stay saved."""
 
 from __future__ import annotations
 
@@ -147,7 +136,7 @@ def load(data: bytes, records: list) -> None:
         path = Path(directory) / "program.json"
         path.write_bytes(data)
         try:
-            call_command("loaddata", str(path), stdout=StringIO(), verbosity=0)
+            call_command("load_program", str(path), stdout=StringIO(), verbosity=0)
         except CommandError as error:
             raise ImportProblem(str(error).replace(str(path), "the file").splitlines()) from error
         except DeserializationError as error:

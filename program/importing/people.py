@@ -1,5 +1,6 @@
 """The people of an import: the conference's own, read once, found by the file's ids or names,
-and those the file adds, written in one batch with the ones whose details changed."""
+and those the file adds, written in one batch with the ones whose details changed; then each
+contribution's authorships, rewritten only where its people changed (``put_people``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from collections import defaultdict
 
 from program.importing import source
 from program.importing.records import BATCH
-from program.models import Conference, Person
+from program.importing.report import Change, Report
+from program.models import Authorship, Conference, Contribution, Person
 from program.services import clean_names
 
 
@@ -89,3 +91,42 @@ class People:
             person.name, person.bio, person.links = now
             self.changed[person.pk] = person
         return person
+
+
+def put_people(
+    conference: Conference,
+    report: Report,
+    placed: list[tuple[Contribution, source.Contribution, bool]],
+) -> bool:
+    """Every contribution's people in the file's order: the people new to the conference
+    made in one batch, and the authorships of the contributions whose people changed (each
+    contribution that existed is reported as changed). Whether any person's details changed."""
+    people = People(conference, report.skipped)
+    printed = defaultdict(list)  # a contribution's people's keys in printed order
+    for contribution_id, person_id in (
+        Authorship.objects.filter(contribution__conference=conference)
+        .order_by("contribution", "position")
+        .values_list("contribution", "person")
+    ):
+        printed[contribution_id].append(person_id)
+    stale, links = [], []
+    for contribution, item, existed in placed:
+        given = people.of(item)
+        before = printed.get(contribution.pk, []) if existed else []
+        if before == [p.pk for p in given]:
+            continue
+        if existed:
+            stale.append(contribution.pk)
+            names = ([people.by_pk[pk].name for pk in before], [p.name for p in given])
+            report.changes.append(
+                Change("change", "contribution", item.key, item.title, {"people": names})
+            )
+        links.extend(
+            Authorship(contribution=contribution, person=person, position=position)
+            for position, person in enumerate(given, start=1)
+        )
+    people_changed = people.save()
+    for start in range(0, len(stale), BATCH):
+        Authorship.objects.filter(contribution_id__in=stale[start : start + BATCH]).delete()
+    Authorship.objects.bulk_create(links, batch_size=BATCH)
+    return people_changed

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("createcachetable", verbosity=0)
-call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0)
 from django.test import Client
 from accounts.models import User
 from rest_framework.authtoken.models import Token

@@ -54,7 +54,7 @@ def empty_the_program() -> None:
 
 
 def load(path) -> None:
-    call_command("loaddata", str(path), verbosity=0)
+    call_command("load_program", str(path), verbosity=0)
 
 
 @pytest.fixture

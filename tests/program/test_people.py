@@ -94,7 +94,7 @@ def test_loading_a_second_conference_changes_nothing_of_the_first(seed, client, 
     }
     mlsys_page = page(client, "/mlsys2025/people/ling-liu/")
 
-    call_command("loaddata", other_conference_fixture(tmp_path), verbosity=0)
+    call_command("load_program", other_conference_fixture(tmp_path), verbosity=0)
 
     after = {
         (p.conference.slug, p.slug, p.name, p.bio, p.affiliation)
@@ -109,7 +109,7 @@ def test_loading_a_second_conference_changes_nothing_of_the_first(seed, client, 
     assert "Responsible" not in other_page  # the MLSys talk is not this person's
     assert "Professor" not in other_page
     # Loading it again is idempotent: the natural key carries the conference.
-    call_command("loaddata", other_conference_fixture(tmp_path), verbosity=0)
+    call_command("load_program", other_conference_fixture(tmp_path), verbosity=0)
     assert Person.objects.filter(slug="ling-liu").count() == 2
 
 

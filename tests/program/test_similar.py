@@ -111,7 +111,7 @@ def loaded(transactional_db):
 
     from program import similar
 
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0)
     assert DBTaskResult.objects.count() == 1  # one for the whole load
     DBTaskResult.objects.all().delete()
     conference = Conference.objects.get(slug="mlsys2025")

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         elif Conference.objects.exists():
             self.stdout.write("Fixture: the database already holds a program; not loaded again.")
         else:
-            call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+            call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0)
             self.stdout.write(f"Fixture: loaded {settings.PROGRAM_FIXTURE.name}.")
             # Ready at first start, without waiting for the task runner that the load queued.
             call_command("refresh_similar_papers", verbosity=0, stdout=self.stdout)

@@ -1,4 +1,4 @@
-"""Write one conference as a fixture that ``loaddata`` reads (program/exporting.py)."""
+"""Write one conference as a fixture that ``load_program`` reads (program/exporting.py)."""
 
 from collections import Counter
 from pathlib import Path
@@ -13,7 +13,7 @@ from program.models import Conference
 class Command(BaseCommand):
     help = (
         "Write one conference (drafts too) with its rooms, sessions, posters, talks and the people"
-        " on them as a JSON fixture with natural keys, for loaddata in another database."
+        " on them as a JSON fixture with natural keys, for load_program in another database."
     )
 
     def add_arguments(self, parser):

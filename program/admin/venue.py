@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from program import floor_plans
-from program.admin import ProgramPartDeletes
+from program.admin.common import ProgramPartDeletes
 from program.models import BoardSpot, FloorPlan
 from program.models.sessions import validate_board
 

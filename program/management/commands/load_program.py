@@ -1,18 +1,9 @@
-"""Django's loaddata, validating what it loads and naming the record at fault.
+"""``manage.py load_program``: Django's loaddata, validating what it loads.
 
-- Every record of the program and accounts apps is validated like the admin validates it
-  (``full_clean()``: field validators and the model's ``clean()``), after the last record is
-  saved and before the load's transaction commits; a ``CommandError`` lists every invalid record
-  with its natural key, field and message (program/loading.py), and nothing is loaded.
-- A record the database refuses (a check, a unique key, a missing natural-key target) is named by
-  its natural key too: Django reports "Could not load program.Session(pk=None)" for records a
-  fixture identifies by natural key. Each record is saved inside a savepoint, so that the
-  transaction can still look the key up (a room's conference, an authorship's poster) after the
-  failed statement: without it Django refuses further queries in the load's atomic block, and
-  PostgreSQL aborts the transaction.
-
-Everything else, including the single transaction that leaves the database unchanged on any
-error, is Django's own.
+Every program and accounts record is checked with ``full_clean()`` as the admin checks it, once
+the last one is saved and before the load's transaction commits (program/loading.py); any
+invalid record, or one the database refuses, is named by its natural key, and nothing is
+loaded. ``manage.py loaddata`` stays Django's own.
 """
 
 from django.core.management.commands import loaddata
@@ -25,6 +16,11 @@ from program.models import Session
 
 
 class Command(loaddata.Command):
+    help = (
+        "Django's loaddata, validating every program and accounts record like the admin and"
+        " naming the record at fault; on any error nothing is loaded."
+    )
+
     def loaddata(self, fixture_labels):
         self.load_check = LoadCheck(self.using)
         super().loaddata(fixture_labels)
@@ -33,6 +29,9 @@ class Command(loaddata.Command):
         self.load_check.run()
 
     def save_obj(self, obj):
+        # Each record in a savepoint: after a refused statement the transaction can still look
+        # up the natural key that names it (Django's "Could not load program.Session(pk=None)"
+        # names none), where PostgreSQL would abort the whole transaction.
         try:
             with transaction.atomic(using=self.using):
                 saved = super().save_obj(obj)

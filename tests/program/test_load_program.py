@@ -1,4 +1,4 @@
-"""Fixtures move programs safely (program/management/commands/loaddata.py and the models'
+"""Fixtures move programs safely (program/management/commands/load_program.py and the models'
 natural keys): loading is idempotent, a dump loads into an empty database, and a broken fixture
 changes nothing and names the record at fault."""
 
@@ -8,7 +8,7 @@ import json
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.core.management.commands.loaddata import Command as DjangoLoaddata
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, connection
@@ -21,8 +21,15 @@ from tests.factories import PACIFIC
 pytestmark = pytest.mark.django_db
 
 
+def test_manage_py_loaddata_is_djangos_own_and_load_program_validates_on_top_of_it():
+    commands = get_commands()
+    assert commands["loaddata"] == "django.core"
+    assert commands["load_program"] == "program"
+    assert isinstance(load_command_class("program", "load_program"), DjangoLoaddata)
+
+
 def test_loading_the_fixture_twice_changes_nothing(seed):
-    call_command("loaddata", str(settings.PROGRAM_FIXTURE), verbosity=0)
+    call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0)
     assert (Conference.objects.count(), Poster.objects.count(), Person.objects.count()) == (
         1,
         20,
@@ -74,7 +81,7 @@ def test_an_edited_program_dumped_with_natural_keys_loads_into_an_empty_database
     Person.objects.all().delete()
     assert not Poster.objects.exists()
 
-    call_command("loaddata", str(dump), verbosity=0)
+    call_command("load_program", str(dump), verbosity=0)
     assert program_snapshot() == before
 
 
@@ -109,7 +116,7 @@ def test_a_broken_fixture_leaves_the_database_unchanged_and_names_the_record(tmp
     }
     fixture.write_text(json.dumps([*good, bad]))
     with pytest.raises(IntegrityError) as error:
-        call_command("loaddata", str(fixture), verbosity=0)
+        call_command("load_program", str(fixture), verbosity=0)
     message = str(error.value)
     assert "session_ends_after_start" in message
     assert "program.Session" in message
@@ -137,7 +144,7 @@ def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_p
         )
     )
     with pytest.raises(DeserializationError) as error:
-        call_command("loaddata", str(fixture), verbosity=0)
+        call_command("load_program", str(fixture), verbosity=0)
     assert (
         "program.Authorship at position 1 for person ['checked', 'a-person'] names a contribution"
         in str(error.value)
@@ -193,7 +200,7 @@ def counts() -> dict[str, int]:
 def load(tmp_path, records: list[dict]):
     fixture = tmp_path / "program.json"
     fixture.write_text(json.dumps(records))
-    call_command("loaddata", str(fixture), verbosity=0)
+    call_command("load_program", str(fixture), verbosity=0)
 
 
 def test_a_session_starting_on_another_day_is_refused_by_its_natural_key(seed, tmp_path):
@@ -452,7 +459,7 @@ def test_validation_adds_no_query_per_record(seed, tmp_path):
         return sum(sql.split()[0] in {"SAVEPOINT", "RELEASE"} for sql in sqls)
 
     django_own = statements(DjangoLoaddata(), "plain1")
-    ours = statements("loaddata", "checked2")
+    ours = statements("load_program", "checked2")
     records = len(program("x"))
     assert savepoints(ours) - savepoints(django_own) == 2 * records
     # Validation's one lookup per model: the seed session and the seed paper named by the late

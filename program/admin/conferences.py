@@ -1,0 +1,120 @@
+"""The conferences' admin, with their import and interest pages, and that of their rooms and
+tracks: changelists annotate each one's session count on the queryset."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from program.admin.common import ProgramPartDeletes
+from program.forms import RoomForm
+from program.importing.admin_views import import_view
+from program.models import Conference, Room, Track
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "start_date",
+        "end_date",
+        "timezone",
+        "city",
+        "is_published",
+        "session_count",
+        "interest_link",
+    ]
+    list_filter = ["is_published"]
+    search_fields = ["name", "full_name", "slug", "city", "venue"]
+    ordering = ["-start_date", "name"]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+
+    @admin.display(description="sessions", ordering="session_count")
+    def session_count(self, conference):
+        return conference.session_count
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(import_view, self))
+        interest = self.admin_site.admin_view(self.interest_view)
+        return [
+            path("import/", view, name="program_conference_import"),
+            path("<int:pk>/interest/", interest, name="program_conference_interest"),
+            *super().get_urls(),
+        ]
+
+    def interest_view(self, request, pk: int):
+        """How many attendees saved each session, poster and talk, against room capacity
+        (accounts/interest.py): counts only, never who."""
+        from accounts.interest import interest
+
+        conference = get_object_or_404(Conference, pk=pk)
+        if not self.has_view_permission(request, conference):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "conference": conference,
+            "rows": interest(conference),
+            "title": f"Interest: {conference.name}",
+        }
+        return TemplateResponse(request, "admin/program/conference/interest.html", context)
+
+    @admin.display(description="interest")
+    def interest_link(self, conference):
+        url = reverse("admin:program_conference_interest", args=[conference.pk])
+        return format_html('<a href="{}">Saves and capacity</a>', url)
+
+    @admin.action(description="Publish selected conferences", permissions=["change"])
+    def publish(self, request, queryset):
+        self.set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish selected conferences", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self.set_published(request, queryset, False)
+
+    def set_published(self, request, queryset, is_published: bool) -> None:
+        # One save per conference, so that each one's program_changed_at moves forward.
+        for conference in queryset:
+            conference.is_published = is_published
+            conference.save()
+        verb = "Published" if is_published else "Unpublished"
+        self.message_user(request, f"{verb} {len(queryset)} conference(s).", messages.SUCCESS)
+
+
+class ConferencePartAdmin(ProgramPartDeletes, admin.ModelAdmin):
+    """Rooms and tracks: named parts of one conference, with the number of sessions using them."""
+
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name", "conference__name"]
+    autocomplete_fields = ["conference"]
+    ordering = ["conference", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+
+    @admin.display(description="sessions", ordering="session_count")
+    def session_count(self, part):
+        return part.session_count
+
+
+@admin.register(Room)
+class RoomAdmin(ConferencePartAdmin):
+    form = RoomForm
+    list_display = ["name", "conference", "area", "capacity", "session_count"]
+
+
+@admin.register(Track)
+class TrackAdmin(ConferencePartAdmin):
+    list_display = ["name", "conference", "colour", "session_count"]
