@@ -10,6 +10,7 @@ sent: the task worker then refreshes similar papers and renders the exports.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import contextvars
 import threading
 from collections.abc import Iterable
@@ -50,15 +51,16 @@ def program_changed(
     *,
     papers: bool = True,
     using: str = DEFAULT_DB_ALIAS,
-) -> None:
+) -> datetime.datetime:
     """Mark the conferences' programs changed, and the day-page blocks of ``sessions`` (None:
-    all of the conferences' sessions). Two queries; the follow-up work runs after the commit."""
+    all of the conferences' sessions), as of the moment returned. Two queries; the follow-up
+    work runs after the commit."""
     moment = now()
     if isinstance(conferences, models.QuerySet):
         conferences = list(conferences.values_list("pk", flat=True))
     conferences = list(conferences)
     if not conferences:
-        return
+        return moment
     Conference.objects.using(using).filter(pk__in=conferences).update(program_changed_at=moment)
     blocks = Session.objects.using(using)
     if sessions is None:
@@ -68,12 +70,12 @@ def program_changed(
     elif sessions := [pk for pk in sessions if pk is not None]:
         blocks.filter(pk__in=sessions).update(changed_at=moment)
     after_commit(conferences, papers, using)
+    return moment
 
 
 def conference_changed(conference: Conference, *, papers: bool = True) -> None:
     """After writes in bulk (an import, a generated program): everything of it may have changed."""
-    program_changed([conference.pk], None, papers=papers)
-    conference.refresh_from_db(fields=["program_changed_at"])
+    conference.program_changed_at = program_changed([conference.pk], None, papers=papers)
 
 
 @contextlib.contextmanager
@@ -184,9 +186,10 @@ def saved(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs) -> None
     if raw or DEFERRED.get():
         return
     conferences, sessions = shown_in(instance, getattr(instance, "_before_save", None))
-    program_changed(conferences, sessions, papers=isinstance(instance, PAPER_MODELS), using=using)
+    papers = isinstance(instance, PAPER_MODELS)
+    moment = program_changed(conferences, sessions, papers=papers, using=using)
     if isinstance(instance, Conference):
-        instance.refresh_from_db(using=using, fields=["program_changed_at"])
+        instance.program_changed_at = moment
 
 
 def before_delete(sender, instance, origin=None, using=DEFAULT_DB_ALIAS, **kwargs) -> None:

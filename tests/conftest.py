@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group
 
 from accounts.organizers import GROUP_NAME
 from conference import throttling
+from program import changes
 from program.models import Conference, SessionKind
 from tests import seed as seeding
 from tests.factories import (
@@ -79,6 +80,8 @@ def fresh_cache(settings, monkeypatch):
     # chooses: tests that count queries would see it at random. It is off here.
     monkeypatch.setattr(throttling, "_last_sweep", math.inf)
     cache.clear()
+    # Changes of an earlier test's rolled-back transaction would be sent with this test's commit.
+    changes._pending.changes = {}
     yield
     cache.clear()
 

@@ -19,7 +19,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.db.models import signals
-from django.utils.timezone import now
+
+from program import changes
 
 
 @dataclass
@@ -109,11 +110,10 @@ def restore(snapshot: Snapshot, using: str = "default") -> bool:
 
     - fields the fixture does not give take their defaults again (the conference's
       ``program_changed_at`` is the loading moment);
-    - ``pre_save`` and ``post_save`` are sent for every record with ``raw=True`` (so the refresh
-      of similar papers is queued for after the commit, once, as the load queues it);
+    - ``pre_save`` and ``post_save`` are sent for every record with ``raw=True``;
     - the database's own triggers fill the search documents;
-    - sequences are reset to the loaded rows, and the sessions' ``changed_at`` set
-      (``program/management/commands/load_program.py``).
+    - sequences are reset to the loaded rows, and the change is said once
+      (``program.changes.program_changed``, as ``load_program`` does).
     """
     if any(table.model._base_manager.using(using).exists() for table in snapshot.tables):
         return False
@@ -141,7 +141,7 @@ def restore(snapshot: Snapshot, using: str = "default") -> bool:
                     update_fields=None,
                 )
         # What load_program does once every record is in: sequences after the loaded keys (as
-        # Django's loaddata), and a version for the loaded sessions' blocks (its own).
+        # Django's loaddata), and the change said once (its own).
         connection = connections[using]
         statements = connection.ops.sequence_reset_sql(
             no_style(), [table.model for table in snapshot.tables]
@@ -150,6 +150,7 @@ def restore(snapshot: Snapshot, using: str = "default") -> bool:
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
-        Session = apps.get_model("program", "Session")
-        Session.objects.using(using).filter(changed_at__isnull=True).update(changed_at=now())
+        Conference = apps.get_model("program", "Conference")
+        conferences = Conference.objects.using(using).values_list("pk", flat=True)
+        changes.program_changed(list(conferences), None, using=using)
     return True

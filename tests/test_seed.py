@@ -8,7 +8,7 @@ import time_machine
 from django.apps import apps
 from django.db import connection, transaction
 
-from program import similar
+from program import changes
 from program.models import Conference, Contribution
 from program.models.search import SearchDocument
 from tests import seed as seeding
@@ -57,10 +57,10 @@ def database_state() -> dict:
                 row[field.attname] = value
             rows.append(row)
         state[model._meta.label] = rows
-    state["on commit"] = [
-        (type(callback).__name__, ranks[Conference].get(getattr(callback, "conference_id", None)))
-        for _savepoints, callback, _robust in connection.run_on_commit
-    ]
+    # The change is said once, for after the commit (program/changes.py).
+    state["pending"] = {
+        ranks[Conference][pk]: papers for pk, papers in changes._pending.changes.items()
+    }
     return state
 
 
@@ -105,7 +105,7 @@ def test_a_restored_seed_is_what_load_program_leaves(snapshot):
     assert len(loaded["program.Contribution"]) == 21
     assert len(loaded["program.ContributionSearch"]) == 21
     assert loaded["program.Conference"][0]["program_changed_at"] == LOADED_AT
-    assert loaded["on commit"] == [("_Enqueue", 0)]
+    assert loaded["pending"] == {0: True}
 
 
 def test_a_restored_seed_answers_searches_as_a_loaded_one(snapshot):
@@ -162,10 +162,6 @@ def test_where_the_seeds_tables_hold_rows_already_load_program_runs_instead(snap
         transaction.set_rollback(True)
 
 
-def test_the_seed_queues_one_refresh_of_similar_papers_after_the_commit(seed):
-    pending = [
-        callback
-        for _savepoints, callback, _robust in connection.run_on_commit
-        if isinstance(callback, similar._Enqueue)
-    ]
-    assert [callback.conference_id for callback in pending] == [seed.pk]
+def test_the_seed_says_its_program_changed_once_for_after_the_commit(seed):
+    """Similar papers and exports follow once the load commits (program/changes.py)."""
+    assert changes._pending.changes.get(seed.pk) is True

@@ -124,22 +124,26 @@ def public(
     params: Iterable[str] | Callable | None = (),
     parts: Parts | None = None,
     shared: Callable[[HttpRequest], bool] = anonymous,
+    last_modified: Callable | None = None,
 ):
     """Make a GET view's response public and conditional when ``shared(request)`` (by default:
     the visitor is anonymous); private and revalidated otherwise.
 
     ``params``: the query parameters the view reads (or a function of the request saying so);
     a URL with others is answered but not stored. ``parts``: what else the response depends on
-    (a display zone, the state of a clock): in its ETag."""
+    (a display zone, the state of a clock): in its ETag. ``last_modified``: as ``condition()``'s
+    (If-Modified-Since)."""
     if view is None:
-        return functools.partial(public, params=params, parts=parts, shared=shared)
+        return functools.partial(
+            public, params=params, parts=parts, shared=shared, last_modified=last_modified
+        )
 
     def etag(request, *args, **kwargs) -> str | None:
         if not shared(request):
             return None
         return key(request, *(parts(request) if parts else ()))[-32:]
 
-    conditional = condition(etag_func=etag)(view)
+    conditional = condition(etag_func=etag, last_modified_func=last_modified)(view)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):

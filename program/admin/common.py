@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -25,16 +24,6 @@ def conference_time(moment, conference: Conference) -> str:
     if moment is None:
         return TBA
     return timezone.localtime(moment, conference.zone).strftime("%H:%M %Z")
-
-
-class ProgramPartDeletes:
-    """ "Delete selected" deletes each part as its own delete() does, so that the pages showing it
-    (their ETags, kept pages and session blocks) change; a queryset delete would skip that."""
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for part in queryset:
-                part.delete()
 
 
 class FoldedSearch:

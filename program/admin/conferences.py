@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from program.admin.common import ProgramPartDeletes
 from program.forms import RoomForm
 from program.importing.admin_views import import_view
 from program.models import Conference, Room, Track
@@ -92,7 +91,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         self.message_user(request, f"{verb} {len(queryset)} conference(s).", messages.SUCCESS)
 
 
-class ConferencePartAdmin(ProgramPartDeletes, admin.ModelAdmin):
+class ConferencePartAdmin(admin.ModelAdmin):
     """Rooms and tracks: named parts of one conference, with the number of sessions using them."""
 
     list_filter = ["conference"]

@@ -9,7 +9,6 @@ from program.admin.common import (
     FullTextSearch,
     InConferenceZone,
     ItemCountsMixin,
-    ProgramPartDeletes,
     people_list,
 )
 from program.admin.people import AuthorshipInline
@@ -56,9 +55,7 @@ class ScheduledFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(
-    ProgramPartDeletes, ItemCountsMixin, FullTextSearch, InConferenceZone, admin.ModelAdmin
-):
+class ContributionAdmin(ItemCountsMixin, FullTextSearch, InConferenceZone, admin.ModelAdmin):
     """A paper or talk: what it says and who wrote it, and the slots it is presented in."""
 
     conference_lookup = "contributions"

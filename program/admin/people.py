@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from program import services
-from program.admin.common import FoldedSearch, ProgramPartDeletes
+from program.admin.common import FoldedSearch
 from program.admin_choices import LabelledAutocompleteSelect, LoadedChoicesInline
 from program.forms import OrderedPeopleForm, OrderedPeopleFormSet
 from program.models import Authorship, Person
@@ -65,7 +65,7 @@ class AuthorshipInline(OrderedPeopleInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ProgramPartDeletes, FoldedSearch, admin.ModelAdmin):
+class PersonAdmin(FoldedSearch, admin.ModelAdmin):
     list_display = ["name", "affiliation", "conference", "slug", "contribution_count"]
     list_filter = ["conference"]
     list_select_related = ["conference"]

@@ -13,7 +13,6 @@ from program.admin.common import (
     FullTextSearch,
     InConferenceZone,
     ItemCountsMixin,
-    ProgramPartDeletes,
     conference_time,
     people_list,
 )
@@ -54,9 +53,7 @@ class TalkInline(SessionItemInline):
 
 
 @admin.register(Session)
-class SessionAdmin(
-    ProgramPartDeletes, ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin
-):
+class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin):
     conference_lookup = "sessions"
     conference_field = "conference"
     list_display = [
@@ -123,7 +120,7 @@ class SessionAdmin(
         return conference_time(session.starts_at, session.conference)
 
 
-class SessionItemAdmin(ProgramPartDeletes, FullTextSearch, InConferenceZone, admin.ModelAdmin):
+class SessionItemAdmin(FullTextSearch, InConferenceZone, admin.ModelAdmin):
     """What posters and talks share: the contribution presented, its session, time and room."""
 
     conference_field = "session"

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from program import floor_plans
-from program.admin.common import ProgramPartDeletes
 from program.models import BoardSpot, FloorPlan
 from program.models.sessions import validate_board
 
@@ -102,7 +101,7 @@ class BoardSpotInline(admin.StackedInline):
 
 
 @admin.register(FloorPlan)
-class FloorPlanAdmin(ProgramPartDeletes, admin.ModelAdmin):
+class FloorPlanAdmin(admin.ModelAdmin):
     form = FloorPlanForm
     inlines = [BoardSpotInline]
     list_display = ["room", "conference", "content_type", "board_count"]

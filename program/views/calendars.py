@@ -19,10 +19,14 @@ def published(request) -> bool:
     return request.conference.is_published
 
 
+def program_changed(request, *args, **kwargs):
+    return request.conference.program_changed_at
+
+
 def item_file(view):
     """``conference_view`` and ``web.caching.public`` for a published conference (a draft's
-    files are its organizers', private)."""
-    public = caching.public(view, shared=published)
+    files are its organizers', private), with the program's last change as Last-Modified."""
+    public = caching.public(view, shared=published, last_modified=program_changed)
 
     @conference_view
     def wrapper(request, *args, **kwargs):

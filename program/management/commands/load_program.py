@@ -9,10 +9,10 @@ loaded. ``manage.py loaddata`` stays Django's own.
 from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
-from django.utils.timezone import now
 
+from program import changes
 from program.loading import LoadCheck, name_record_in_error
-from program.models import Session
+from program.models import Conference
 
 
 class Command(loaddata.Command):
@@ -50,8 +50,9 @@ class Command(loaddata.Command):
         # the foreign keys are checked, before it reports success: the point to validate.
         self.load_check.run()
         super().reset_sequences(connection, models)
-        # Raw saves skip Session.save: the loaded sessions' blocks start their own version here.
-        Session.objects.using(self.using).filter(changed_at__isnull=True).update(changed_at=now())
+        # Raw saves say no change (program/changes.py): said here, once, for every conference.
+        conferences = Conference.objects.using(self.using).values_list("pk", flat=True)
+        changes.program_changed(list(conferences), None, using=self.using)
 
 
 class NamedDeferredSave:
