@@ -1,10 +1,10 @@
 """Liveness check for a load balancer: the process answers and the database does too.
 
 The cache's state is reported but never fails the check: when Redis is unreachable the site
-keeps answering (throttles fail open, conference/cache.py), so taking the instance out of the
-load balancer would only make things worse. Nor do the tasks: ``tasks`` says how long the oldest
-task ready to run has waited, and "stalled" past ``TASKS_STALLED_AFTER`` (no worker running them:
-a web instance out of the balancer would not run them either).
+keeps answering (django-redis ignores its errors, throttles fail open), so taking the instance
+out of the load balancer would only make things worse. Nor do the tasks: ``tasks`` says how long
+the oldest task ready to run has waited, and "stalled" past ``TASKS_STALLED_AFTER`` (no worker
+running them: a web instance out of the balancer would not run them either).
 """
 
 import datetime
@@ -16,9 +16,9 @@ from django.http import JsonResponse
 from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_redis.cache import RedisCache
 from django_tasks_db.models import DBTaskResult
-
-from conference.cache import ResilientRedisCache
+from redis import RedisError
 
 # A task waiting longer than this means no worker runs them (one takes seconds).
 TASKS_STALLED_AFTER = datetime.timedelta(minutes=10)
@@ -28,9 +28,13 @@ DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 def cache_state() -> str:
     """ "ok", "unreachable" (Redis configured but not answering) or "in-process" (no Redis)."""
     cache = caches["default"]
-    if isinstance(cache, ResilientRedisCache):
-        return "ok" if cache.ping() else "unreachable"
-    return "in-process"
+    if not isinstance(cache, RedisCache):
+        return "in-process"
+    try:
+        cache.client.get_client(write=True).ping()
+    except RedisError:
+        return "unreachable"
+    return "ok"
 
 
 def task_state() -> dict:

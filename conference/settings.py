@@ -218,12 +218,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Search documents are the database's own, written by triggers: dumpdata and loaddata skip them.
 DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]
 
-# --- Cache --------------------------------------------------------------------------------------
-# REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances; when
-# Redis cannot be reached the site keeps answering (conference/cache.py). The "throttle" cache
-# holds the API's rate counters: the same Redis, or else a table in the database (made by
-# createcachetable), so that every worker and instance counts against one limit.
+# --- Cache ---------------------------------------------------------------------------------------
+# REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances, through
+# django-redis. When Redis cannot be reached the site keeps answering: django-redis ignores the
+# error (a read is a miss, a write does nothing) and logs it, and each command waits at most
+# 0.5 s. The "throttle" cache holds the API's rate counters: the same Redis, or else a table in
+# the database (made by createcachetable), so that every worker and instance counts against one
+# limit.
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "program_cache",
@@ -231,9 +235,10 @@ DATABASE_CACHE = {
 }
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     REDIS_CACHE = {
-        "BACKEND": "conference.cache.ResilientRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
     }
     CACHES = {"default": REDIS_CACHE, "throttle": REDIS_CACHE}
 elif CACHE_URL in ("", "locmem://"):

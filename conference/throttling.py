@@ -3,11 +3,11 @@
 A fixed window per client: the first request of a minute starts a counter, each request adds one
 atomically, and the request is refused (429 with Retry-After up to the window's end) once the
 counter passes the rate. The counter lives in the "throttle" cache: Redis when REDIS_URL is set
-(INCR in one round trip), otherwise Django's database cache, shared by every worker and every
-instance on the database (one INSERT ... ON CONFLICT DO UPDATE ... RETURNING statement, atomic
-on SQLite and PostgreSQL). When the counter store cannot answer (Redis
-down), the request is allowed and a warning is logged: throttling fails open, the API keeps
-answering.
+(INCR and EXPIRE in one MULTI/EXEC round trip), otherwise Django's database cache, shared by
+every worker and every instance on the database (one INSERT ... ON CONFLICT DO UPDATE ...
+RETURNING statement, atomic on SQLite and PostgreSQL). When the counter store cannot answer
+(Redis down), the request is allowed and a warning is logged: throttling fails open, the API
+keeps answering.
 
 Clients are told apart by conference.client_ip (TRUSTED_PROXY_COUNT), never by a header they
 could make up.
@@ -23,9 +23,10 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
+from django_redis.cache import RedisCache
+from redis import RedisError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from conference.cache import ResilientRedisCache
 from conference.client_ip import client_ip
 
 log = logging.getLogger("conference.throttling")
@@ -36,8 +37,8 @@ THROTTLE_CACHE = "throttle"
 def count(key: str, timeout: int) -> int | None:
     """Add one to the counter ``key`` and return its new value; None when it cannot be kept."""
     cache = caches[THROTTLE_CACHE]
-    if isinstance(cache, ResilientRedisCache):
-        return cache.count(key, timeout)
+    if isinstance(cache, RedisCache):
+        return _count_on_redis(cache, key, timeout)
     if isinstance(cache, DatabaseCache):
         return _count_in_database(cache, key, timeout)
     # An in-process cache (one worker only): add and incr run under its own lock.
@@ -47,6 +48,18 @@ def count(key: str, timeout: int) -> int | None:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout)
         return 1
+
+
+def _count_on_redis(cache: RedisCache, key: str, timeout: int) -> int | None:
+    """INCR, and EXPIRE so that the counter goes with its window, in one MULTI/EXEC."""
+    name = cache.make_and_validate_key(key)
+    try:
+        with cache.client.get_client(write=True).pipeline() as pipe:
+            value, _ = pipe.incr(name).expire(name, timeout).execute()
+    except RedisError as error:
+        log.warning("Throttle counter unavailable (%s); the request is allowed.", error)
+        return None
+    return value
 
 
 def _count_in_database(cache: DatabaseCache, key: str, timeout: int) -> int | None:

@@ -6,6 +6,7 @@ import threading
 import uuid
 
 import pytest
+import redis
 from django.db import connection
 from rest_framework.throttling import AnonRateThrottle
 
@@ -37,14 +38,16 @@ def count_in_threads(key: str) -> list[int]:
 @pytest.fixture
 def redis_throttle(settings):
     throttle = {
-        "BACKEND": "conference.cache.ResilientRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
     settings.CACHES = {**settings.CACHES, "throttle": throttle}
     from django.core.cache import caches
 
-    if not caches["throttle"].ping():
+    try:
+        caches["throttle"].client.get_client().ping()
+    except redis.RedisError:
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL} under CI")
         pytest.skip(f"no Redis server at {REDIS_URL}; CI runs this test against a real one")
@@ -56,31 +59,7 @@ def test_redis_counts_atomically_and_the_counter_expires(redis_throttle):
     assert sorted(count_in_threads("atomic")) == list(range(1, THREADS + 1))
     cache = caches["throttle"]
     name = cache.make_and_validate_key("atomic")
-    assert 0 < cache._cache.get_client(name).ttl(name) <= 60
-
-
-def test_one_redis_client_per_pool_is_shared_by_threads(redis_throttle):
-    """Django's Redis cache made a new redis.Redis per operation (0.1-0.4 ms each with redis-py
-    8); ours keeps one per pool, shared by threads, and counting stays exact through it."""
-    from django.core.cache import caches
-
-    cache = caches["throttle"]
-    client = cache._cache.get_client(write=True)
-    assert cache._cache.get_client("any key", write=True) is client
-    barrier = threading.Barrier(THREADS)
-    values = []
-
-    def count():
-        barrier.wait()
-        values.append(cache.count("shared", 60))  # the same cache object and client in each
-
-    threads = [threading.Thread(target=count) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(values) == list(range(1, THREADS + 1))
-    assert cache._cache.get_client(write=True) is client
+    assert 0 < cache.client.get_client().ttl(name) <= 60
 
 
 def test_the_api_limit_is_exact_with_redis(client, db, redis_throttle, monkeypatch):

@@ -82,13 +82,11 @@ def test_with_the_cache_unreachable_the_file_is_built_at_once_without_waiting(
 ):
     """Redis down: no request can hold the lock (adding it fails), so none waits for another
     (it used to wait BUILD_WAIT, 30 s, for each file, which is gunicorn's worker timeout)."""
-    from conference.cache import ResilientRedisCache
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
     unreachable = {
-        "BACKEND": f"{ResilientRedisCache.__module__}.ResilientRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed}/0",
     }
     settings.CACHES = {**settings.CACHES, "default": unreachable}
