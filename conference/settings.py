@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "program",
     "accounts",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -220,27 +221,22 @@ DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]
 
 # --- Cache ---------------------------------------------------------------------------------------
 # REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances, through
-# django-redis. When Redis cannot be reached the site keeps answering: django-redis ignores the
-# error (a read is a miss, a write does nothing) and logs it, and each command waits at most
-# 0.5 s. The "throttle" cache holds the API's rate counters: the same Redis, or else a table in
-# the database (made by createcachetable), so that every worker and instance counts against one
-# limit.
+# django-redis, and holds the API's rate counters (web/throttling.py; without Redis they are kept
+# in a table of the database). When Redis cannot be reached the site keeps answering: django-redis
+# ignores the error (a read is a miss, a write does nothing) and logs it, each command waits at
+# most 0.5 s, and the rate limits fail open with a warning.
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DATABASE_CACHE = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-    "LOCATION": "program_cache",
-    "OPTIONS": {"MAX_ENTRIES": 100_000},
-}
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    REDIS_CACHE = {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": CACHE_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
     }
-    CACHES = {"default": REDIS_CACHE, "throttle": REDIS_CACHE}
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {
         # Each session of a day keeps two parts, each page and export its compressed copy:
@@ -249,13 +245,9 @@ elif CACHE_URL in ("", "locmem://"):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 1000},
         },
-        "throttle": DATABASE_CACHE,
     }
 elif CACHE_URL == "dummy://":
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-        "throttle": DATABASE_CACHE,
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy://;"
@@ -394,8 +386,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
     "DEFAULT_SCHEMA_CLASS": "conference.openapi.ProgramAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "conference.throttling.AnonThrottle",
-        "conference.throttling.UserThrottle",
+        "web.throttling.AnonThrottle",
+        "web.throttling.UserThrottle",
     ],
     # The same count as conference.client_ip, for anything of DRF's that asks.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
