@@ -224,7 +224,7 @@ DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]
 # django-redis, and holds the API's rate counters (web/throttling.py; without Redis they are kept
 # in a table of the database). When Redis cannot be reached the site keeps answering: django-redis
 # ignores the error (a read is a miss, a write does nothing) and logs it, each command waits at
-# most 0.5 s, and the rate limits fail open with a warning.
+# most 0.5 s, and the rate limits fail open with a warning (and /healthz answers 503).
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

@@ -6,3 +6,10 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from web.checks import rate_limit_counters
+
+        checks.register(rate_limit_counters)

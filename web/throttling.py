@@ -15,7 +15,8 @@ every worker and every instance sees them:
 
 When the counters cannot be kept (Redis unreachable, the table missing), the request is allowed,
 so the API keeps answering, and a warning is logged for each such request. ``/healthz`` then
-says ``"rate_limits": "unavailable"``.
+says ``"rate_limits": "unavailable"`` and answers 503, and ``manage.py check`` says when the table
+is missing (web/checks.py).
 
 Clients are told apart by conference.client_ip (TRUSTED_PROXY_COUNT), never by a header they
 could make up.
@@ -28,7 +29,7 @@ import logging
 import time
 
 from django.core.cache import caches
-from django.db import DatabaseError
+from django.db import DatabaseError, router, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -131,6 +132,22 @@ def _forget_expired() -> None:
         return
     _last_sweep = time.monotonic()
     RateCounter.objects.filter(expires__lt=timezone.now()).delete()
+
+
+def counters_state() -> str:
+    """For /healthz: "ok" when the counters can be kept now; "unavailable" when not (Redis not
+    answering, the table missing or unreadable)."""
+    cache = redis_cache()
+    try:
+        if cache is not None:
+            cache.client.get_client(write=True).ping()
+        else:
+            # In a savepoint of its own, so that a failure leaves any outer transaction usable.
+            with transaction.atomic(using=router.db_for_write(RateCounter)):
+                RateCounter.objects.filter(key="").exists()
+    except (RedisError, DatabaseError):
+        return "unavailable"
+    return "ok"
 
 
 def anonymous_key(request) -> str:

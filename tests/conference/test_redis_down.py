@@ -1,6 +1,7 @@
 """Redis pointed at a closed port: pages, API lists, the schema, the docs, log-in and the agenda
-all answer, throttling fails open with a log line, and /healthz reports the cache without
-failing. Runs in a fresh process (settings are read once), on SQLite in a temporary folder."""
+all answer, the rate limits fail open with a log line, and /healthz answers 503 saying that the
+cache is unreachable and the limits unavailable. Runs in a fresh process (settings are read
+once), on SQLite in a temporary folder."""
 
 import json
 import os
@@ -70,11 +71,12 @@ def test_with_redis_unreachable_everything_answers_and_healthz_says_so(tmp_path)
     expected["/"] = expected["login"] = 302  # to the current conference; to the agenda
     assert found["statuses"] == expected
     status, health = found["health"]
-    assert status == 200
-    assert {key: health[key] for key in ("status", "database", "cache")} == {
-        "status": "ok",
+    assert status == 503
+    assert {key: health[key] for key in ("status", "database", "cache", "rate_limits")} == {
+        "status": "error",
         "database": "ok",
         "cache": "unreachable",
+        "rate_limits": "unavailable",
     }
     assert "Rate limits cannot be counted" in result.stderr
     assert "the request is allowed" in result.stderr
@@ -86,8 +88,9 @@ def test_with_redis_up_healthz_says_ok(tmp_path):
 import django, json
 django.setup()
 from conference.health import cache_state
-print(json.dumps(cache_state()))
+from web.throttling import counters_state
+print(json.dumps([cache_state(), counters_state()]))
 """
     result = run_python(code, clean_environment(tmp_path, REDIS_URL=url))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == "ok"
+    assert json.loads(result.stdout) == ["ok", "ok"]

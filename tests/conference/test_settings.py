@@ -169,6 +169,9 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7-Qk2v9LmZr4TbWc8NpHsYd3FgJa6UeRiOo1XnVt5KlMqBz0CwEyPuIhGfDjSaAb",
     "ALLOWED_HOSTS": "program.example.org",
+    # The rate counters on Redis (the check does not connect; without it, it looks for their
+    # table in the database, which this fresh data folder has not made).
+    "REDIS_URL": "redis://cache.internal:6379/0",
     "SECURE_SSL_REDIRECT": "true",
     "SECURE_PROXY_SSL_HEADER": "true",
     "SECURE_HSTS_SECONDS": "31536000",

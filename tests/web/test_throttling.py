@@ -102,6 +102,9 @@ def test_the_api_limit_is_exact_with_redis(client, db, redis_cache, three_a_minu
     statuses = [client.get(API).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert not RateCounter.objects.exists()
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert (health.json()["cache"], health.json()["rate_limits"]) == ("ok", "ok")
 
 
 def test_with_redis_unreachable_requests_are_allowed_with_a_warning(
@@ -110,6 +113,10 @@ def test_with_redis_unreachable_requests_are_allowed_with_a_warning(
     statuses = [client.get(API).status_code for _ in range(5)]
     assert statuses == [200] * 5
     assert "Rate limits cannot be counted (ConnectionError" in caplog.text
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["cache"] == "unreachable"
+    assert health.json()["rate_limits"] == "unavailable"
 
 
 # The table
@@ -184,6 +191,13 @@ def test_without_the_table_requests_are_allowed_with_a_warning(
     assert statuses == [200] * 5
     assert "Rate limits cannot be counted" in caplog.text
     assert "web_ratecounter_missing" in caplog.text
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert {key: health.json()[key] for key in ("status", "database", "rate_limits")} == {
+        "status": "error",
+        "database": "ok",
+        "rate_limits": "unavailable",
+    }
 
 
 # Without DRF
