@@ -1,10 +1,13 @@
-"""Liveness check for a load balancer: the process answers and the database does too.
+"""Health check for a load balancer and for monitoring: 200 when the process, the database and
+the API's rate limits all work; 503 with what is wrong otherwise.
 
-The cache's state is reported but never fails the check: when Redis is unreachable the site
-keeps answering (throttles fail open, conference/cache.py), so taking the instance out of the
-load balancer would only make things worse. Nor do the tasks: ``tasks`` says how long the oldest
-task ready to run has waited, and "stalled" past ``TASKS_STALLED_AFTER`` (no worker running them:
-a web instance out of the balancer would not run them either).
+``rate_limits`` is "unavailable" when the limits cannot be counted (Redis configured but not
+answering, or the counters' table missing): the API keeps answering, unlimited, so the check
+fails loudly rather than let that pass unnoticed. With Redis the cache's state follows the same
+Redis: ``cache`` says "unreachable" and the check is 503 too (every instance shares that Redis;
+README, "When Redis is down"). Tasks never fail the check: ``tasks`` says how long the oldest task
+ready to run has waited, and "stalled" past ``TASKS_STALLED_AFTER`` (no worker running them: a
+web instance out of the balancer would not run them either).
 """
 
 import datetime
@@ -16,9 +19,11 @@ from django.http import JsonResponse
 from django.utils.timezone import now
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_redis.cache import RedisCache
 from django_tasks_db.models import DBTaskResult
+from redis import RedisError
 
-from conference.cache import ResilientRedisCache
+from web.throttling import counters_state
 
 # A task waiting longer than this means no worker runs them (one takes seconds).
 TASKS_STALLED_AFTER = datetime.timedelta(minutes=10)
@@ -28,9 +33,13 @@ DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 def cache_state() -> str:
     """ "ok", "unreachable" (Redis configured but not answering) or "in-process" (no Redis)."""
     cache = caches["default"]
-    if isinstance(cache, ResilientRedisCache):
-        return "ok" if cache.ping() else "unreachable"
-    return "in-process"
+    if not isinstance(cache, RedisCache):
+        return "in-process"
+    try:
+        cache.client.get_client(write=True).ping()
+    except RedisError:
+        return "unreachable"
+    return "ok"
 
 
 def task_state() -> dict:
@@ -60,6 +69,22 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse(
-            {"status": "error", "database": "unreachable", "cache": cache_state()}, status=503
+            {
+                "status": "error",
+                "database": "unreachable",
+                "cache": cache_state(),
+                "rate_limits": counters_state(),
+            },
+            status=503,
         )
-    return JsonResponse({"status": "ok", "database": "ok", "cache": cache_state(), **task_state()})
+    rate_limits = counters_state()
+    return JsonResponse(
+        {
+            "status": "ok" if rate_limits == "ok" else "error",
+            "database": "ok",
+            "cache": cache_state(),
+            "rate_limits": rate_limits,
+            **task_state(),
+        },
+        status=200 if rate_limits == "ok" else 503,
+    )

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "program",
     "accounts",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -217,24 +218,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Search documents are the database's own, written by triggers: dumpdata and loaddata skip them.
 DATABASE_ROUTERS = ["program.models.search.SearchDocumentRouter"]
 
-# --- Cache --------------------------------------------------------------------------------------
-# REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances; when
-# Redis cannot be reached the site keeps answering (conference/cache.py). The "throttle" cache
-# holds the API's rate counters: the same Redis, or else a table in the database (made by
-# createcachetable), so that every worker and instance counts against one limit.
+# --- Cache ---------------------------------------------------------------------------------------
+# REDIS_URL (or CACHE_URL with a redis:// scheme) shares the cache between app instances, through
+# django-redis, and holds the API's rate counters (web/throttling.py; without Redis they are kept
+# in a table of the database). When Redis cannot be reached the site keeps answering: django-redis
+# ignores the error (a read is a miss, a write does nothing) and logs it, each command waits at
+# most 0.5 s, and the rate limits fail open with a warning (and /healthz answers 503).
 CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
-DATABASE_CACHE = {
-    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-    "LOCATION": "program_cache",
-    "OPTIONS": {"MAX_ENTRIES": 100_000},
-}
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    REDIS_CACHE = {
-        "BACKEND": "conference.cache.ResilientRedisCache",
-        "LOCATION": CACHE_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "program"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
     }
-    CACHES = {"default": REDIS_CACHE, "throttle": REDIS_CACHE}
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {
         # Each session of a day keeps two parts, each page and export its compressed copy:
@@ -243,13 +244,9 @@ elif CACHE_URL in ("", "locmem://"):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 1000},
         },
-        "throttle": DATABASE_CACHE,
     }
 elif CACHE_URL == "dummy://":
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-        "throttle": DATABASE_CACHE,
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy://;"
@@ -385,8 +382,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "program.api.pagination.ProgramPagination",
     "DEFAULT_SCHEMA_CLASS": "web.openapi.ProgramAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "conference.throttling.AnonThrottle",
-        "conference.throttling.UserThrottle",
+        "web.throttling.AnonThrottle",
+        "web.throttling.UserThrottle",
     ],
     # The same count as web.client_ip, for anything of DRF's that asks.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -10,8 +10,8 @@ sent: the task worker then refreshes similar papers and renders the exports.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import contextvars
+import datetime
 import threading
 from collections.abc import Iterable
 

@@ -14,14 +14,12 @@ Tests marked ``slow`` (long generated runs) are skipped unless pytest is given `
 
 import datetime
 import math
-import uuid
 import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Group
 
 from accounts.organizers import GROUP_NAME
-from conference import throttling
 from program import changes
 from program.models import Conference, SessionKind
 from tests import seed as seeding
@@ -35,6 +33,7 @@ from tests.factories import (
     make_talk,
     pacific,
 )
+from web import throttling
 
 
 def pytest_addoption(parser):
@@ -69,14 +68,12 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings, monkeypatch):
-    # Throttle counters and other cached state must not leak from one test into the next. The
-    # throttle counters live in the database cache (or Redis): a prefix of this test's own keeps
-    # them apart without touching the database before the test asks for it.
+    # Cached state must not leak from one test into the next. The rate counters live in a table
+    # (rolled back with each test) or, in the tests that point the cache at Redis, under a key
+    # prefix of that test's own.
     from django.core.cache import cache
 
-    throttle = {**settings.CACHES["throttle"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
-    settings.CACHES = {**settings.CACHES, "throttle": throttle}
-    # The once-a-minute sweep of old throttle counters is one more query at a moment no test
+    # The once-a-minute sweep of old rate counters is one more query at a moment no test
     # chooses: tests that count queries would see it at random. It is off here.
     monkeypatch.setattr(throttling, "_last_sweep", math.inf)
     cache.clear()

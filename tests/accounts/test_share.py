@@ -302,7 +302,7 @@ def test_the_shared_page_runs_the_same_queries_for_3_items_and_30(
             response = visitor.get(address)
         assert response.status_code == 200
     assert client.get(page_of(sharer)).content.decode().count('class="agenda-entry"') == 30
-    # Pinned too: the site's version (conference/front_cache.py reads it for every anonymous
+    # Pinned too: the program's version (web/caching.py reads it for every anonymous
     # GET), the session, the owner, the ETag's two reads, the items, the header's conference
     # and days; for a signed-in visitor also their user and their saved items.
     assert counts["anonymous", page_of(sharer)] <= 7

@@ -15,6 +15,7 @@ def test_healthz_reports_the_process_and_the_database_up(client):
         "status": "ok",
         "database": "ok",
         "cache": "in-process",
+        "rate_limits": "ok",
         "tasks": "ok",
         "oldest_waiting_seconds": 0,
     }

@@ -1,6 +1,7 @@
 """Redis pointed at a closed port: pages, API lists, the schema, the docs, log-in and the agenda
-all answer, throttling fails open with a log line, and /healthz reports the cache without
-failing. Runs in a fresh process (settings are read once), on SQLite in a temporary folder."""
+all answer, the rate limits fail open with a log line, and /healthz answers 503 saying that the
+cache is unreachable and the limits unavailable. Runs in a fresh process (settings are read
+once), on SQLite in a temporary folder."""
 
 import json
 import os
@@ -15,7 +16,6 @@ django.setup()
 from django.conf import settings
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-call_command("createcachetable", verbosity=0)
 call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0)
 from django.test import Client
 from accounts.models import User
@@ -66,19 +66,20 @@ def test_with_redis_unreachable_everything_answers_and_healthz_says_so(tmp_path)
     result = run_python(CHECK, env)
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
-    assert found["cache"] == "conference.cache.ResilientRedisCache"
+    assert found["cache"] == "django_redis.cache.RedisCache"
     expected = {path: 200 for path in found["statuses"]}
     expected["/"] = expected["login"] = 302  # to the current conference; to the agenda
     assert found["statuses"] == expected
     status, health = found["health"]
-    assert status == 200
-    assert {key: health[key] for key in ("status", "database", "cache")} == {
-        "status": "ok",
+    assert status == 503
+    assert {key: health[key] for key in ("status", "database", "cache", "rate_limits")} == {
+        "status": "error",
         "database": "ok",
         "cache": "unreachable",
+        "rate_limits": "unavailable",
     }
-    assert "Redis is unreachable" in result.stderr
-    assert "fails open" in result.stderr
+    assert "Rate limits cannot be counted" in result.stderr
+    assert "the request is allowed" in result.stderr
 
 
 def test_with_redis_up_healthz_says_ok(tmp_path):
@@ -87,8 +88,9 @@ def test_with_redis_up_healthz_says_ok(tmp_path):
 import django, json
 django.setup()
 from conference.health import cache_state
-print(json.dumps(cache_state()))
+from web.throttling import counters_state
+print(json.dumps([cache_state(), counters_state()]))
 """
     result = run_python(code, clean_environment(tmp_path, REDIS_URL=url))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == "ok"
+    assert json.loads(result.stdout) == ["ok", "ok"]

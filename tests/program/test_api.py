@@ -286,6 +286,7 @@ def test_lists_run_the_same_queries_for_a_page_of_5_and_of_500(
     from program.devdata.generation import generate_program
 
     generate_program(slug="api", posters=500, sessions=12, days=2, people=800, rooms=3, talks=30)
+    client.get(f"{API}/conferences/")  # the client's first request makes its rate counters
     with CaptureQueriesContext(connection) as page_of_5:
         response = client.get(f"{API}/{endpoint}/", {"page_size": 5})
     assert response.status_code == 200

@@ -35,8 +35,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conference import front_cache, throttling
 from conference.wsgi import application
+from web import caching, throttling
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
 CREDENTIALS = ["anonymous", "attendee", "organizer"]
@@ -86,8 +86,8 @@ def load_schema():
     # must not count in the database then (it counts in every test that calls the API), and
     # the kept answers in front of the stack must not read the site's version.
     with (
-        mock.patch.object(throttling, "count", lambda key, timeout: None),
-        mock.patch.object(front_cache, "key_for", lambda request: None),
+        mock.patch.object(throttling, "count", lambda *args, **kwargs: (True, 0.0)),
+        mock.patch.object(caching, "storable_request", lambda request: False),
     ):
         return schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
 

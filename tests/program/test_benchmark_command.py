@@ -79,7 +79,7 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
         ).stdout
 
     manage("migrate", "--noinput", "--verbosity", "0")
-    manage("prepare_site")  # the throttle's cache table and the seed program
+    manage("prepare_site")  # the seed program
     out = manage("benchmark_server", "mlsys2025", "--duration", "0.2", "--connections", "2")
 
     lines = out.splitlines()

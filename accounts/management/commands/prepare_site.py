@@ -24,8 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_fixture=False, **options):
-        # The database cache's table (the throttle counters when there is no Redis); idempotent.
-        call_command("createcachetable", verbosity=0)
         if no_fixture:
             self.stdout.write("Fixture: skipped (--no-fixture).")
         elif Conference.objects.exists():

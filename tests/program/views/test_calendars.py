@@ -1,6 +1,7 @@
 """The calendar files a visitor downloads (program/views/calendars.py); what goes into them is
 tested in tests/program/test_calendar.py."""
 
+import socket
 from types import SimpleNamespace
 
 import icalendar
@@ -75,3 +76,21 @@ def test_while_the_worker_renders_after_a_change_apps_get_the_previous_file(
     for args in queued:  # the worker
         worker.call(*args)
     assert b"Renamed" in client.get("/berlin/schedule.ics").content
+
+
+def test_with_the_cache_unreachable_the_file_is_rendered_at_once(client, berlin, settings):
+    """Redis down (django-redis ignores its errors): nothing stored, the file is rendered."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    unreachable = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed}/0",
+    }
+    settings.CACHES = {**settings.CACHES, "default": unreachable}
+    conference, *_ = berlin
+    conference.is_published = True
+    conference.save()
+    response = client.get("/berlin/schedule.ics")
+    assert response.status_code == 200
+    assert len(events_in(response)) == 3

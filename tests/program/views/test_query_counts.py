@@ -111,7 +111,7 @@ def generated_paths(slug: str) -> list[str]:
 # and a poster's page its board's place on the plan (one more). The day page reads its sessions
 # once for the timeline and once more, with their program, for the blocks not kept (one more).
 # An anonymous request that is not answered from the kept copies before the middleware stack reads
-# the site's version first (conference/front_cache.py; one more on every path). Search counts its
+# the program.s version first (web/caching.py; one more on every path). Search counts its
 # talks for their own result pages, as it does posters (one more). Search reads the people of
 # its three lists of results in one query, as names (Contribution.attach_names), where each list
 # had a query of its own.
