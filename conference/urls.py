@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from conference.health import healthz
+from web.health import healthz
 from program.views import offline
 
 admin.site.site_header = "Conference program administration"

@@ -18,7 +18,7 @@ so the API keeps answering, and a warning is logged for each such request. ``/he
 says ``"rate_limits": "unavailable"`` and answers 503, and ``manage.py check`` says when the table
 is missing (web/checks.py).
 
-Clients are told apart by conference.client_ip (TRUSTED_PROXY_COUNT), never by a header they
+Clients are told apart by web.client_ip (TRUSTED_PROXY_COUNT), never by a header they
 could make up.
 """
 
@@ -37,7 +37,7 @@ from django_redis.cache import RedisCache
 from redis import RedisError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from conference.client_ip import client_ip
+from web.client_ip import client_ip
 from web.models import RateCounter
 
 log = logging.getLogger("web.throttling")

@@ -87,7 +87,7 @@ def test_with_redis_up_healthz_says_ok(tmp_path):
     code = """
 import django, json
 django.setup()
-from conference.health import cache_state
+from web.health import cache_state
 from web.throttling import counters_state
 print(json.dumps([cache_state(), counters_state()]))
 """
