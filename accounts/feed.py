@@ -10,7 +10,8 @@ import icalendar
 from django.db.models import Max, Prefetch
 
 from accounts.models import AgendaItem
-from program import calendar, timing
+from program import timing
+from program.interchange import calendar
 from program.models import Poster, Talk
 
 

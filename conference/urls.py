@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from web.health import healthz
 from program.views import offline
+from web.health import healthz
 
 admin.site.site_header = "Conference program administration"
 admin.site.site_title = "Conference program"

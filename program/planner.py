@@ -6,7 +6,7 @@ were: measured on the generated program (20,000 people), the planner expected 6 
 conference, looked each of the 20,000 up one by one and a search took 325 ms (p50) instead of
 165 ms after ``ANALYZE``. So an import analyzes the program's tables once it has committed.
 SQLite keeps no statistics unless asked, and the search queries are written not to need them
-(program/fulltext.py): nothing is done there.
+(program/search/fulltext.py): nothing is done there.
 """
 
 from __future__ import annotations

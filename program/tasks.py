@@ -3,8 +3,10 @@ request: similar papers, and (``schedule_files``) the files apps poll."""
 
 from django.tasks import task
 
-from program import changes, schedule_files, similar
+from program import changes
+from program.interchange import files as schedule_files
 from program.models import Conference
+from program.search import similar
 
 
 @task

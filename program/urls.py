@@ -2,9 +2,9 @@
 
 from django.urls import path, register_converter
 
-from program.converters import IsoDateConverter
 from program.models import Poster, Talk
 from program.views import calendars, interchange, items, schedule, search, timezones, venue
+from program.views.converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
 

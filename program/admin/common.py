@@ -37,7 +37,7 @@ class FoldedSearch:
 class FullTextSearch:
     """The list's search box and the autocomplete lookups that offer these records find them by
     the words of their titles, abstracts, keywords, people and sessions, through the site's own
-    index (``program/fulltext.py``), as the public search does: every word starts a word,
+    index (``program/search/fulltext.py``), as the public search does: every word starts a word,
     "böther" finds Böther. Django's own search (each word anywhere in each ``search_fields``
     column, across the authors' join) read every abstract: 2.4-3.9 s a search at 4,500
     posters, and as long for each paper looked up in a session's form. ``search_fields`` stay

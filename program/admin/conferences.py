@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from program.forms import RoomForm
+from program.admin.forms import RoomForm
 from program.importing.admin_views import import_view
 from program.models import Conference, Room, Track
 

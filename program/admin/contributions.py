@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from program.admin.choices import LoadedChoicesInline
 from program.admin.common import (
     FullTextSearch,
     InConferenceZone,
     ItemCountsMixin,
     people_list,
 )
+from program.admin.forms import SessionItemInlineForm
 from program.admin.people import AuthorshipInline
-from program.admin_choices import LoadedChoicesInline
-from program.forms import SessionItemInlineForm
 from program.models import Contribution, Poster, Talk
 
 

@@ -9,9 +9,9 @@ from django.db.models import Count
 from django.urls import reverse
 
 from program import services
+from program.admin.choices import LabelledAutocompleteSelect, LoadedChoicesInline
 from program.admin.common import FoldedSearch
-from program.admin_choices import LabelledAutocompleteSelect, LoadedChoicesInline
-from program.forms import OrderedPeopleForm, OrderedPeopleFormSet
+from program.admin.forms import OrderedPeopleForm, OrderedPeopleFormSet
 from program.models import Authorship, Person
 
 

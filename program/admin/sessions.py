@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from program.admin.choices import LoadedChoicesInline
 from program.admin.common import (
     FoldedSearch,
     FullTextSearch,
@@ -16,8 +17,7 @@ from program.admin.common import (
     conference_time,
     people_list,
 )
-from program.admin_choices import LoadedChoicesInline
-from program.forms import SessionItemInlineForm
+from program.admin.forms import SessionItemInlineForm
 from program.models import Conference, Poster, Session, SessionKind, Talk
 
 

@@ -12,9 +12,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from program import floor_plans
 from program.models import BoardSpot, FloorPlan
 from program.models.sessions import validate_board
+from program.venue import floor_plans
 
 
 def parse_spots(text: str) -> list[tuple[str, float, float]]:

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-from program.filters import MAX_QUERY_LENGTH
 from program.models import (
     Conference,
     Contribution,
@@ -23,6 +22,7 @@ from program.models import (
     Track,
     kinds,
 )
+from program.views.filters import MAX_QUERY_LENGTH
 
 MAX_UTC_OFFSET = datetime.timedelta(hours=14)
 

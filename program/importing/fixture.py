@@ -22,7 +22,6 @@ from django.db import transaction
 
 from program import planner
 from program.changes import conference_changed
-from program.exporting import conference_records
 from program.importing.applying import (
     PROGRAM_RECORDS,
     Change,
@@ -33,6 +32,7 @@ from program.importing.applying import (
 )
 from program.importing.readers import ReadError
 from program.importing.signals import program_imported
+from program.interchange.exporting import conference_records
 from program.models import Authorship, Conference, Contribution, Poster, Session, Talk
 
 #: What an export of one conference holds, and what a removal may take away.

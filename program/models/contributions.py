@@ -69,7 +69,7 @@ class ContributionQuerySet(models.QuerySet):
 
     def search(self, query: str) -> ContributionQuerySet:
         """Each word starts a word of the title, people's names, abstract, keywords or session
-        titles; ranked as ``search_rank`` (``program/fulltext.py``)."""
+        titles; ranked as ``search_rank`` (``program/search/fulltext.py``)."""
         return self.filter(search_document__document__matches=query).annotate(
             search_rank=ContributionSearch.rank(query)
         )
@@ -250,7 +250,7 @@ class Contribution(models.Model):
     @property
     def similar_papers(self) -> list[Contribution]:
         """The most similar contributions of its conference, best first (``prefetch_similar``);
-        computed after each change by ``program/similar.py``."""
+        computed after each change by ``program/search/similar.py``."""
         return [link.similar for link in self.similar_links.all()]
 
     @property

@@ -2,15 +2,15 @@
 
 Unmanaged: migration 0015 creates them (a table with a GIN-indexed ``tsvector`` on PostgreSQL, an
 FTS5 table behind a view on SQLite) with the triggers that keep them in sync, and fills them.
-Querysets reach them through ``search_document`` (``program/fulltext.py`` says how they match and
-rank); nothing else reads or writes them.
+Querysets reach them through ``search_document`` (``program/search/fulltext.py`` says how they
+match and rank); nothing else reads or writes them.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-from program.fulltext import Rank, SearchDocumentField
+from program.search.fulltext import Rank, SearchDocumentField
 
 
 class SearchDocument(models.Model):

@@ -123,7 +123,7 @@ class SessionQuerySet(ByUidQuerySet):
 
     def for_blocks(self) -> SessionQuerySet:
         """A day's sessions as its timeline and the session headings need them (one query);
-        what each block lists is loaded only for blocks not kept (program/fragments.py)."""
+        what each block lists is loaded only for blocks not kept (program/views/fragments.py)."""
         return self.select_related("conference", "room__conference", "track__conference").annotate(
             poster_total=models.Count("posters")
         )

@@ -1,4 +1,5 @@
-"""Similar contributions, as ``program/similar.py`` last computed them: derived, never edited.
+"""Similar contributions, as ``program/search/similar.py`` last computed them: derived, never
+edited.
 
 One row per (contribution, rank): the ``rank``-th most similar other contribution of the same
 conference and how similar (cosine of their TF-IDF vectors). Pages read them with the

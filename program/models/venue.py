@@ -1,6 +1,6 @@
 """Floor plans of rooms and where the poster boards stand on them.
 
-A plan is one picture per room (``program/floor_plans.py`` checks it), kept in the database so
+A plan is one picture per room (``program/venue/floor_plans.py`` checks it), kept in the database so
 that every instance serves it without shared file storage; a board spot is a board number as
 the program prints it ("2504") at a point of the plan, as fractions of its width and height
 (0 = left/top, 1 = right/bottom), so it stays put when the plan is drawn at any size.

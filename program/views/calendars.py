@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 
-from program import calendar
+from program.interchange import calendar
 from program.models import Session, SessionItem, TimedItem
 from program.views.common import conference_view
 from web import caching

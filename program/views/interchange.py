@@ -1,4 +1,4 @@
-"""The program's files for apps (program/schedule_files.py) as responses: ETag, Last-Modified,
+"""The program's files for apps (program/interchange/files.py) as responses: ETag, Last-Modified,
 304s; a published program's files are everyone's (``web.caching.SHARED``), a draft's private."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from program.interchange.files import FORMATS, edition, stored_file
 from program.models import Conference
-from program.schedule_files import FORMATS, edition, stored_file
 from program.views.common import conference_view
 from web import caching
 

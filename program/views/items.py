@@ -7,10 +7,10 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from program.filters import MAX_QUERY_LENGTH
-from program.fulltext import in_rank_order
 from program.models import BoardSpot, Contribution, Person, Poster, Session, SessionItem, Talk
+from program.search.fulltext import in_rank_order
 from program.views.common import conference_page, conference_view, page_context
+from program.views.filters import MAX_QUERY_LENGTH
 from program.views.search import without_page
 
 PAPERS_PER_PAGE = 100

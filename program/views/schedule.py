@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
 from program import timing
-from program.fragments import fill_blocks
 from program.models import Conference, Contribution, FloorPlan, Room, Session
-from program.timeline import build_timeline
 from program.views.common import conference_page, page_context
+from program.views.fragments import fill_blocks
+from program.views.timeline import build_timeline
 
 # Past this many posters a day page lists titles and authors and leaves abstracts to the session
 # pages, so that a phone does not download megabytes; the seed day (20 posters) shows everything.
@@ -69,7 +69,7 @@ def overview(request):
 def day(request, date: datetime.date):
     conference = request.conference
     # One query for the day's sessions with their rooms and poster counts: the timeline's
-    # layout. What each session's block shows is kept per session (program/fragments.py).
+    # layout. What each session's block shows is kept per session (program/views/fragments.py).
     sessions = list(Session.objects.for_day(conference, date).in_program_order().for_blocks())
     if date not in conference.days and not sessions:
         raise Http404("The conference has no such day.")

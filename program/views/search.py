@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from program.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
-from program.fulltext import in_rank_order
 from program.models import Contribution, Person, Poster, Session, Talk
-from program.paging import OneQueryPaginator
 from program.search import terms
+from program.search.fulltext import in_rank_order
 from program.views.common import conference_page, page_context
+from program.views.filters import PersonFilterSet, PosterFilterSet, SessionFilterSet, TalkFilterSet
+from program.views.paging import OneQueryPaginator
 
 RESULTS_PER_PAGE = 50
 #: Talks have their own result pages beside the posters' ("page").
@@ -81,7 +81,7 @@ def search(request):
             .search(query)
         )
     )
-    # Each list's page and count in one query (program/paging.py); people and papers not
+    # Each list's page and count in one query (program/views/paging.py); people and papers not
     # scheduled yet show their first page only.
     poster_page = OneQueryPaginator(posters, RESULTS_PER_PAGE).get_page(data.get("page"))
     talk_page = OneQueryPaginator(talks, RESULTS_PER_PAGE).get_page(data.get(TALK_PAGE))

@@ -8,7 +8,8 @@ import time_machine
 import vobject
 from django.utils.http import parse_http_date
 
-from program import calendar, timing
+from program import timing
+from program.interchange import calendar
 from program.models import Session
 
 pytestmark = pytest.mark.django_db

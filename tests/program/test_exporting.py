@@ -1,5 +1,5 @@
-"""``manage.py export_conference`` (program/exporting.py): one conference as a fixture with
-natural keys, holding its program and the people on it and nothing of other conferences; the
+"""``manage.py export_conference`` (program/interchange/exporting.py): one conference as a fixture
+with natural keys, holding its program and the people on it and nothing of other conferences; the
 file loads into an empty database and exports again to the same bytes, in a fixed number of
 queries whatever the conference's size."""
 
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
 from program.devdata.generation import generate_program
-from program.exporting import conference_parts
+from program.interchange.exporting import conference_parts
 from program.models import Conference, Person, Poster, SessionKind
 from tests.factories import (
     ConferenceFactory,

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from program import floor_plans
 from program.models import FloorPlan
+from program.venue import floor_plans
 
 pytestmark = pytest.mark.django_db
 

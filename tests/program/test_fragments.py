@@ -1,14 +1,14 @@
 """Session blocks on day pages are rendered once per change of that session: each kind of edit
-re-renders the blocks that show it and no other (program/fragments.py, Session.changed_at)."""
+re-renders the blocks that show it and no other (program/views/fragments.py, Session.changed_at)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from program.changes import conference_changed
-from program.fragments import fill_blocks
 from program.models import Authorship, Conference, Contribution, Person, Poster, Room, Session
 from program.views.common import page_context
+from program.views.fragments import fill_blocks
 
 pytestmark = pytest.mark.django_db
 

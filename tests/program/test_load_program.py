@@ -153,7 +153,7 @@ def test_a_fixture_pointing_at_a_missing_record_names_it_and_loads_nothing(tmp_p
     assert counts() == dict.fromkeys(counts(), 0)
 
 
-# Validation: what the admin refuses, a fixture cannot load either (program/loading.py)
+# Validation: what the admin refuses, a fixture cannot load either (program/interchange/loading.py)
 
 CONFERENCE = {
     "model": "program.conference",

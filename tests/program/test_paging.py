@@ -1,4 +1,4 @@
-"""Result pages that take their count from the page query (program/paging.py): the same pages
+"""Result pages that take their count from the page query (program/views/paging.py): the same pages
 and counts as Django's paginator, in one query on PostgreSQL."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 
 from program.models import Person
-from program.paging import OneQueryPaginator
+from program.views.paging import OneQueryPaginator
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

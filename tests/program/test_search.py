@@ -1,14 +1,14 @@
-"""Full-text search (program/fulltext.py, migration 0015): what matches, in which order, and that
-the search documents follow every write. Runs the same on SQLite (FTS5) and PostgreSQL."""
+"""Full-text search (program/search/fulltext.py, migration 0015): what matches, in which order, and
+that the search documents follow every write. Runs the same on SQLite (FTS5) and PostgreSQL."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from program import services
-from program.fulltext import fts5_query, in_rank_order, words
 from program.models import Authorship, Contribution, Person, Poster, Session, Talk
 from program.search import highlight, terms
+from program.search.fulltext import fts5_query, in_rank_order, words
 from tests.factories import (
     ConferenceFactory,
     ContributionFactory,

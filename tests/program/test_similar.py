@@ -1,5 +1,5 @@
-"""Similar papers (program/similar.py): pairs chosen from the seed, each on one technique, find
-each other; a paper is never similar to itself; a conference of one paper has none."""
+"""Similar papers (program/search/similar.py): pairs chosen from the seed, each on one technique,
+find each other; a paper is never similar to itself; a conference of one paper has none."""
 
 import pytest
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.db import transaction
 
 from program.changes import conference_changed
 from program.models import Conference, Contribution
-from program.similar import document, most_similar
+from program.search.similar import document, most_similar
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ import re
 import uuid
 from collections import Counter, defaultdict
 
-from program.frab import GENERATOR, NAMESPACE, NO_ROOM
 from program.importing import source
 from program.importing.readers import clock
 from program.importing.readers.fields import (
@@ -30,6 +29,7 @@ from program.importing.readers.fields import (
     talk_type,
     web_address,
 )
+from program.interchange.frab import GENERATOR, NAMESPACE, NO_ROOM
 from program.models import SessionKind
 
 # The type our exports give poster events (frab has no posters).

@@ -17,9 +17,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from program.fulltext import in_rank_order
 from program.models import Conference, Contribution, Person, Poster, Session, Talk
-from program.paging import OneQueryPaginator
+from program.search.fulltext import in_rank_order
+from program.views.paging import OneQueryPaginator
 from program.views.search import RESULTS_PER_PAGE
 
 #: Words of the generated programs (program/devdata) and of the seed, short and long, common and

@@ -1,4 +1,5 @@
-"""Write one conference as a fixture that ``load_program`` reads (program/exporting.py)."""
+"""Write one conference as a fixture that ``load_program`` reads
+(program/interchange/exporting.py)."""
 
 from collections import Counter
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from program.exporting import conference_records, render_records
+from program.interchange.exporting import conference_records, render_records
 from program.models import Conference
 
 

@@ -1,7 +1,8 @@
 """``manage.py load_program``: Django's loaddata, validating what it loads.
 
 Every program and accounts record is checked with ``full_clean()`` as the admin checks it, once
-the last one is saved and before the load's transaction commits (program/loading.py); any
+the last one is saved and before the load's transaction commits
+(program/interchange/loading.py); any
 invalid record, or one the database refuses, is named by its natural key, and nothing is
 loaded. ``manage.py loaddata`` stays Django's own.
 """
@@ -11,7 +12,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
 from program import changes
-from program.loading import LoadCheck, name_record_in_error
+from program.interchange.loading import LoadCheck, name_record_in_error
 from program.models import Conference
 
 

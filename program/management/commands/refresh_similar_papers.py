@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from program import similar
 from program.models import Conference
+from program.search import similar
 
 
 class Command(BaseCommand):

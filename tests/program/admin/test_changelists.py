@@ -8,8 +8,8 @@ from django.db import connection
 from django.forms import modelform_factory
 from django.test.utils import CaptureQueriesContext
 
-from program.admin_choices import LabelledAutocompleteSelect
-from program.forms import SessionItemInlineForm
+from program.admin.choices import LabelledAutocompleteSelect
+from program.admin.forms import SessionItemInlineForm
 from program.models import (
     Authorship,
     Contribution,

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import icalendar
 import pytest
 
-from program import calendar, schedule_files
+from program.interchange import calendar
+from program.interchange import files as schedule_files
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from program import similar
 from program.models import BoardSpot, FloorPlan, Poster, SessionKind
+from program.search import similar
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,

@@ -1,11 +1,11 @@
 """Checking an uploaded floor plan: a PNG, JPEG or WebP picture, or an SVG drawing, and its size.
 
 Plans are shown to every visitor from our own address, so an SVG may hold only drawing
-(``program/svg_check.py``'s allow-list: no script, event attribute, animation, embedded HTML or
-picture, no reference outside the file). It is parsed with defusedxml (no entity expansion, no
-external entities). Pictures are opened with Pillow; one of more than ``MAX_PIXELS`` is scaled
-down once, on upload (``fit``), and an absurd one is refused. The page draws board marks over
-the plan in its own coordinates (``width`` x ``height``).
+(``program/venue/svg_check.py``'s allow-list: no script, event attribute, animation, embedded
+HTML or picture, no reference outside the file), parsed with defusedxml (no entity expansion,
+no external entities). Pictures are opened with Pillow; one of more than ``MAX_PIXELS`` is
+scaled down once, on upload (``fit``), and an absurd one is refused. The page draws board marks
+over the plan in its own coordinates (``width`` x ``height``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps
 
-from program import svg_check
+from program.venue import svg_check
 
 MAX_BYTES = 3 * 1024 * 1024
 # Every visitor's browser decodes the whole picture: 25 megapixels are 100 MB of memory.

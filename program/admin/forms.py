@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 
-from program.admin_choices import LoadedChoicesForm
+from program.admin.choices import LoadedChoicesForm
 from program.models import Poster, Room, Talk
 
 

@@ -1,6 +1,6 @@
 """Case- and accent-insensitive substring matching, the same on SQLite and PostgreSQL: the admin's
 search boxes use it. The site's and the API's searches match word prefixes and rank instead
-(``program/fulltext.py``).
+(``program/search/fulltext.py``).
 
 "bother" finds "Böther" and "xgrammar" finds "XGrammar": both sides are folded to lower case
 without accents. PostgreSQL folds with ``lower(unaccent(...))`` (the unaccent extension, created
@@ -18,7 +18,7 @@ from django.db import models
 from django.db.backends.signals import connection_created
 from django.utils.html import escape
 
-from program import fulltext
+from program.search import fulltext
 
 SQLITE_FUNCTION = "program_fold"
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 import icalendar
 
 from program import timing
-from program.frab import legible
+from program.interchange.frab import legible
 from program.models import Conference, Poster, Session, SessionItem, TimedItem
 
 PRODID = "-//Conference program//EN"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.tasks import task
 
-from program import calendar, frab
+from program.interchange import calendar, frab
 from program.models import Conference, Room, Session, Track
 from web import caching
 

@@ -8,8 +8,8 @@ import datetime
 import django_filters
 from django.db.models import Q
 
-from program.fulltext import in_rank_order
 from program.models import Conference, Person, Poster, Room, Session, Talk, Track
+from program.search.fulltext import in_rank_order
 
 MAX_QUERY_LENGTH = 200
 
