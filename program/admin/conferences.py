@@ -1,17 +1,13 @@
-"""The conferences' admin, with their import and interest pages, and that of their rooms and
-tracks: changelists annotate each one's session count on the queryset."""
+"""The conferences' admin, with their import page (accounts/admin.py adds the interest page),
+and that of their rooms and tracks: changelists annotate each one's session count."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
+from django.urls import path
 
 from program.admin.forms import RoomForm
 from program.importing.admin_views import import_view
@@ -29,7 +25,6 @@ class ConferenceAdmin(admin.ModelAdmin):
         "city",
         "is_published",
         "session_count",
-        "interest_link",
     ]
     list_filter = ["is_published"]
     search_fields = ["name", "full_name", "slug", "city", "venue"]
@@ -45,34 +40,10 @@ class ConferenceAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_view, self))
-        interest = self.admin_site.admin_view(self.interest_view)
         return [
             path("import/", view, name="program_conference_import"),
-            path("<int:pk>/interest/", interest, name="program_conference_interest"),
             *super().get_urls(),
         ]
-
-    def interest_view(self, request, pk: int):
-        """How many attendees saved each session, poster and talk, against room capacity
-        (accounts/interest.py): counts only, never who."""
-        from accounts.interest import interest
-
-        conference = get_object_or_404(Conference, pk=pk)
-        if not self.has_view_permission(request, conference):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "conference": conference,
-            "rows": interest(conference),
-            "title": f"Interest: {conference.name}",
-        }
-        return TemplateResponse(request, "admin/program/conference/interest.html", context)
-
-    @admin.display(description="interest")
-    def interest_link(self, conference):
-        url = reverse("admin:program_conference_interest", args=[conference.pk])
-        return format_html('<a href="{}">Saves and capacity</a>', url)
 
     @admin.action(description="Publish selected conferences", permissions=["change"])
     def publish(self, request, queryset):

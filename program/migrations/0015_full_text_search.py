@@ -26,7 +26,7 @@ the triggers of 0002 and 0012 are untouched. The documents of existing rows are 
 import django.db.models.deletion
 from django.db import migrations, models
 
-import program.fulltext
+import program.search.fulltext
 from program.migrations._triggers import Triggers
 
 # SQLite ----------------------------------------------------------------------------------------
@@ -434,7 +434,7 @@ def search_model(name: str, target: str) -> migrations.CreateModel:
     return migrations.CreateModel(
         name=f"{name}Search",
         fields=[
-            ("document", program.fulltext.SearchDocumentField()),
+            ("document", program.search.fulltext.SearchDocumentField()),
             (
                 target,
                 models.OneToOneField(

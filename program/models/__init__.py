@@ -18,11 +18,12 @@ from program.models.conference import (
 )
 from program.models.contributions import LANGUAGE_TAG, Contribution
 from program.models.imports import PendingImport
+from program.models.items import Poster, SessionItem, Talk
 from program.models.kinds import PresentationType, SessionKind
 from program.models.links import LinkKind, guess_kind, validate_links
 from program.models.people import ORDERED_PEOPLE_MODELS, Authorship, Person, PersonAtPosition
 from program.models.search import ContributionSearch, PersonSearch, SessionSearch
-from program.models.sessions import Poster, Session, SessionItem, Talk, TimedItem
+from program.models.sessions import Session, TimedItem
 from program.models.similar import SimilarContribution
 from program.models.venue import BoardSpot, FloorPlan
 

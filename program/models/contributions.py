@@ -13,6 +13,7 @@ import re
 import uuid
 from typing import NamedTuple
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
@@ -79,8 +80,7 @@ class ContributionQuerySet(models.QuerySet):
 
     def scheduled(self, scheduled: bool = True) -> ContributionQuerySet:
         """With at least one poster or talk, or (``False``) with none: accepted, not yet placed."""
-        from program.models.sessions import Poster, Talk
-
+        Poster, Talk = apps.get_model("program", "Poster"), apps.get_model("program", "Talk")
         poster = Exists(Poster.objects.filter(contribution=OuterRef("pk")))
         talk = Exists(Talk.objects.filter(contribution=OuterRef("pk")))
         # "Neither" as two NOT EXISTS, not NOT (a OR b): PostgreSQL turns the first into anti
@@ -220,8 +220,7 @@ class Contribution(models.Model):
     @classmethod
     def prefetch_presentations(cls) -> list[Prefetch]:
         """Its posters and talks with their sessions and rooms, for ``presentations``."""
-        from program.models.sessions import Poster, Talk
-
+        Poster, Talk = apps.get_model("program", "Poster"), apps.get_model("program", "Talk")
         return [
             Prefetch(
                 relation,
