@@ -1,19 +1,10 @@
-"""Log-in lock-outs aimed at the attacker, not at everyone behind one address.
+"""Log-in lock-outs (django-axes) aimed at the attacker, not at everyone behind one address.
 
-Three counts of failed log-ins within the cool-off time (django-axes' AccessAttempt rows, kept in
-the database so every worker and instance sees them):
-
-- one username from one address: locked at ``AXES_FAILURE_LIMIT`` (5), the usual guesser;
-- one username from anywhere: locked at ``AXES_USERNAME_FAILURE_LIMIT`` (10), a guesser who
-  spreads over many addresses;
-- one address, whatever the usernames: locked only at ``AXES_ADDRESS_FAILURE_LIMIT`` (100),
-  password spraying. A conference's shared NAT address or a proxy is not a kill switch: five
-  attendees mistyping their passwords lock nobody else out.
-
-django-axes compares one number with one limit, so ``get_failures`` returns each count scaled
-to ``AXES_FAILURE_LIMIT``: ``count * limit // own_limit`` reaches ``limit`` exactly when the
-count reaches its own limit. While locked, the HTML log-in and the API token endpoint answer
-429 with ``Retry-After`` (the cool-off: a failure during a lock-out starts it again).
+Three counts of failed log-ins in the cool-off time, in the database so every worker sees them:
+one username from one address (``AXES_FAILURE_LIMIT``, 5), one username from anywhere
+(``AXES_USERNAME_FAILURE_LIMIT``, 10) and one address (``AXES_ADDRESS_FAILURE_LIMIT``, 100), so a
+conference's shared NAT address is no kill switch. While locked, the log-in page and the API
+token endpoint return 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -32,6 +23,7 @@ LOCKED_MESSAGE = "Too many failed log-ins; try again later or reset your passwor
 
 
 def retry_after_seconds(request=None) -> int:
+    """The cool-off, for Retry-After: a failure during a lock-out starts it again."""
     cool_off = get_cool_off(request)
     return max(1, int(cool_off.total_seconds())) if cool_off else 3600
 
@@ -60,6 +52,9 @@ class AttackerAimedHandler(AxesDatabaseHandler):
         return counts
 
     def get_failures(self, request, credentials=None) -> int:
+        """The worst count, scaled to ``AXES_FAILURE_LIMIT``: django-axes compares one number
+        with one limit, and ``count * limit // own_limit`` reaches ``limit`` exactly when the
+        count reaches its own limit."""
         limit = get_failure_limit(request, credentials)
         return max(
             count * limit // max(1, own_limit)

@@ -1,11 +1,9 @@
-"""A star pressed before logging in, finished by the log-in (or sign-up) it led to.
+"""A star pressed before logging in, saved by the log-in (or sign-up) it led to.
 
-The star keeps a *wish* in the session with a random ``wish`` code and sends the visitor to log
-in with ``next=/agenda/resume/?wish=<code>``. The next log-in takes the wish out of the session
-whatever happens: only when that log-in's ``next`` carries the wish's code (the log-in form the
-star led to, a CSRF-checked POST) is the item saved, with its message. Any other log-in drops
-it, so a link from another site cannot leave a save waiting for a later log-in. The resume page
-only sends the visitor back to the page they starred from: a GET of it never writes.
+The star stores a *wish* in the session and sends the visitor to log in with
+``next=/agenda/resume/?wish=<code>``. Every log-in takes the wish out of the session and saves the
+item only when its ``next`` carries that wish's code, so a link from another site cannot leave a
+save waiting for a later log-in. A GET of the resume page never writes.
 """
 
 from __future__ import annotations
@@ -72,7 +70,9 @@ def wish_title(request) -> str:
 
 
 def finish_wish(sender, request, user, **kwargs) -> None:
-    """At every log-in: take the wish out; save it only if this log-in came from it."""
+    """At every log-in: take the wish out; save it only if this log-in came from it (a
+    CSRF-checked POST of the log-in form the star led to, its ``next`` carrying the wish's
+    code)."""
     session = getattr(request, "session", None)
     if session is None:
         return

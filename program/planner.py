@@ -1,12 +1,10 @@
-"""Fresh planner statistics after a bulk write of a program (an import, a generated program).
+"""Fresh PostgreSQL planner statistics after a bulk write of a program (an import, a
+generated program).
 
-PostgreSQL plans each query from statistics of its tables that autovacuum refreshes some time
-after a change. Right after thousands of rows arrive they still describe the tables as they
-were: measured on the generated program (20,000 people), the planner expected 6 people in the
-conference, looked each of the 20,000 up one by one and a search took 325 ms (p50) instead of
-165 ms after ``ANALYZE``. So an import analyzes the program's tables once it has committed.
-SQLite keeps no statistics unless asked, and the search queries are written not to need them
-(program/search/fulltext.py): nothing is done there.
+Right after thousands of rows arrive, the statistics autovacuum refreshes still describe the
+tables as they were and the planner picks slow plans, so an import runs ``ANALYZE`` on the
+program's tables once it has committed (docs/scale.md, "Import", has the measurement). On SQLite
+nothing is done: the search queries are written not to need statistics.
 """
 
 from __future__ import annotations
@@ -31,6 +29,8 @@ TABLES = [
 
 
 def analyze() -> None:
+    """``ANALYZE`` the program's tables on PostgreSQL; on SQLite nothing (it has no statistics
+    unless asked, and program/search/fulltext.py does not need them)."""
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name

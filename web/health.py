@@ -1,13 +1,10 @@
-"""Health check for a load balancer and for monitoring: 200 when the process, the database and
-the API's rate limits all work; 503 with what is wrong otherwise.
+"""Health check for a load balancer and monitoring: 200 when the process, the database and
+the API's rate limits work; 503 naming what is wrong otherwise.
 
-``rate_limits`` is "unavailable" when the limits cannot be counted (Redis configured but not
-answering, or the counters' table missing): the API keeps answering, unlimited, so the check
-fails loudly rather than let that pass unnoticed. With Redis the cache's state follows the same
-Redis: ``cache`` says "unreachable" and the check is 503 too (every instance shares that Redis;
-README, "When Redis is down"). Tasks never fail the check: ``tasks`` says how long the oldest task
-ready to run has waited, and "stalled" past ``TASKS_STALLED_AFTER`` (no worker running them: a
-web instance out of the balancer would not run them either).
+Rate limits that cannot be counted fail the check, since the API then runs unlimited; with Redis,
+an unreachable cache fails it too (every instance shares that Redis). Tasks never fail it:
+``tasks`` says how long the oldest ready task has waited, and "stalled" past
+``TASKS_STALLED_AFTER``.
 """
 
 import datetime
@@ -25,7 +22,8 @@ from redis import RedisError
 
 from web.throttling import counters_state
 
-# A task waiting longer than this means no worker runs them (one takes seconds).
+# A task waiting longer than this means no worker runs them (one takes seconds). Tasks never
+# fail the check: a web instance taken out of the balancer would not run them either.
 TASKS_STALLED_AFTER = datetime.timedelta(minutes=10)
 DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 

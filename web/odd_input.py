@@ -1,16 +1,10 @@
-"""Refuse control characters before they reach a view, a form or the database.
+"""Refuse control characters in requests before a view, a form or the database reads them.
 
-PostgreSQL cannot store NUL in text, and no field of this site means to hold a control character
-or half of a UTF-16 surrogate pair. Refused with a 400 that names where the character was:
-
-- the path and every query parameter (name or value): ``OddInputMiddleware``, for every URL;
-- form bodies (POST): the same middleware, before CSRF, log-in or any view reads them;
-- JSON and form bodies of the API (POST, PUT, PATCH): the parsers below, naming the field
-  (``conference``, ``links.0.url``).
-
-Tabs and line breaks are allowed in bodies (abstracts and bios have paragraphs), not in paths or
-query strings. The API also refuses a query parameter given twice (``?track=1&track=2``): each
-of its parameters holds one value, and which one counted would otherwise be a guess.
+PostgreSQL cannot store NUL, and no field means to hold a control character or a lone UTF-16
+surrogate: such a request gets a 400 response naming where it was. ``OddInputMiddleware`` checks
+the path, query string and form bodies before CSRF and log-in; the DRF parsers below check the
+API's bodies. Tabs and line breaks are allowed in bodies only; the API also refuses a query
+parameter given twice.
 """
 
 from __future__ import annotations
@@ -59,6 +53,14 @@ def find_control_in_query(query, pattern=CONTROL) -> str | None:
 
 
 class OddInputMiddleware:
+    """For every URL: the path, every query parameter (name or value) and POST form bodies,
+    before CSRF, log-in or any view reads them.
+
+    Bodies may hold tabs and line breaks (abstracts and bios have paragraphs); paths and query
+    strings may not. Under ``/api/`` a query parameter given twice (``?track=1&track=2``) is
+    refused: each API parameter holds one value, and which one counted would otherwise be a
+    guess."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -99,7 +101,8 @@ def refusal(request, where: str, message: str = MESSAGE) -> HttpResponse:
 
 
 class RefuseControlCharacters:
-    """Mixed into DRF's parsers: a control character in any field is a 400 naming it."""
+    """Mixed into DRF's parsers (JSON and form bodies of POST, PUT, PATCH): a control character
+    in any field is a 400 naming it (``conference``, ``links.0.url``)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         parsed = super().parse(stream, media_type, parser_context)

@@ -1,25 +1,10 @@
-"""API rate limits, exact across workers and instances.
+"""API rate limits (DRF throttles), exact across workers and instances.
 
-A fixed window per client: each request adds one to the client's counter for the current window
-(a minute for "300/min"), atomically, and is refused (429 with Retry-After up to the window's
-end) once that window holds as many requests as the rate allows. The counters are kept where
-every worker and every instance sees them:
-
-- on Redis when the cache is Redis (REDIS_URL): INCR and EXPIRE in one MULTI/EXEC round trip;
-- otherwise in a table the migrations make (``web.models.RateCounter``), one row per client
-  and limit: one UPDATE per request, which adds one while the window is below the limit, or
-  starts a new window. A client's first request makes its row first (an INSERT that yields to
-  another request making it at the same moment), and so does a refused one (the UPDATE matched
-  no row): three statements. Once a minute per process the rows of windows that are over are
-  deleted.
-
-When the counters cannot be kept (Redis unreachable, the table missing), the request is allowed,
-so the API keeps answering, and a warning is logged for each such request. ``/healthz`` then
-says ``"rate_limits": "unavailable"`` and answers 503, and ``manage.py check`` says when the table
-is missing (web/checks.py).
-
-Clients are told apart by web.client_ip (TRUSTED_PROXY_COUNT), never by a header they
-could make up.
+A fixed window per client: each request atomically adds one to the client's counter for the
+current window, and is refused (429 with Retry-After) once the window is full. Counters live on
+Redis when the cache is Redis (REDIS_URL), else in the ``RateCounter`` table. When they cannot
+be counted the request is allowed, a warning is logged and ``/healthz`` returns 503. Clients are
+told apart by ``web.client_ip`` (TRUSTED_PROXY_COUNT), never by a header.
 """
 
 from __future__ import annotations
@@ -95,6 +80,9 @@ def _count_on_redis(cache: RedisCache, name: str, limit: int, duration: int) -> 
 
 
 def _count_in_table(key: str, limit: int, window: int, ends: int) -> bool:
+    """One UPDATE per request (``_add_one``). A client's first request makes its row first (an
+    INSERT that yields to another request making it at the same moment), and so does a refused
+    one (the UPDATE matched no row): three statements."""
     expires = datetime.datetime.fromtimestamp(ends, datetime.UTC)
     if _add_one(key, limit, window, expires):
         return True
@@ -135,8 +123,9 @@ def _forget_expired() -> None:
 
 
 def counters_state() -> str:
-    """For /healthz: "ok" when the counters can be kept now; "unavailable" when not (Redis not
-    answering, the table missing or unreadable)."""
+    """For /healthz: "ok" when requests can be counted now; "unavailable" when not (Redis
+    not answering, the table missing or unreadable). ``manage.py check`` also says when the
+    table is missing (web/checks.py)."""
     cache = redis_cache()
     try:
         if cache is not None:

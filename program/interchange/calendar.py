@@ -1,20 +1,10 @@
-"""iCalendar files (RFC 5545) for the program, made with the icalendar library.
+"""iCalendar files (RFC 5545) of the program, built with the icalendar library.
 
-Each session, poster and talk is one VEVENT whose UID comes from the item's stable ``uid``, so a
-calendar app that imports the file twice updates the event instead of duplicating it; the
-program's file holds every timed session, poster and talk (a poster is where its author stands,
-a talk is a slot of its own). DTSTAMP, SEQUENCE and LAST-MODIFIED follow the conference's last
-program change: the file changes only when the program does (so its ETag holds and it can be
-served from the cache), and a calendar app that polls it replaces an event that moved. Times are
-written in the conference's zone with its VTIMEZONE. Items whose start is unknown are left out:
-a calendar cannot hold "time to be announced", and we never guess a start. An event always has an
-end (calendar apps show one without as zero minutes long): its own, else its session's, else the
-next session's start in its room that day, else ``timing.DEFAULT_DURATION`` after it starts.
-The VTIMEZONE covers the conference's days only: each change of offset is then one DTSTART,
-where one for 1970-2038 lists them in RDATEs that some readers get wrong (vobject, so Radicale,
-puts a May event in Los Angeles an hour off).
-Text leaves out the control characters no calendar line may hold (``frab.legible``: imported
-abstracts have them).
+Each timed session, poster and talk is one VEVENT whose UID is the item's stable ``uid``, so a
+calendar app that imports the file twice updates events instead of duplicating them. DTSTAMP,
+SEQUENCE and LAST-MODIFIED follow the conference's last program change, so the file and its ETag
+change only when the program does. Items without a known start are left out. docs/importing.md,
+"Formats written", has the rules for ends and time zones.
 """
 
 from __future__ import annotations
@@ -147,6 +137,9 @@ EVENTS = {"session": session_event, "poster": item_event, "talk": item_event}
 
 
 def _finish(calendar: icalendar.Calendar, conference: Conference) -> bytes:
+    """Add the VTIMEZONE of the conference's days only: each change of offset is then one
+    DTSTART, where one for 1970-2038 lists them in RDATEs that some readers get wrong (vobject,
+    so Radicale, puts a May event in Los Angeles an hour off)."""
     # A night's session may end the morning after the last day.
     calendar.add_missing_timezones(
         first_date=conference.start_date - datetime.timedelta(days=1),

@@ -1,22 +1,10 @@
 """One conference as a fixture: what ``manage.py export_conference`` writes.
 
-``dumpdata program`` holds every conference; ``conference_records`` holds one conference and what
-belongs to it, in loading order: the conference, what hangs off it directly (its people, rooms,
-tracks, and any other such model), its sessions, its contributions with their authorships, and
-its posters and talks.
-Records are Django's own serialized objects with natural keys (``dumpdata --natural-foreign
---natural-primary``), so ``loaddata`` reads the file into any database, and every field a
-model gains is exported with it.
-
-The file is the same bytes for the same program, whichever database holds it: records are sorted
-in Python by their natural keys or printed order (databases sort text and nulls differently), and
-``render_records`` writes them as ``program/devdata/seed_fixture.py`` writes the seed fixture.
-The conference's ``program_changed_at`` is left out: it says when *this* database's pages
-changed, and the database that loads the file sets its own (the load time).
-
-One query per model whatever the conference's size: the foreign keys that natural keys follow
-(a room's conference, a session's room, an authorship's poster and person) are pointed at the
-objects already read, never fetched one by one.
+Where ``dumpdata program`` holds every conference, this holds one conference and what belongs to
+it, in loading order, as Django's serialized objects with natural keys, so ``loaddata`` reads it
+into any database. The file is the same bytes for the same program whichever database holds it,
+and costs one query per model. ``program_changed_at`` is left out: it says when *this*
+database's pages changed, and the database that loads the file sets its own.
 """
 
 from __future__ import annotations
@@ -39,6 +27,7 @@ def export_conference(conference: Conference) -> str:
 
 
 def render_records(records: list[dict]) -> str:
+    """The records as text, written as ``program/devdata/seed_fixture.py`` writes the seed."""
     return json.dumps(records, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
 
 
@@ -59,7 +48,12 @@ def conference_parts() -> list[type[models.Model]]:
 
 
 def conference_records(conference: Conference) -> list[dict]:
-    """Serialized records of the conference and its program, in loading order."""
+    """Serialized records of the conference and its program, in loading order: the conference,
+    what hangs off it directly (``conference_parts``), sessions, contributions with their
+    authorships, then posters and talks.
+
+    Records are sorted in Python by their natural keys or printed order (databases sort text and
+    nulls differently), so the same program gives the same bytes on any database."""
     read = ReadObjects()
     read.add(Conference, [conference])
     parts = [

@@ -1,36 +1,10 @@
-"""The frab/c3voc schedule (``schedule.json`` and ``schedule.xml``) that conference apps read.
+"""The frab/c3voc schedule (``schedule.json``, ``schedule.xml``) that conference apps read.
 
-Giggity, EventFahrplan, ConfClerk and the recording pipelines read this format; pentabarf, frab
-and pretalx write it (https://c3voc.de/wiki/schedule). One builder makes the JSON document; the
-XML is written from that same document, so the two never disagree.
-
-Choices the format leaves to us (the README says them too):
-
-- **Events.** A poster or a talk is one event, placed at its own time and room or its
-  session's; a session with neither posters nor talks (a keynote without a separate talk, a
-  break, opening remarks) is one event. Posters have no place of their own in frab, so a poster
-  session's posters are events of type "Poster" side by side in its room and slot, as a pretalx
-  schedule lists parallel slots. Items without a known time are left out (the format has no
-  "time to be announced"), as in the calendar files.
-- **Identity.** Nothing in the document depends on this site's database keys, so a file
-  exported, imported into another site and exported there is the same file. An event's ``guid``
-  is the item's own ``uid`` (stable across edits, fixture loads and imports); its integer ``id``
-  (deprecated in the format, still read by older apps) is derived from the uid, and its ``url``
-  is the item's permanent link ``/<conference>/items/<uid>/``, which redirects to its page. A
-  room's guid is derived from (conference, room name); a person's is their external id when that
-  is a UUID (a guid kept from an imported schedule), else derived from it (ORCID, OpenReview id),
-  so the same person at two conferences has one guid, else from (conference, slug). A person's
-  integer ``id`` (ConfClerk shows no speaker without one) is their external id when that is a
-  positive number (a pretalx or frab id kept from an imported file), else derived from the guid.
-- **Text.** Control characters that XML 1.0 cannot hold (U+0000-U+0008, U+000B, U+000C,
-  U+000E-U+001F, U+FFFE, U+FFFF, lone surrogates: imported abstracts have them) are left out of
-  every string of the document, so both files parse in every reader.
-- **Day change.** The XML's ``<conference>`` names the hour a day begins (``<day_change>``, as
-  pentabarf writes it; ConfClerk assumes 04:00 without it). The JSON schema has no such field.
-- **Version.** A fingerprint of the document's content: it changes exactly when something an
-  app shows changes, and is the same for the same program on any site.
-- **Length.** An event without a known end lasts until its session's end; a session without
-  one, until the next session starts in its room that day; else ``timing.DEFAULT_DURATION``.
+Giggity, EventFahrplan, ConfClerk and recording pipelines read this format; pentabarf, frab and
+pretalx write it (https://c3voc.de/wiki/schedule). ``schedule`` builds the JSON document and
+``to_xml`` writes the XML from it, so the two never disagree. Nothing in the document depends on
+this database's keys: a program exported, imported elsewhere and exported again gives the same
+file. The README's "schedule.xml and schedule.json" lists the choices the format leaves open.
 """
 
 from __future__ import annotations
@@ -83,7 +57,9 @@ def acronym(conference: Conference) -> str:
 
 
 def legible(value):
-    """``value`` (a string, or a dict or list holding strings) without ``NOT_IN_XML``."""
+    """``value`` (a string, or a dict or list holding strings) without ``NOT_IN_XML``: applied
+    to every string of the document (and of the calendar files), since imported abstracts hold
+    such characters and both files must parse in every reader."""
     if isinstance(value, str):
         return NOT_IN_XML.sub("", value)
     if isinstance(value, dict):

@@ -1,19 +1,10 @@
-"""Ranked full-text search: word-prefix matching over an index the database keeps in sync.
+"""Ranked full-text search: word-prefix matching over search documents the database updates itself.
 
-Each searchable model (a contribution, a session, a person) has a search document, kept up to date
-by triggers (migration 0015) on every path that writes: the ORM, bulk writes, fixtures, raw SQL.
-PostgreSQL keeps a ``tsvector`` of ``unaccent``-ed text with weights A-D under a GIN index;
-SQLite keeps an FTS5 table whose ``unicode61 remove_diacritics 2`` tokenizer folds case and
-accents. Both answer the same question the same way:
-
-- every word of the query must start a word somewhere in the document ("graph" finds "graphs",
-  "GraphSAGE" and "Graph-based", not "paragraph");
-- a word of one letter or digit must be a whole word ("i" finds "Part I", not every "in");
-- the user's text is only ever a list of words: quotes, ``OR``, ``*``, ``:``, ``&`` and the
-  like are separators, never operators, and each word reaches the database as a parameter;
-- results are ranked by where the words matched (title and people first, then abstract,
-  keywords and session): ``ts_rank_cd`` with weights on PostgreSQL, ``bm25`` with column weights
-  on SQLite.
+Triggers (migration 0015) update each searchable model's document on every write path: a weighted
+``tsvector`` of ``unaccent``-ed text under a GIN index on PostgreSQL, an FTS5 table on SQLite.
+Both backends must match and rank alike: every query word must start a word of the document, and
+the user's text is only ever a list of words passed as parameters, never operators. The README's
+"Search" gives the rules with examples.
 """
 
 from __future__ import annotations
@@ -38,6 +29,8 @@ def words(query: str) -> list[str]:
 
 
 def is_prefix(word: str) -> bool:
+    """Whether ``word`` matches as a prefix: a word of one letter or digit must be whole ("i"
+    finds "Part I", not every "in")."""
     return len(word) > WHOLE_WORD_LENGTH
 
 

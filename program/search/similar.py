@@ -1,15 +1,10 @@
 """Similar papers: for each contribution, up to five others of its conference on the same topic.
 
-TF-IDF over each paper's title, keywords and abstract (scikit-learn's ``TfidfVectorizer``: a
-well-kept implementation that works the same on SQLite and PostgreSQL, and ranks by the words
-that set papers apart, not the ones every paper uses), cosine similarity between the vectors, and
-the five best above a floor. The title and keywords weigh more than the abstract (they are
-repeated), and pairs of words count as well as words ("speculative decoding", "kv cache").
-
-Computed for a whole conference at once (seconds for 4,500 papers), when the program changes,
-never while anybody waits: after a change to a conference's papers commits
-(``program.changes``), the task worker calls ``refresh(conference)``, which rewrites the lists
-that changed (``SimilarContribution``); pages read them with the contribution.
+TF-IDF (scikit-learn) over title, keywords and abstract, cosine similarity, and the five best
+above a floor, stored as ``SimilarContribution`` rows. Computed for a whole conference at once
+(seconds for 4,500 papers), never while anybody waits: after a change to a conference's papers
+commits (``program.changes``), the task worker calls ``refresh(conference)``; pages read the
+lists with the contribution.
 """
 
 from __future__ import annotations
@@ -30,6 +25,7 @@ COMMON_WORDS_FROM = 200
 
 
 def document(title: str, keywords: Iterable[str], abstract: str) -> str:
+    """The text TF-IDF reads: title and keywords twice, so they weigh more than the abstract."""
     words = " ".join(keywords)
     return f"{title} {title} {words} {words} {abstract}"
 

@@ -1,14 +1,10 @@
-"""Result pages that cost one query: the page's rows carry the count of all rows.
+"""A paginator for ranked search results: one query per page, count included.
 
-Django's ``Paginator`` counts first (``SELECT COUNT(*)``) and then reads the page. For ranked
-search results both queries find and rank every match (1,500 posters for "graph"), so the count
-doubled the database's work. Here the page query also returns ``COUNT(*) OVER ()``, the number
-of rows before LIMIT, and the paginator takes its count from the first row. Only a page past the
-end (no rows, so no count) asks for the count on its own, to answer with the last page as
-``Paginator.get_page`` does.
-
-PostgreSQL only: SQLite's FTS5 refuses its ``bm25`` rank in a query with a window function, so
-on SQLite this is Django's paginator (count, then page).
+Django's ``Paginator`` runs ``COUNT(*)`` and then the page, and for a ranked search both find and
+rank every match. Here the page query also selects ``COUNT(*) OVER ()``, read from the first
+row; only a page past the end (no rows) counts on its own, to return the last page as
+``get_page`` does. PostgreSQL only: SQLite's FTS5 refuses ``bm25`` beside a window function, so
+there this is Django's paginator.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """frab/c3voc ``schedule.json`` and ``schedule.xml`` (pretalx, frab, wafer and hand-made files).
 
 Real files often break the schema (duplicate ids, missing fields, HTML in abstracts): the reader
-keeps what it can use and says what it skipped. Every event is one poster or talk, so a file's
-count of events is the count the site shows: a talk in a session of its room and day, a poster
-(our exports' type "Poster") in its slot's poster session. Only in our own exports is an event
-with a session kind's type and nobody a session of its own (a break, opening remarks). A pretalx
-``code`` (the submission), or a guid given twice, groups the slots of one contribution.
+uses what it can and reports what it skipped. Every event is one poster or talk, so the site
+counts what the file counts; a pretalx ``code``, or a guid given twice, groups the slots of one
+contribution. The README's "Bring your conference in" says what becomes what.
 """
 
 from __future__ import annotations

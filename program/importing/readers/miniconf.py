@@ -1,13 +1,10 @@
-"""Mini-Conf paper lists, in the shapes the virtual conference sites of 2020-2021 published them.
+"""Mini-Conf paper lists, as the virtual conference sites of 2020-2021 published them.
 
-Papers come as ``papers.csv`` or ``papers.json``: flat rows (UID, title, ``|``-separated authors
-and keywords, session names in ``sessions`` or a singular ``session``, with optional track,
-pdf_url, paper_type, and a row's own date, time and room), or the nested records the ACL-family
-sites serve (``{"id", "content": {..., "sessions": [{"session_name", "start_time", ...}]}}``).
-Sessions come from the calendar (``main_calendar.json``: title, start, end, calendarId), from a
-sessions YAML (``{name: {date, papers: [...]}}``), or from the paper itself (its sessions' own
-times, its row's date and time). Each paper is a contribution, and a poster in each session it
-names; one whose session is found nowhere stays a contribution without that slot (noted).
+Papers come as ``papers.csv`` or ``papers.json`` (flat rows, or the nested records of the
+ACL-family sites); sessions come from ``main_calendar.json``, a sessions YAML, or the paper's own
+times. Each paper is a contribution, and a poster in each session it names; one whose session is
+found nowhere stays a contribution without that slot, noted in the report. The README's "Bring
+your conference in" lists the shapes read.
 """
 
 from __future__ import annotations
