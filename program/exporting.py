@@ -10,7 +10,7 @@ model gains is exported with it.
 
 The file is the same bytes for the same program, whichever database holds it: records are sorted
 in Python by their natural keys or printed order (databases sort text and nulls differently), and
-``render_records`` writes them as ``program/devdata/seed_fixture.py`` writes the seed fixture.
+``render_records`` writes them as ``devtools/devdata/seed_fixture.py`` writes the seed fixture.
 The conference's ``program_changed_at`` is left out: it says when *this* database's pages
 changed, and the database that loads the file sets its own (the load time).
 

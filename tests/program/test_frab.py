@@ -18,8 +18,8 @@ from django.test import Client
 from django.utils.http import parse_http_date
 from lxml import etree
 
+from devtools.devdata.generation import generate_program
 from program import frab
-from program.devdata.generation import generate_program
 from program.models import Poster, Session, SessionKind, Talk
 from tests.factories import (
     ConferenceFactory,

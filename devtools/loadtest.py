@@ -33,6 +33,8 @@ REQUEST_TIMEOUT = 60.0
 # The API's throttle would answer 429 after 300 requests a minute from one address: a load test
 # is one address. Counting still happens (one statement per API request), only the limit is lifted.
 UNLIMITED_RATE = "100000000/min"
+# The server runs what production runs, without the development app.
+PRODUCTION_SETTINGS = "conference.settings"
 
 
 @dataclasses.dataclass
@@ -93,7 +95,8 @@ def server_environment(static_root: Path, host: str) -> dict[str, str]:
         STATIC_ROOT=str(static_root),
         API_ANON_RATE=UNLIMITED_RATE,
         API_USER_RATE=UNLIMITED_RATE,
-        DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "conference.settings"),
+        # Production's settings, whatever this process runs with (devtools.settings).
+        DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS,
     )
     return environment
 

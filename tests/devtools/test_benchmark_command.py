@@ -64,7 +64,7 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "DJANGO_SETTINGS_MODULE": "devtools.settings",
     }
 
     def manage(*arguments):

@@ -1,7 +1,7 @@
 """Measure one conference's pages as served for real, against the ceiling of the same server.
 
 A benchmark, not a test: ``manage.py benchmark_server big`` starts gunicorn as production does
-(conference/loadtest.py) on the configured database and cache, and prints for each page, export
+(devtools/loadtest.py) on the configured database and cache, and prints for each page, export
 and API list: its cold render (the first request after a program change), warm requests per
 second with p50 and p99 latency at each number of connections, the bytes on the wire, the SQL
 queries of one request (counted in this process), and the same figures for the **ceiling**: a
@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from conference import loadtest
+from devtools import loadtest
 from program.models import Conference, Person, Poster, Session
 
 ACCEPT = {"Accept-Encoding": "gzip, br"}

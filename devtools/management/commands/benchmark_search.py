@@ -25,7 +25,7 @@ from program.paging import OneQueryPaginator
 from program.views import page_cache
 from program.views.search import RESULTS_PER_PAGE
 
-#: Words of the generated programs (program/devdata) and of the seed, short and long, common and
+#: Words of the generated programs (devtools/devdata) and of the seed, short and long, common and
 #: rare, names and topics, and input with operators in it.
 QUERIES = [
     "ling liu",
