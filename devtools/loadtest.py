@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import dataclasses
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -91,7 +90,8 @@ def server_environment(static_root: Path, host: str) -> dict[str, str]:
     environment.update(
         DEBUG="false",
         ALLOWED_HOSTS=host,
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        # This process's own key: a session it logs in (a signed-in visitor) is valid there.
+        SECRET_KEY=settings.SECRET_KEY,
         STATIC_ROOT=str(static_root),
         API_ANON_RATE=UNLIMITED_RATE,
         API_USER_RATE=UNLIMITED_RATE,

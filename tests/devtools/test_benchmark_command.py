@@ -96,7 +96,26 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
         assert ceiling.startswith("  ceiling: static file"), ceiling
         assert ceiling.split()[3] == "200", ceiling
         assert page.split("|")[-1].strip() == "0", page  # no errors
+    # The signed-in visitor's rows: their pages as they see them (uncompressed: signed in with
+    # the session cookie), compared with the anonymous day; the visitor is removed at the end.
+    header = next(number for number, line in enumerate(lines) if line.startswith("signed in "))
+    assert "vs anon" in lines[header]
+    rows = lines[header + 1 : header + 7]
+    names = [row.split("  ")[0] for row in rows[0::2]]
+    assert names == ["signed-in busiest day", "My agenda", "private feed (no cookie)"], rows
+    for page, ceiling in zip(rows[0::2], rows[1::2], strict=True):
+        assert page.split("|")[0].split()[-5] == "200", page
+        assert page.split("|")[-1].strip() == "0", page
+        assert ceiling.startswith("  ceiling: static file"), ceiling
+        assert page.split("|")[1].split()[-1].endswith("%"), page  # vs anon
+    assert rows[0].split("|")[0].split()[-3] == "-", rows[0]  # no encoding when signed in
     assert "the new title shows on the next request: yes" in out
+    username = re.search(r"removed (benchmark-visitor-\w+)\.", out).group(1)
+    check = (
+        "from accounts.models import User;"
+        " print(User.objects.filter(username__startswith='benchmark-visitor-').count())"
+    )
+    assert manage("shell", "--no-imports", "-c", check).strip() == "0", username
     pid = int(re.search(r"gunicorn pid (\d+)", out).group(1))
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)  # neither the server nor any of its workers is left

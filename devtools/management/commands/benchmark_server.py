@@ -8,31 +8,50 @@ queries of one request (counted in this process), and the same figures for the *
 static file of exactly the page's bytes served by the same server to the same client. Then how
 long the busiest day takes after one of its sessions is edited, and with ``--soak 60`` whether 64
 clients asking for every page in turn for 60 s get any error.
+
+Then the same for a signed-in visitor: a user made for the run with a few saved items on the
+busiest day, logged in through a real session whose cookie goes with every request (the busiest
+day and the first day as they see them, "My agenda"), and their private calendar feed, asked for
+as a calendar app does (no cookie). Each of these rows also says how it compares with the
+anonymous busiest day measured in the same run. The user and their session are deleted at the
+end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import secrets
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
 
+from axes.models import AccessLog
 from django.conf import settings
+from django.contrib.sessions.models import Session as LoginSession
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils.crypto import get_random_string
 
+from accounts.models import User
+from accounts.services import save_to_agenda
 from devtools import loadtest
-from program.models import Conference, Person, Poster, Session
+from program.models import Conference, Person, Poster, Session, Talk
 
 ACCEPT = {"Accept-Encoding": "gzip, br"}
 CEILING_FOLDER = "benchmark-ceiling"
 COLD_REPEAT = 3
 # Edits are quick to repeat and their median is a target (<= 50 ms): more of them.
 EDIT_REPEAT = 9
+# What the signed-in visitor has saved: this many posters and talks of the busiest day.
+SAVED_ITEMS = 5
+BENCHMARK_USER_PREFIX = "benchmark-visitor-"
 
 
 @dataclasses.dataclass
@@ -42,6 +61,14 @@ class Page:
     queries_cold: int = 0
     queries_warm: int = 0
     body: bytes = b""
+    # Sent with every request besides Accept-Encoding (a signed-in visitor's Cookie).
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The test client that counts its queries in this process (logged in like the requests).
+    client: Client | None = None
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        return {**ACCEPT, **self.headers}
 
     @property
     def ceiling_path(self) -> str:
@@ -50,6 +77,63 @@ class Page:
     @property
     def file_name(self) -> str:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") + ".bin"
+
+
+@dataclasses.dataclass
+class Visitor:
+    """A signed-in visitor made for the run: the Cookie header their browser sends, and a test
+    client logged in with the same session."""
+
+    user: User
+    saved: list
+    cookie: str
+    client: Client
+
+    @property
+    def feed_path(self) -> str:
+        return reverse("accounts:agenda-feed", kwargs={"token": self.user.feed_token})
+
+
+def items_to_save(conference, day, count: int = SAVED_ITEMS) -> list:
+    """``count`` posters and talks of the day, one from each session in program order first
+    (the day's page renders each session holding a saved item for its visitor), then more."""
+    items = [
+        *Poster.objects.filter(session__conference=conference, session__day=day),
+        *Talk.objects.filter(session__conference=conference, session__day=day),
+    ]
+    items.sort(key=lambda item: (item.session.position, item.position, item.pk))
+    firsts, rest, seen = [], [], set()
+    for item in items:
+        (rest if item.session_id in seen else firsts).append(item)
+        seen.add(item.session_id)
+    return (firsts + rest)[:count]
+
+
+@contextlib.contextmanager
+def signed_in_visitor(conference, day, *, host: str, saved: int = SAVED_ITEMS) -> Iterator[Visitor]:
+    """A user with ``saved`` items of the conference's ``day`` in their agenda, logged in through
+    a real session (``Client.force_login``): its cookie, and a CSRF cookie as a browser holds
+    one, are what the load test sends. The user, their agenda, their sessions and the log-in's
+    access log are deleted afterwards, however the block ends."""
+    username = f"{BENCHMARK_USER_PREFIX}{secrets.token_hex(4)}"
+    user = User.objects.create_user(username=username)  # no usable password: no log-in form
+    client = Client(HTTP_HOST=host, HTTP_ACCEPT_ENCODING=ACCEPT["Accept-Encoding"])
+    try:
+        items = items_to_save(conference, day, saved)
+        for item in items:
+            save_to_agenda(user=user, item=item)
+        client.force_login(user)
+        client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+        cookie = "; ".join(
+            f"{name}={client.cookies[name].value}"
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        )
+        yield Visitor(user=user, saved=items, cookie=cookie, client=client)
+    finally:
+        if session := client.cookies.get(settings.SESSION_COOKIE_NAME):
+            LoginSession.objects.filter(session_key=session.value).delete()
+        AccessLog.objects.filter(username=username).delete()
+        user.delete()
 
 
 def parse_connections(value: str) -> list[int]:
@@ -96,28 +180,58 @@ class Command(BaseCommand):
         if duration <= 0:
             raise CommandError("--duration must be more than 0 seconds.")
         counts = parse_connections(connections)
-        pages, busiest_day, busiest_session = self.choose_pages(conference, search)
+        pages, busiest_day, busiest_session, first_day = self.choose_pages(conference, search)
         self.stdout.write(
             f"Collecting static files and starting gunicorn ({workers} workers, DEBUG off,"
             f" database {connection.vendor}, cache {settings.CACHES['default']['BACKEND']})..."
         )
         try:
             port = loadtest.free_port()
-            with loadtest.collected_static() as static_root:
+            host = f"127.0.0.1:{port}"
+            with (
+                loadtest.collected_static() as static_root,
+                signed_in_visitor(conference, busiest_day, host=host) as visitor,
+            ):
+                signed_in = self.signed_in_pages(conference, visitor, busiest_day, first_day)
                 # Rendered here as the server will: the same hashed static names and host.
                 with override_settings(STATIC_ROOT=static_root, ALLOWED_HOSTS=["127.0.0.1"]):
-                    for page in pages:
-                        self.measure_in_process(conference, page, host=f"127.0.0.1:{port}")
+                    for page in pages + signed_in:
+                        self.measure_in_process(conference, page, host=host)
                 folder = static_root / CEILING_FOLDER
                 folder.mkdir()
-                for page in pages:
+                for page in pages + signed_in:
                     (folder / page.file_name).write_bytes(page.body)
                 with loadtest.served_site(static_root, port=port, workers=workers) as site:
                     self.stdout.write(
                         f"Serving on http://{site.host}:{site.port}/ (gunicorn pid {site.pid});"
                         f" {duration:g} s per measurement; the client is this process (asyncio)."
                     )
-                    self.measure_pages(site, conference, pages, counts, duration, workers)
+                    measured = self.measure_pages(
+                        site, conference, pages, counts, duration, workers
+                    )
+                    self.stdout.write(
+                        "SQL: queries of a cold/warm request (counted in this process). ratio:"
+                        " the page's warm req/s over its ceiling's (a static file of the same"
+                        " bytes, same server)."
+                    )
+                    self.stdout.write(
+                        f"\nSigned in: {visitor.user.username}, {len(visitor.saved)} saved"
+                        f" items on {busiest_day}; the session and CSRF cookies go with every"
+                        " request but the feed's."
+                    )
+                    self.measure_pages(
+                        site,
+                        conference,
+                        signed_in,
+                        counts,
+                        duration,
+                        workers,
+                        baseline=measured[f"/{conference.slug}/{busiest_day}/"],
+                    )
+                    self.stdout.write(
+                        "vs anon: the row's warm req/s over the anonymous busiest day's, same"
+                        " connections, this run."
+                    )
                     self.measure_edit(site, busiest_day, busiest_session, workers)
                     if soak:
                         self.measure_soak(site, pages, soak)
@@ -128,7 +242,7 @@ class Command(BaseCommand):
                         )
         except (RuntimeError, subprocess.CalledProcessError) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Stopped gunicorn (pid {site.pid}).")
+        self.stdout.write(f"Stopped gunicorn (pid {site.pid}); removed {visitor.user.username}.")
 
     def choose_pages(self, conference, search):
         """The pages a visitor opens, each at its heaviest: the day with the most posters and
@@ -169,12 +283,30 @@ class Command(BaseCommand):
                 f"/api/v1/posters/?conference={slug}&page_size=50",
             ),
         ]
-        return [page for page in pages if page], day, session
+        first_day = sessions.order_by("day").values_list("day", flat=True).first()
+        return [page for page in pages if page], day, session, first_day
+
+    def signed_in_pages(self, conference, visitor, day, first_day) -> list[Page]:
+        """What a signed-in visitor opens, their cookies on every request; their feed as a
+        calendar app asks for it, with its secret token and no cookie."""
+        slug = conference.slug
+        cookie = {"Cookie": visitor.cookie}
+        days = [("busiest day", day)] + ([("first day", first_day)] if first_day != day else [])
+        return [
+            *(
+                Page(f"signed-in {name}", f"/{slug}/{date}/", headers=cookie, client=visitor.client)
+                for name, date in days
+            ),
+            Page("My agenda", reverse("accounts:agenda"), headers=cookie, client=visitor.client),
+            Page("private feed (no cookie)", visitor.feed_path),
+        ]
 
     def measure_in_process(self, conference, page, host):
         """Queries of a cold and of a warm request, counted with Django's test client in this
         process, and the bytes the ceiling file will hold."""
-        client = Client(HTTP_HOST=host, HTTP_ACCEPT_ENCODING=ACCEPT["Accept-Encoding"])
+        client = page.client or Client(
+            HTTP_HOST=host, HTTP_ACCEPT_ENCODING=ACCEPT["Accept-Encoding"]
+        )
         conference.touch()
         with CaptureQueriesContext(connection) as queries:
             client.get(page.path)
@@ -184,29 +316,41 @@ class Command(BaseCommand):
         page.queries_warm = len(queries)
         page.body = b"".join(response) if response.streaming else response.content
 
-    def measure_pages(self, site, conference, pages, counts, duration, workers):
-        per_count = "".join(f" | {count:>3} conn: req/s  p50 ms  p99 ms  ratio" for count in counts)
+    def measure_pages(self, site, conference, pages, counts, duration, workers, baseline=None):
+        """One row per page and one for its ceiling; with ``baseline`` (the anonymous busiest
+        day's loads) each page's req/s over it too. Returns each page's loads by path."""
+        compared = " vs anon" if baseline else ""
+        per_count = "".join(
+            f" | {count:>3} conn: req/s  p50 ms  p99 ms  ratio{compared}" for count in counts
+        )
+        title = "signed in" if baseline else "page"
         self.stdout.write(
-            f"\n{'page':28} {'status':>6} {'bytes':>9} {'encoding':>8} {'SQL':>7} {'cold ms':>7}"
+            f"\n{title:28} {'status':>6} {'bytes':>9} {'encoding':>8} {'SQL':>7} {'cold ms':>7}"
             f"{per_count} | errors"
         )
+        measured = {}
         for page in pages:
             loadtest.wait_until_idle(site)
             cold = []
             for _ in range(COLD_REPEAT):
                 conference.touch()
                 started = time.perf_counter()
-                reply = loadtest.fetch(site, page.path, ACCEPT)
+                reply = loadtest.fetch(site, page.path, page.request_headers)
                 cold.append((time.perf_counter() - started) * 1000)
             # Every worker has rendered it since the change before the clock starts.
             loadtest.hammer(
-                site, [page.path], connections=workers, seconds=min(duration, 1), headers=ACCEPT
+                site,
+                [page.path],
+                connections=workers,
+                seconds=min(duration, 1),
+                headers=page.request_headers,
             )
             ceiling = loadtest.fetch(site, page.ceiling_path, ACCEPT)
             loads, ceilings = [], []
             for count in counts:
-                loads.append(self.load(site, page.path, count, duration))
-                ceilings.append(self.load(site, page.ceiling_path, count, duration))
+                loads.append(self.load(site, page.path, count, duration, page.request_headers))
+                ceilings.append(self.load(site, page.ceiling_path, count, duration, ACCEPT))
+            measured[page.path] = loads
             self.stdout.write(
                 f"{page.name[:28]:28} {reply.status:>6} {len(reply.body):>9,}"
                 f" {reply.headers.get('content-encoding', '-'):>8}"
@@ -216,7 +360,10 @@ class Command(BaseCommand):
                     f" | {'':>8} {load.per_second:>5.1f} {load.percentile(0.5) * 1000:>7.0f}"
                     f" {load.percentile(0.99) * 1000:>7.0f}"
                     f" {self.ratio(load, ceiling_load):>6}"
-                    for load, ceiling_load in zip(loads, ceilings, strict=True)
+                    + (f" {self.ratio(load, base):>7}" if baseline else "")
+                    for load, ceiling_load, base in zip(
+                        loads, ceilings, baseline or loads, strict=True
+                    )
                 )
                 + f" | {self.errors(loads)}"
             )
@@ -226,18 +373,16 @@ class Command(BaseCommand):
                 + "".join(
                     f" | {'':>8} {load.per_second:>5.1f} {load.percentile(0.5) * 1000:>7.0f}"
                     f" {load.percentile(0.99) * 1000:>7.0f} {'':>6}"
+                    + (f" {'':>7}" if baseline else "")
                     for load in ceilings
                 )
                 + f" | {self.errors(ceilings)}"
             )
-        self.stdout.write(
-            "SQL: queries of a cold/warm request (counted in this process). ratio: the page's"
-            " warm req/s over its ceiling's (a static file of the same bytes, same server)."
-        )
+        return measured
 
-    def load(self, site, path, count, duration):
+    def load(self, site, path, count, duration, headers):
         loadtest.wait_until_idle(site)
-        return loadtest.hammer(site, [path], connections=count, seconds=duration, headers=ACCEPT)
+        return loadtest.hammer(site, [path], connections=count, seconds=duration, headers=headers)
 
     def ratio(self, load, ceiling) -> str:
         return f"{load.per_second / ceiling.per_second:.1%}" if ceiling.per_second else "-"
