@@ -84,10 +84,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def server_environment(static_root: Path, host: str) -> dict[str, str]:
+def server_environment(static_root: Path, host: str, proxies: int = 0) -> dict[str, str]:
     """This process's environment (DATABASE_URL, REDIS_URL ... pass through), production-like."""
     environment = dict(os.environ)
     environment.update(
+        TRUSTED_PROXY_COUNT=str(proxies),
         DEBUG="false",
         ALLOWED_HOSTS=host,
         # This process's own key: a session it logs in (a signed-in visitor) is valid there.
@@ -126,24 +127,27 @@ def served_site(
     port: int,
     workers: int = 2,
     host: str = "127.0.0.1",
+    proxies: int = 0,
     startup_timeout: float = 90.0,
 ) -> Iterator[Site]:
     """gunicorn as ``make run`` starts it, on ``port`` (see ``free_port``), serving
-    ``static_root`` (whitenoise reads the folder once, at start). Stopped, with its workers,
+    ``static_root`` (whitenoise reads the folder once, at start); with ``proxies`` (a proxy on
+    this host in front), as ``make run TRUSTED_PROXY_COUNT=1`` does. Stopped, with its workers,
     however the block ends (an error, Ctrl-C)."""
     with tempfile.TemporaryDirectory(prefix="benchmark-server-") as folder:
         log = Path(folder) / "gunicorn.log"
         command = [
             *[str(Path(sys.executable).with_name("gunicorn")), "conference.wsgi:application"],
             *["--bind", f"{host}:{port}", "--preload", "--workers", str(workers)],
-            # As make run with TRUSTED_PROXY_COUNT=0: no proxy's headers are trusted.
-            "--forwarded-allow-ips=",
+            # As make run: with TRUSTED_PROXY_COUNT=0 no proxy's headers are trusted, else
+            # those of a proxy on this host.
+            f"--forwarded-allow-ips={'127.0.0.1,::1' if proxies else ''}",
         ]
         with log.open("wb") as log_file:
             # Its own process group, so that the master and its workers are stopped together.
             process = subprocess.Popen(
                 command,
-                env=server_environment(static_root, host),
+                env=server_environment(static_root, host, proxies),
                 cwd=settings.BASE_DIR,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

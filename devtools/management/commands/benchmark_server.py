@@ -42,6 +42,7 @@ from django.utils.crypto import get_random_string
 from accounts.models import User
 from accounts.services import save_to_agenda
 from devtools import loadtest
+from devtools import proxy as proxying
 from program.models import Conference, Person, Poster, Session, Talk
 
 ACCEPT = {"Accept-Encoding": "gzip, br"}
@@ -65,6 +66,8 @@ class Page:
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     # The test client that counts its queries in this process (logged in like the requests).
     client: Client | None = None
+    # nginx's X-Cache-Status for it after the warm-up (with --proxy).
+    cache_status: str = "-"
 
     @property
     def request_headers(self) -> dict[str, str]:
@@ -171,8 +174,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument("--search", default="caching", help="the search page's query")
+        parser.add_argument(
+            "--proxy",
+            action="store_true",
+            help="measure through nginx in front of gunicorn, configured from deploy/nginx.conf"
+            " (nginx on PATH, or NGINX=/path/to/nginx)",
+        )
 
-    def handle(self, *args, conference, duration, connections, soak, workers, search, **options):
+    def handle(
+        self, *args, conference, duration, connections, soak, workers, search, proxy, **options
+    ):
         try:
             conference = Conference.objects.get(slug=conference)
         except Conference.DoesNotExist as error:
@@ -180,6 +191,10 @@ class Command(BaseCommand):
         if duration <= 0:
             raise CommandError("--duration must be more than 0 seconds.")
         counts = parse_connections(connections)
+        try:
+            nginx = proxying.find_nginx() if proxy else None
+        except proxying.NginxMissing as error:
+            raise CommandError(str(error)) from error
         pages, busiest_day, busiest_session, first_day = self.choose_pages(conference, search)
         self.stdout.write(
             f"Collecting static files and starting gunicorn ({workers} workers, DEBUG off,"
@@ -201,18 +216,34 @@ class Command(BaseCommand):
                 folder.mkdir()
                 for page in pages + signed_in:
                     (folder / page.file_name).write_bytes(page.body)
-                with loadtest.served_site(static_root, port=port, workers=workers) as site:
+                with (
+                    loadtest.served_site(
+                        static_root, port=port, workers=workers, proxies=1 if nginx else 0
+                    ) as site,
+                    (
+                        proxying.proxied_site(nginx, site, static_root)
+                        if nginx
+                        else contextlib.nullcontext((site, ""))
+                    ) as (front, note),
+                ):
                     self.stdout.write(
                         f"Serving on http://{site.host}:{site.port}/ (gunicorn pid {site.pid});"
                         f" {duration:g} s per measurement; the client is this process (asyncio)."
                     )
+                    if nginx:
+                        self.stdout.write(
+                            f"Measuring through nginx on http://{front.host}:{front.port}/"
+                            f" (pid {front.pid}, {nginx}, deploy/nginx.conf{'; ' if note else ''}"
+                            f"{note}): loads and ceilings (files nginx serves itself) through"
+                            " it; cold requests and the edit's timing to gunicorn directly."
+                        )
                     measured = self.measure_pages(
-                        site, conference, pages, counts, duration, workers
+                        site, front, conference, pages, counts, duration, workers
                     )
                     self.stdout.write(
                         "SQL: queries of a cold/warm request (counted in this process). ratio:"
                         " the page's warm req/s over its ceiling's (a static file of the same"
-                        " bytes, same server)."
+                        f" bytes, same {'proxy' if nginx else 'server'})."
                     )
                     self.stdout.write(
                         f"\nSigned in: {visitor.user.username}, {len(visitor.saved)} saved"
@@ -221,6 +252,7 @@ class Command(BaseCommand):
                     )
                     self.measure_pages(
                         site,
+                        front,
                         conference,
                         signed_in,
                         counts,
@@ -232,17 +264,32 @@ class Command(BaseCommand):
                         "vs anon: the row's warm req/s over the anonymous busiest day's, same"
                         " connections, this run."
                     )
-                    self.measure_edit(site, busiest_day, busiest_session, workers)
+                    if nginx:
+                        self.stdout.write(
+                            "nginx's X-Cache-Status after the warm-up: "
+                            + ", ".join(
+                                f"{page.name} {page.cache_status}" for page in pages + signed_in
+                            )
+                            + "."
+                        )
+                    self.measure_edit(site, front, busiest_day, busiest_session, workers)
                     if soak:
-                        self.measure_soak(site, pages, soak)
+                        self.measure_soak(site, front, pages, soak)
                     if self.server_errors:
-                        # The log goes with the server's temporary folder: show why now.
+                        # The logs go with their temporary folders: show why now.
                         self.stdout.write(
                             f"\nThe server answered 5xx; its log ends:\n{loadtest.tail(site.log)}"
                         )
-        except (RuntimeError, subprocess.CalledProcessError) as error:
+                        if nginx:
+                            self.stdout.write(
+                                f"nginx's error log ends:\n{loadtest.tail(front.log)}"
+                            )
+        except (RuntimeError, ValueError, subprocess.CalledProcessError) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Stopped gunicorn (pid {site.pid}); removed {visitor.user.username}.")
+        stopped = f"nginx (pid {front.pid}) and " if nginx else ""
+        self.stdout.write(
+            f"Stopped {stopped}gunicorn (pid {site.pid}); removed {visitor.user.username}."
+        )
 
     def choose_pages(self, conference, search):
         """The pages a visitor opens, each at its heaviest: the day with the most posters and
@@ -316,9 +363,13 @@ class Command(BaseCommand):
         page.queries_warm = len(queries)
         page.body = b"".join(response) if response.streaming else response.content
 
-    def measure_pages(self, site, conference, pages, counts, duration, workers, baseline=None):
+    def measure_pages(
+        self, site, front, conference, pages, counts, duration, workers, baseline=None
+    ):
         """One row per page and one for its ceiling; with ``baseline`` (the anonymous busiest
-        day's loads) each page's req/s over it too. Returns each page's loads by path."""
+        day's loads) each page's req/s over it too. Returns each page's loads by path. Cold
+        requests go to gunicorn (``site``), the loads to ``front`` (nginx with --proxy, else
+        gunicorn too)."""
         compared = " vs anon" if baseline else ""
         per_count = "".join(
             f" | {count:>3} conn: req/s  p50 ms  p99 ms  ratio{compared}" for count in counts
@@ -337,19 +388,24 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 reply = loadtest.fetch(site, page.path, page.request_headers)
                 cold.append((time.perf_counter() - started) * 1000)
-            # Every worker has rendered it since the change before the clock starts.
+            # Every worker has rendered it since the change before the clock starts (and nginx
+            # has kept what it may keep).
             loadtest.hammer(
-                site,
+                front,
                 [page.path],
                 connections=workers,
                 seconds=min(duration, 1),
                 headers=page.request_headers,
             )
-            ceiling = loadtest.fetch(site, page.ceiling_path, ACCEPT)
+            reply = loadtest.fetch(front, page.path, page.request_headers)
+            page.cache_status = reply.headers.get("x-cache-status", "-")
+            ceiling = loadtest.fetch(front, page.ceiling_path, ACCEPT)
             loads, ceilings = [], []
             for count in counts:
-                loads.append(self.load(site, page.path, count, duration, page.request_headers))
-                ceilings.append(self.load(site, page.ceiling_path, count, duration, ACCEPT))
+                loads.append(
+                    self.load(site, front, page.path, count, duration, page.request_headers)
+                )
+                ceilings.append(self.load(site, front, page.ceiling_path, count, duration, ACCEPT))
             measured[page.path] = loads
             self.stdout.write(
                 f"{page.name[:28]:28} {reply.status:>6} {len(reply.body):>9,}"
@@ -380,9 +436,9 @@ class Command(BaseCommand):
             )
         return measured
 
-    def load(self, site, path, count, duration, headers):
+    def load(self, site, front, path, count, duration, headers):
         loadtest.wait_until_idle(site)
-        return loadtest.hammer(site, [path], connections=count, seconds=duration, headers=headers)
+        return loadtest.hammer(front, [path], connections=count, seconds=duration, headers=headers)
 
     def ratio(self, load, ceiling) -> str:
         return f"{load.per_second / ceiling.per_second:.1%}" if ceiling.per_second else "-"
@@ -394,16 +450,19 @@ class Command(BaseCommand):
         self.server_errors |= any(kind.startswith("HTTP 5") for kind in total)
         return ", ".join(f"{count} {kind}" for kind, count in total.most_common()) or "0"
 
-    def measure_edit(self, site, day, session, workers):
-        """An organizer renames one session of the busiest day; the next request of that day."""
+    def measure_edit(self, site, front, day, session, workers):
+        """An organizer renames one session of the busiest day; the next request of that day,
+        timed at gunicorn. With a proxy in front, whether its next answer shows the edit too."""
         path = f"/{session.conference.slug}/{day}/"
         original = session.title
         loadtest.wait_until_idle(site)
         # The pages measured last changed the whole program (each cold render follows a touch):
-        # every worker renders the day once, as it would have long before an organizer's edit.
-        for headers in (ACCEPT, {}):
-            loadtest.hammer(site, [path], connections=workers, seconds=1, headers=headers)
-        timings, shown = [], []
+        # every worker renders the day once, as it would have long before an organizer's edit
+        # (and the proxy keeps both copies).
+        for target in [site] if front is site else [site, front]:
+            for headers in (ACCEPT, {}):
+                loadtest.hammer(target, [path], connections=workers, seconds=1, headers=headers)
+        timings, shown, shown_front = [], [], []
         try:
             for attempt in range(1, EDIT_REPEAT + 1):
                 session.title = f"{original} (edit {attempt})"
@@ -414,6 +473,9 @@ class Command(BaseCommand):
                 # Read again uncompressed, to see the edit on the page.
                 text = loadtest.fetch(site, path).body.decode(errors="replace")
                 shown.append(f"(edit {attempt})" in text)
+                if front is not site:
+                    kept = loadtest.fetch(front, path)
+                    shown_front.append(f"(edit {attempt})" in kept.body.decode(errors="replace"))
         finally:
             session.title = original
             session.save()
@@ -423,11 +485,18 @@ class Command(BaseCommand):
             f" {', '.join(f'{t:.0f}' for t in timings)} ms); the new title shows on the next"
             f" request: {'yes' if all(shown) else 'NO'}."
         )
+        if shown_front:
+            self.stdout.write(
+                "Through nginx the next request shows it: "
+                + ("yes" if all(shown_front) else f"{sum(shown_front)} of {len(shown_front)}")
+                + f" (the day is {kept.headers.get('cache-control', 'not marked')}; nginx says"
+                f" {kept.headers.get('x-cache-status', '-')})."
+            )
 
-    def measure_soak(self, site, pages, seconds):
+    def measure_soak(self, site, front, pages, seconds):
         loadtest.wait_until_idle(site)
         load = loadtest.hammer(
-            site, [page.path for page in pages], connections=64, seconds=seconds, headers=ACCEPT
+            front, [page.path for page in pages], connections=64, seconds=seconds, headers=ACCEPT
         )
         self.stdout.write(
             f"\nSoak: 64 connections, every page in turn, {load.seconds:.0f} s:"
