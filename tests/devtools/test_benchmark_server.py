@@ -103,8 +103,8 @@ def test_the_proxy_config_is_the_deployed_one_without_tls_on_a_loopback_port(tmp
     # Every other line is the deployed file's, the cache rules among them.
     kept = [line for line in deployed.splitlines() if not line.rstrip().endswith(proxy.TLS_MARK)]
     for rule in (
-        "proxy_cache_bypass $cookie_sessionid $http_authorization;",
-        "proxy_no_cache $cookie_sessionid $http_authorization;",
+        "proxy_cache_bypass $cookie_sessionid $http_authorization $conference_private_path;",
+        "proxy_no_cache $cookie_sessionid $http_authorization $conference_private_path;",
         "proxy_cache_revalidate on;",
         "proxy_cache_lock on;",
         "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
