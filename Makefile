@@ -27,12 +27,14 @@ PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
 	    && { command -v $$candidate; break; }; \
 	done)
 
-.PHONY: help run test lint format check clean
+.PHONY: help run test lint format check clean big-program bench
 
 help:
 	@echo "make run    set up and serve the site on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the tests (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   ruff, migrations check"
+	@echo "make big-program  generate the big program (CONFERENCE=big) into DATABASE_URL's database"
+	@echo "make bench  benchmark_server on it (BENCH_ARGS, default --duration 3; add --proxy for nginx)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -81,6 +83,20 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+# Development commands (devtools/, README "Scale"): only devtools.settings installs that app.
+DEV_MANAGE := DJANGO_SETTINGS_MODULE=devtools.settings $(PY) manage.py
+CONFERENCE ?= big
+GENERATE_ARGS ?=
+BENCH_ARGS ?= --duration 3
+
+big-program: $(VENV)/.installed
+	$(DEV_MANAGE) migrate --noinput
+	$(DEV_MANAGE) createcachetable
+	$(DEV_MANAGE) generate_program --slug $(CONFERENCE) $(GENERATE_ARGS)
+
+bench: $(VENV)/.installed
+	$(DEV_MANAGE) benchmark_server $(CONFERENCE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -283,7 +283,7 @@ def test_schema_and_docs_are_served_from_our_own_static_files(client):
 def test_lists_run_the_same_queries_for_a_page_of_5_and_of_500(
     client, django_assert_num_queries, endpoint
 ):
-    from program.devdata.generation import generate_program
+    from devtools.devdata.generation import generate_program
 
     generate_program(slug="api", posters=500, sessions=12, days=2, people=800, rooms=3, talks=30)
     client.get(f"{API}/conferences/")  # the client's first request makes its rate counters

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
-from program.devdata.generation import generate_program
+from devtools.devdata.generation import generate_program
 from program.interchange.exporting import conference_parts
 from program.models import Conference, Person, Poster, SessionKind
 from tests.factories import (

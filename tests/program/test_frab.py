@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils.http import parse_http_date
 from lxml import etree
 
-from program.devdata.generation import generate_program
+from devtools.devdata.generation import generate_program
 from program.interchange import frab
 from program.models import Poster, Session, SessionKind, Talk
 from tests.factories import (

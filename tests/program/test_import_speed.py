@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from program.devdata.paper_list import paper_list
+from devtools.devdata.paper_list import paper_list
+from devtools.management.commands.benchmark_import import moved
 from program.importing.files import import_file
 from program.importing.readers import detect
-from program.management.commands.benchmark_import import moved
 from program.models import Conference, Contribution, Poster, Talk
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AgendaItem
 from accounts.services import save_to_agenda
-from program.devdata.generation import generate_program
-from program.devdata.paper_list import paper_list
+from devtools.devdata.generation import generate_program
+from devtools.devdata.paper_list import paper_list
 from program.importing.applying import import_program, uid_for
 from program.importing.readers import read
 from program.models import Authorship, Conference, Contribution, Person, Poster, Session, Talk

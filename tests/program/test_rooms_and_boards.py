@@ -67,7 +67,7 @@ def test_the_api_reads_and_writes_poster_boards(organizer_client):
 
 
 def test_generated_programs_number_their_boards_and_describe_their_rooms():
-    from program.devdata.generation import generate_program
+    from devtools.devdata.generation import generate_program
 
     generate_program(slug="gen", posters=30, sessions=8, days=2, people=60, rooms=3, talks=4)
     boards = list(Poster.objects.values_list("board", flat=True))

@@ -164,9 +164,9 @@ def test_generated_papers_find_papers_on_their_topics():
     "KV-cache compression", ...) and its abstract around two more, with filler words every paper
     shares. A paper's similar papers should share one of its topics: measured here, about 90% of the
     listed ones do, against 48% of all pairs (what listing papers at random would give)."""
+    from devtools.devdata.generation import generate_program
+    from devtools.devdata.texts import TOPICS
     from program import similar
-    from program.devdata.generation import generate_program
-    from program.devdata.texts import TOPICS
     from program.models import SimilarContribution
 
     generate_program(slug="gensim", posters=300, sessions=12, days=2, people=300, rooms=3)

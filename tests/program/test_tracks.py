@@ -129,7 +129,7 @@ def test_organizers_set_a_track_through_the_api_and_another_conferences_is_refus
 
 
 def test_generated_programs_have_tracks_on_parallel_sessions_and_some_papers():
-    from program.devdata.generation import generate_program
+    from devtools.devdata.generation import generate_program
     from program.models import Poster, Session, SessionKind
 
     generate_program(slug="gen", posters=40, sessions=10, days=2, people=80, rooms=3, talks=6)

@@ -121,7 +121,7 @@ QUERY_BOUNDS = [5, 11, 9, 12, 11, 9, 16, 7, 9, 9]
 def test_generated_programs_of_two_sizes_stay_within_the_same_query_bounds(
     client, django_assert_max_num_queries
 ):
-    from program.devdata.generation import generate_program
+    from devtools.devdata.generation import generate_program
 
     generate_program(slug="gsmall", posters=12, sessions=10, days=2, people=40, rooms=2, talks=4)
     generate_program(slug="glarge", posters=400, sessions=24, days=3, people=900, rooms=5)

@@ -136,7 +136,7 @@ def test_a_day_that_does_not_exist_is_a_404(client, program, path):
 
 
 def test_a_day_with_hundreds_of_posters_leaves_abstracts_to_the_detail_pages(client):
-    from program.devdata.generation import generate_program
+    from devtools.devdata.generation import generate_program
 
     summary = generate_program(slug="busy", posters=400, sessions=6, days=1, people=500, talks=2)
     page = text_of(client.get(f"/busy/{summary.conference.start_date}/"))

@@ -5,7 +5,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from program.devdata.generation import generate_program
+from devtools.devdata.generation import generate_program
 from program.models import validate_conference_slug
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from program.devdata.names import UNIVERSITIES
+from devtools.devdata.names import UNIVERSITIES
 from program.models import Person
 
 # The word lists stay packed, several to a line.

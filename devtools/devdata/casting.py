@@ -16,10 +16,10 @@ import random
 
 from django.core.exceptions import ValidationError
 
-from program.devdata import texts
-from program.devdata.draft import Draft
-from program.devdata.names import AFFILIATIONS, random_person
-from program.devdata.planning import PLENARY_KINDS
+from devtools.devdata import texts
+from devtools.devdata.draft import Draft
+from devtools.devdata.names import AFFILIATIONS, random_person
+from devtools.devdata.planning import PLENARY_KINDS
 from program.models import (
     Authorship,
     Contribution,

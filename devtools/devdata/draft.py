@@ -14,8 +14,8 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
-from program.devdata.planning import PlannedSession, room_area, room_capacity, room_name
-from program.devdata.texts import TOPICS, title_case
+from devtools.devdata.planning import PlannedSession, room_area, room_capacity, room_name
+from devtools.devdata.texts import TOPICS, title_case
 from program.models import (
     Authorship,
     Conference,

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from program.devdata.paper_list import paper_list
+from devtools.devdata.paper_list import paper_list
 from program.importing.files import import_file
 from program.importing.readers import detect, read
 from program.models import Authorship, Conference, Contribution, Poster, Talk

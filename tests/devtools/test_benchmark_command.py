@@ -3,6 +3,7 @@
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -56,18 +57,17 @@ def test_the_import_benchmark_times_a_real_file_and_its_unchanged_re_import(db):
     assert not Conference.objects.filter(slug="import-benchmark").exists()
 
 
-def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_the_server(
-    tmp_path,
-):
-    # gunicorn cannot see the suite's in-memory database: the seed goes into a file of its own.
+def seeded_file_database(tmp_path):
+    """``manage(...)`` in a subprocess on a database file holding the seed: gunicorn cannot see
+    the suite's in-memory database."""
     environment = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL")},
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "DJANGO_SETTINGS_MODULE": "devtools.settings",
     }
 
-    def manage(*arguments):
+    def manage(*arguments, timeout=120):
         return subprocess.run(
             [sys.executable, str(settings.BASE_DIR / "manage.py"), *arguments],
             env=environment,
@@ -75,11 +75,18 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
             capture_output=True,
             text=True,
             check=True,
-            timeout=120,
+            timeout=timeout,
         ).stdout
 
     manage("migrate", "--noinput", "--verbosity", "0")
     manage("prepare_site")  # the seed program
+    return manage
+
+
+def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_the_server(
+    tmp_path,
+):
+    manage = seeded_file_database(tmp_path)
     out = manage("benchmark_server", "mlsys2025", "--duration", "0.2", "--connections", "2")
 
     lines = out.splitlines()
@@ -96,7 +103,26 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
         assert ceiling.startswith("  ceiling: static file"), ceiling
         assert ceiling.split()[3] == "200", ceiling
         assert page.split("|")[-1].strip() == "0", page  # no errors
+    # The signed-in visitor's rows: their pages as they see them (uncompressed: signed in with
+    # the session cookie), compared with the anonymous day; the visitor is removed at the end.
+    header = next(number for number, line in enumerate(lines) if line.startswith("signed in "))
+    assert "vs anon" in lines[header]
+    rows = lines[header + 1 : header + 7]
+    names = [row.split("  ")[0] for row in rows[0::2]]
+    assert names == ["signed-in busiest day", "My agenda", "private feed (no cookie)"], rows
+    for page, ceiling in zip(rows[0::2], rows[1::2], strict=True):
+        assert page.split("|")[0].split()[-5] == "200", page
+        assert page.split("|")[-1].strip() == "0", page
+        assert ceiling.startswith("  ceiling: static file"), ceiling
+        assert page.split("|")[1].split()[-1].endswith("%"), page  # vs anon
+    assert rows[0].split("|")[0].split()[-3] == "-", rows[0]  # no encoding when signed in
     assert "the new title shows on the next request: yes" in out
+    username = re.search(r"removed (benchmark-visitor-\w+)\.", out).group(1)
+    check = (
+        "from accounts.models import User;"
+        " print(User.objects.filter(username__startswith='benchmark-visitor-').count())"
+    )
+    assert manage("shell", "--no-imports", "-c", check).strip() == "0", username
     pid = int(re.search(r"gunicorn pid (\d+)", out).group(1))
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)  # neither the server nor any of its workers is left
@@ -112,3 +138,34 @@ def test_the_search_benchmark_runs_each_query_and_reports_its_matches(seed, sett
     # The second request rendered the page too (its searches), not its kept copy.
     assert int(ling.split()[-1]) > 10
     assert any(line.startswith("page: p50") for line in lines)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
+def test_the_server_benchmark_through_nginx_keeps_public_answers_and_passes_signed_in_ones(
+    tmp_path,
+):
+    manage = seeded_file_database(tmp_path)
+    out = manage(
+        "benchmark_server", "mlsys2025", "--duration", "0.2", "--connections", "2", "--proxy"
+    )
+    assert "Measuring through nginx on http://127.0.0.1:" in out
+    lines = out.splitlines()
+    header = next(number for number, line in enumerate(lines) if line.startswith("page "))
+    rows = lines[header + 1 : header + 23]
+    for row in rows:
+        assert row.split("|")[0].split()[-5 if "ceiling" not in row else 3] == "200", row
+        assert row.split("|")[-1].strip() == "0", row
+    (statuses,) = [line for line in lines if line.startswith("nginx's X-Cache-Status")]
+    for kept in ("overview HIT", "schedule.json HIT", "API posters, 50 HIT"):
+        assert kept in statuses, statuses
+    assert re.search(r"busiest day \(\d+ items\) HIT", statuses), statuses
+    assert "signed-in busiest day BYPASS" in statuses and "My agenda BYPASS" in statuses
+    assert "private feed (no cookie) BYPASS" in statuses  # a private address: never kept
+    # gunicorn shows an edit at once; nginx keeps the public day up to its max-age.
+    assert "the new title shows on the next request: yes" in out
+    assert "Through nginx the next request shows it: 0 of 9" in out
+    nginx, gunicorn = (int(pid) for pid in re.findall(r"\(pid (\d+)\)", out.splitlines()[-1]))
+    for pid in (nginx, gunicorn):
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pid, 0)

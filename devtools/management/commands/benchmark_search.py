@@ -22,7 +22,7 @@ from program.search.fulltext import in_rank_order
 from program.views.paging import OneQueryPaginator
 from program.views.search import RESULTS_PER_PAGE
 
-#: Words of the generated programs (program/devdata) and of the seed, short and long, common and
+#: Words of the generated programs (devtools/devdata) and of the seed, short and long, common and
 #: rare, names and topics, and input with operators in it.
 QUERIES = [
     "ling liu",

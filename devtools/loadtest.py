@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import dataclasses
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -33,6 +32,8 @@ REQUEST_TIMEOUT = 60.0
 # The API's throttle would answer 429 after 300 requests a minute from one address: a load test
 # is one address. Counting still happens (one statement per API request), only the limit is lifted.
 UNLIMITED_RATE = "100000000/min"
+# The server runs what production runs, without the development app.
+PRODUCTION_SETTINGS = "conference.settings"
 
 
 @dataclasses.dataclass
@@ -83,17 +84,20 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def server_environment(static_root: Path, host: str) -> dict[str, str]:
+def server_environment(static_root: Path, host: str, proxies: int = 0) -> dict[str, str]:
     """This process's environment (DATABASE_URL, REDIS_URL ... pass through), production-like."""
     environment = dict(os.environ)
     environment.update(
+        TRUSTED_PROXY_COUNT=str(proxies),
         DEBUG="false",
         ALLOWED_HOSTS=host,
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        # This process's own key: a session it logs in (a signed-in visitor) is valid there.
+        SECRET_KEY=settings.SECRET_KEY,
         STATIC_ROOT=str(static_root),
         API_ANON_RATE=UNLIMITED_RATE,
         API_USER_RATE=UNLIMITED_RATE,
-        DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "conference.settings"),
+        # Production's settings, whatever this process runs with (devtools.settings).
+        DJANGO_SETTINGS_MODULE=PRODUCTION_SETTINGS,
     )
     return environment
 
@@ -123,24 +127,27 @@ def served_site(
     port: int,
     workers: int = 2,
     host: str = "127.0.0.1",
+    proxies: int = 0,
     startup_timeout: float = 90.0,
 ) -> Iterator[Site]:
     """gunicorn as ``make run`` starts it, on ``port`` (see ``free_port``), serving
-    ``static_root`` (whitenoise reads the folder once, at start). Stopped, with its workers,
+    ``static_root`` (whitenoise reads the folder once, at start); with ``proxies`` (a proxy on
+    this host in front), as ``make run TRUSTED_PROXY_COUNT=1`` does. Stopped, with its workers,
     however the block ends (an error, Ctrl-C)."""
     with tempfile.TemporaryDirectory(prefix="benchmark-server-") as folder:
         log = Path(folder) / "gunicorn.log"
         command = [
             *[str(Path(sys.executable).with_name("gunicorn")), "conference.wsgi:application"],
             *["--bind", f"{host}:{port}", "--preload", "--workers", str(workers)],
-            # As make run with TRUSTED_PROXY_COUNT=0: no proxy's headers are trusted.
-            "--forwarded-allow-ips=",
+            # As make run: with TRUSTED_PROXY_COUNT=0 no proxy's headers are trusted, else
+            # those of a proxy on this host.
+            f"--forwarded-allow-ips={'127.0.0.1,::1' if proxies else ''}",
         ]
         with log.open("wb") as log_file:
             # Its own process group, so that the master and its workers are stopped together.
             process = subprocess.Popen(
                 command,
-                env=server_environment(static_root, host),
+                env=server_environment(static_root, host, proxies),
                 cwd=settings.BASE_DIR,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

@@ -14,7 +14,7 @@ import json
 import uuid
 import zoneinfo
 
-from program.devdata.seed_parser import SeedItem, SeedPoster, parse_seed
+from devtools.devdata.seed_parser import SeedItem, SeedPoster, parse_seed
 from program.models import Person
 
 CONFERENCE_SLUG = "mlsys2025"

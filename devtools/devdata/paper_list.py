@@ -15,7 +15,7 @@ import io
 import json
 import random
 
-from program.devdata import names, texts
+from devtools.devdata import names, texts
 
 SESSIONS_PER_DAY = 4
 SESSION_LENGTH = datetime.timedelta(hours=2)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from program.devdata.generation import generate_program
+from devtools.devdata.generation import generate_program
 from program.models import (
     Authorship,
     Conference,

@@ -1,7 +1,7 @@
-"""The MLSys 2025 fixture holds exactly the captured day, as program/devdata builds it.
+"""The MLSys 2025 fixture holds exactly the captured day, as devtools/devdata builds it.
 
 The expected program is read here from the seed text with a parser of its own (regular
-expressions over the whole text), independent of program/devdata/seed_parser.py, which the
+expressions over the whole text), independent of devtools/devdata/seed_parser.py, which the
 fixture was built with.
 """
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from program.devdata.seed_fixture import build_fixture, render_fixture
+from devtools.devdata.seed_fixture import build_fixture, render_fixture
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "source"
 
@@ -33,7 +33,8 @@ class Command(BaseCommand):
             current = output.read_text(encoding="utf-8") if output.exists() else ""
             if current != text:
                 raise CommandError(
-                    f"{output} is not what the sources give; run manage.py build_program_fixture."
+                    f"{output} is not what the sources give; run"
+                    " DJANGO_SETTINGS_MODULE=devtools.settings manage.py build_program_fixture."
                 )
             self.stdout.write(f"{output.name} matches its sources.")
             return

@@ -22,11 +22,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 
+from devtools.devdata.casting import cast_program
+from devtools.devdata.draft import Draft, draft_sessions
+from devtools.devdata.planning import plan_sessions
 from program import planner
 from program.changes import conference_changed
-from program.devdata.casting import cast_program
-from program.devdata.draft import Draft, draft_sessions
-from program.devdata.planning import plan_sessions
 from program.models import (
     Authorship,
     Conference,
