@@ -92,7 +92,6 @@ BENCH_ARGS ?= --duration 3
 
 big-program: $(VENV)/.installed
 	$(DEV_MANAGE) migrate --noinput
-	$(DEV_MANAGE) createcachetable
 	$(DEV_MANAGE) generate_program --slug $(CONFERENCE) $(GENERATE_ARGS)
 
 bench: $(VENV)/.installed

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     condition,
     require_GET,
@@ -28,6 +29,7 @@ from accounts.feed import agenda_calendar, feed_items, last_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
+from program.views.common import csrf_secret, zone_part
 from web import caching
 
 
@@ -115,8 +117,20 @@ def delete_account(request):
     )
 
 
+def agenda_parts(request) -> list[str]:
+    """What My agenda shows besides the program: every field of its owner (their agenda's last
+    change, name, sharing), their CSRF secret (its forms), their chosen zone and the date."""
+    user = request.user
+    return [
+        *(str(field.value_from_object(user)) for field in User._meta.concrete_fields),
+        csrf_secret(request),
+        zone_part(request),
+        timezone.localdate().isoformat(),
+    ]
+
+
 @login_required
-@cache_control(private=True, no_cache=True)
+@caching.private(parts=agenda_parts)
 def agenda(request):
     """My agenda. Private and revalidated on every visit, but not "no-store": the service
     worker keeps a copy for offline use (forgotten when the visitor logs out)."""

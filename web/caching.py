@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -157,6 +158,39 @@ def public(
                 django_request(request).store_response = True
         else:
             patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    return wrapper
+
+
+def private(view=None, *, parts: Parts):
+    """For a GET view whose response is one visitor's own (My agenda, a private calendar feed):
+    an ETag from the version, the URL and ``parts`` (all else it depends on, the visitor
+    included), 304s before the view runs, and the response cached under that key for the next
+    request; private, never stored for anyone else. A page with a notice waiting is rendered."""
+    if view is None:
+        return functools.partial(private, parts=parts)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or messages.get_messages(request):
+            return view(request, *args, **kwargs)
+        cache_key = key(request, "private", *parts(request, *args, **kwargs))
+        etag = f'"{cache_key[-32:]}"'
+        response = get_conditional_response(request, etag=etag)
+        if response is None:
+            found = stored_response(cache_key)
+            if found is not None:
+                response = found[0]
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+                if response.status_code != 200:
+                    return response
+                store(cache_key, request, response)
+        response["ETag"] = etag
+        patch_cache_control(response, private=True, no_cache=True)
         return response
 
     return wrapper

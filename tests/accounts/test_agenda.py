@@ -121,7 +121,8 @@ def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(
         agenda_program["talk"],
     ):
         save_to_agenda(user=attendee, item=item)
-    page = attendee_client.get("/agenda/").content.decode()
+    response = attendee_client.get("/agenda/")
+    page = response.content.decode()
     thursday = page.index("Thursday 15 May 2025")
     tba = page.index("Time to be announced")
     morning = page.index("Poster: Session 9")
@@ -132,7 +133,7 @@ def test_my_agenda_groups_by_day_in_time_order_and_flags_clashes(
     assert page.count("<strong>Clash</strong>") == 3
     entries = {
         (e.agenda_item.item_type, e.agenda_item.item.pk): e
-        for day in attendee_client.get("/agenda/").context["days"]
+        for day in response.context["days"]
         for e in day.entries
     }
     morning_clashes = [
