@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from program.models.conference import Room
 from program.models.sessions import validate_board
+from program.venue import floor_plans
 
 FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
@@ -57,8 +58,6 @@ class FloorPlan(models.Model):
         return f"Floor plan of {self.room}"
 
     def set_picture(self, data: bytes) -> None:
-        from program import floor_plans
-
         checked = floor_plans.check(data)
         self.picture = data
         self.content_type = checked.content_type

@@ -105,9 +105,9 @@ def personal_page(request: HttpRequest, page, *args, **kwargs) -> HttpResponse:
             if public.status_code != 200 or "public" not in public.get("Cache-Control", ""):
                 return public
             caching.store(stored_key, request, public)
-            html = public.content.decode()
+            html = public.content
         else:
-            html = found[0].content.decode()
+            html = found[0].content
         response = HttpResponse(import_string(settings.PERSONAL_PAGE)(request, html))
     response["ETag"] = f'"{etag}"'
     return response

@@ -40,7 +40,7 @@ HALL = (
 def organizer(seed):
     """An organizer who has saved a poster: sees every page below, the admin included. The
     poster stands on board 7 of its room's floor plan; similar papers are computed."""
-    from program import similar
+    from program.search import similar
     from program.models import BoardSpot, FloorPlan
 
     user = UserFactory(username="ada", is_staff=True, is_superuser=True)

@@ -71,7 +71,7 @@ def stored(conference) -> dict[str, list[str]]:
 
 
 def test_refresh_stores_what_it_computes_and_a_second_refresh_changes_nothing(seed):
-    from program import similar
+    from program.search import similar
 
     changed = similar.refresh(seed)
     expected = {title: others for title, others in similar_titles(seed).items() if others}
@@ -85,7 +85,7 @@ def test_refresh_stores_what_it_computes_and_a_second_refresh_changes_nothing(se
 
 
 def test_a_poster_page_and_a_paper_page_list_the_similar_papers(seed, client):
-    from program import similar
+    from program.search import similar
     from program.models import Poster
 
     similar.refresh(seed)
@@ -109,7 +109,7 @@ def loaded(transactional_db):
     """The seed loaded (one transaction, which queued one refresh) and its lists computed."""
     from django_tasks_db.models import DBTaskResult
 
-    from program import similar
+    from program.search import similar
 
     call_command("load_program", str(settings.PROGRAM_FIXTURE), verbosity=0)
     assert DBTaskResult.objects.count() == 1  # one for the whole load
@@ -166,7 +166,7 @@ def test_generated_papers_find_papers_on_their_topics():
     listed ones do, against 48% of all pairs (what listing papers at random would give)."""
     from devtools.devdata.generation import generate_program
     from devtools.devdata.texts import TOPICS
-    from program import similar
+    from program.search import similar
     from program.models import SimilarContribution
 
     generate_program(slug="gensim", posters=300, sessions=12, days=2, people=300, rooms=3)

@@ -235,3 +235,16 @@ def test_the_parameters_read_keep_their_order_and_spelling_and_the_last_of_a_rep
     assert caching.read_query("b=2&x=1&a=1&b=3", ["a", "b"]) == "a=1&b=3"
     assert caching.read_query("q=caf%C3%A9+au+lait&utm=1", ["q"]) == "q=caf%C3%A9+au+lait"
     assert caching.read_query("", ["q"]) == ""
+
+
+def test_my_agenda_is_cached_until_it_changes(
+    signed_in, attendee, poster, django_assert_max_num_queries
+):
+    first = signed_in.get("/agenda/")
+    with django_assert_max_num_queries(3):  # the session, the user, the version
+        second = signed_in.get("/agenda/")
+    assert second.content == first.content and "private" in second["Cache-Control"]
+    assert signed_in.get("/agenda/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    other = Session.objects.exclude(pk=poster.session_id).first()
+    save_to_agenda(user=attendee, item=other)
+    assert signed_in.get("/agenda/").content != first.content
