@@ -14,9 +14,7 @@ import logging
 import time
 
 from django.core.cache import caches
-from django.db import DatabaseError, router, transaction
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 from django_redis.cache import RedisCache
 from redis import RedisError
@@ -99,15 +97,38 @@ def _add_one(key: str, limit: int, window: int, expires: datetime.datetime) -> b
     """One UPDATE, atomic on its own (PostgreSQL checks the condition again on the row it waited
     for, SQLite has one writer at a time): 1 in a new window, or one more in the row's window
     while it is below the limit; a refused request is not counted. A row already in a later
-    window (another instance's clock a little ahead) is counted in that window, never reset."""
-    rows = RateCounter.objects.filter(Q(window__lt=window) | Q(count__lt=limit), key=key)
-    return bool(
-        rows.update(
-            count=Case(When(window__lt=window, then=Value(1)), default=F("count") + 1),
-            window=Greatest("window", Value(window)),
-            expires=Greatest("expires", Value(expires)),
+    window (another instance's clock a little ahead) is counted in that window, never reset.
+
+    Written out once per database: built with the ORM it took 0.6 of its 0.7 ms (measured on
+    SQLite), on every API request."""
+    connection = connections[router.db_for_write(RateCounter)]
+    ends = connection.ops.adapt_datetimefield_value(expires)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            update_sql(connection), [window, window, window, ends, ends, key, window, limit]
         )
-    )
+        return cursor.rowcount > 0
+
+
+def update_sql(connection) -> str:
+    found = _UPDATE_SQL.get(connection.alias)
+    if found is None:
+        meta, quote = RateCounter._meta, connection.ops.quote_name
+        table, key, window, count, expires = (
+            quote(name) for name in (meta.db_table, *(meta.get_field(f).column for f in UPDATED))
+        )
+        found = _UPDATE_SQL[connection.alias] = (
+            f"UPDATE {table} SET"
+            f" {count} = CASE WHEN {window} < %s THEN 1 ELSE {count} + 1 END,"
+            f" {window} = CASE WHEN {window} < %s THEN %s ELSE {window} END,"
+            f" {expires} = CASE WHEN {expires} < %s THEN %s ELSE {expires} END"
+            f" WHERE {key} = %s AND ({window} < %s OR {count} < %s)"
+        )
+    return found
+
+
+UPDATED = ("key", "window", "count", "expires")
+_UPDATE_SQL: dict[str, str] = {}
 
 
 _last_sweep = time.monotonic()
