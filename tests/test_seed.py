@@ -58,8 +58,10 @@ def database_state() -> dict:
             rows.append(row)
         state[model._meta.label] = rows
     # The change is said once, for after the commit (program/changes.py).
+    # (A rolled-back load's conference is gone: its pending change names no row.)
+    pending = changes._pending.changes.items()
     state["pending"] = {
-        ranks[Conference][pk]: papers for pk, papers in changes._pending.changes.items()
+        ranks[Conference][pk]: papers for pk, papers in pending if pk in ranks[Conference]
     }
     return state
 

@@ -1,8 +1,8 @@
 """Django's GZipMiddleware (which pads against BREACH), never for a response holding a secret:
 one to a visitor signed in by session cookie (their API token, feed address or email may be on
 it, and the browser sends that cookie with any request another site makes) or one marked
-``no-store`` (a token handed out, Django's ``never_cache`` pages). Brotli is the proxy's job
-(deploy/nginx.conf)."""
+``no-store`` (a token handed out, Django's ``never_cache`` pages). The cache stores the
+compressed response, so each is compressed once per change (deploy/nginx.conf keeps it so)."""
 
 from django.contrib.auth import SESSION_KEY
 from django.middleware.gzip import GZipMiddleware
