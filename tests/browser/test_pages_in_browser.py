@@ -40,8 +40,8 @@ HALL = (
 def organizer(seed):
     """An organizer who has saved a poster: sees every page below, the admin included. The
     poster stands on board 7 of its room's floor plan; similar papers are computed."""
-    from program.search import similar
     from program.models import BoardSpot, FloorPlan
+    from program.search import similar
 
     user = UserFactory(username="ada", is_staff=True, is_superuser=True)
     marconi = Poster.objects.get(contribution__title__startswith="Marconi")

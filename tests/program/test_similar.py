@@ -85,8 +85,8 @@ def test_refresh_stores_what_it_computes_and_a_second_refresh_changes_nothing(se
 
 
 def test_a_poster_page_and_a_paper_page_list_the_similar_papers(seed, client):
-    from program.search import similar
     from program.models import Poster
+    from program.search import similar
 
     similar.refresh(seed)
     poster = Poster.objects.filter(
@@ -166,8 +166,8 @@ def test_generated_papers_find_papers_on_their_topics():
     listed ones do, against 48% of all pairs (what listing papers at random would give)."""
     from devtools.devdata.generation import generate_program
     from devtools.devdata.texts import TOPICS
-    from program.search import similar
     from program.models import SimilarContribution
+    from program.search import similar
 
     generate_program(slug="gensim", posters=300, sessions=12, days=2, people=300, rooms=3)
     conference = Conference.objects.get(slug="gensim")
