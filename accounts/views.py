@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.contrib import messages
@@ -236,18 +237,38 @@ def remove_agenda_item(request, pk: int):
     return redirect(safe_next(request, reverse("accounts:agenda")))
 
 
-def feed_changed(request, token: str):
-    """The feed's Last-Modified (``feed.last_change``), found once per request."""
-    if not hasattr(request, "feed_changed"):
-        request.feed_changed = last_change(feed_owner(request, token))
-    return request.feed_changed
+def feed_entry(request, token: str) -> tuple[str, datetime.datetime, bytes]:
+    """The owner's feed as (ETag, Last-Modified, body), found once per request and cached until
+    their agenda, their account or any program changes: warm, two queries (the owner, the
+    version). Calendar apps poll without a validator too."""
+    if not hasattr(request, "feed_entry"):
+        owner = feed_owner(request, token)
+        account = (str(field.value_from_object(owner)) for field in User._meta.concrete_fields)
+        key = caching.key(request, "feed", *account)
+        entry = cache.get(key)
+        if entry is None:
+            changed = last_change(owner)
+            etag = hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
+            body = agenda_calendar(
+                feed_items(owner),
+                title=f"My agenda ({owner.get_username()})",
+                url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
+            )
+            entry = (etag, changed, body)
+            cache.set(key, entry, caching.LIFETIME)
+        request.feed_entry = entry
+    return request.feed_entry
 
 
 def feed_etag(request, token: str) -> str:
     """The feed changes when its owner saves, removes or dismisses, or a saved item's program
     changes."""
-    changed = feed_changed(request, token)
-    return hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
+    return feed_entry(request, token)[0]
+
+
+def feed_changed(request, token: str) -> datetime.datetime:
+    """The feed's Last-Modified (``feed.last_change``)."""
+    return feed_entry(request, token)[1]
 
 
 def feed_owner(request, token: str) -> User:
@@ -262,17 +283,7 @@ def feed_owner(request, token: str) -> User:
 @require_GET
 @condition(etag_func=feed_etag, last_modified_func=feed_changed)
 def feed(request, token: str):
-    owner = feed_owner(request, token)
-    # Calendar apps poll without a validator too: the feed is cached until it changes.
-    key = caching.key(request, feed_etag(request, token))
-    body = cache.get(key)
-    if body is None:
-        body = agenda_calendar(
-            feed_items(owner),
-            title=f"My agenda ({owner.get_username()})",
-            url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
-        )
-        cache.set(key, body, caching.LIFETIME)
+    body = feed_entry(request, token)[2]
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'

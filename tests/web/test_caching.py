@@ -248,3 +248,17 @@ def test_my_agenda_is_cached_until_it_changes(
     other = Session.objects.exclude(pk=poster.session_id).first()
     save_to_agenda(user=attendee, item=other)
     assert signed_in.get("/agenda/").content != first.content
+
+
+def test_the_private_feed_is_cached_until_it_changes(
+    client, attendee, poster, django_assert_num_queries
+):
+    save_to_agenda(user=attendee, item=poster)
+    path = reverse("accounts:agenda-feed", kwargs={"token": attendee.feed_token})
+    first = client.get(path)
+    with django_assert_num_queries(2):  # the owner, the version
+        second = client.get(path)
+    assert second.content == first.content
+    poster.contribution.title = "A title changed a moment ago"
+    poster.contribution.save()
+    assert b"A title changed a moment ago" in client.get(path).content
