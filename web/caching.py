@@ -26,7 +26,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.views.decorators.http import condition
 
-from web import expiry
+from web import expiry, throttling
 
 #: How long a stored response lives; a program change makes new keys long before.
 LIFETIME = 24 * 60 * 60
@@ -260,16 +260,10 @@ class CacheMiddleware:
         found = stored_response(cache_key)
         if found is not None:
             response, counted = found
-            if not counted or allow_anonymous(request):
+            # A stored API response counts against the anonymous rate limit (over it: 429).
+            if not counted or throttling.allow_anonymous(request):
                 return conditional(request, response)
         response = self.get_response(request)
         if getattr(request, "store_response", False):
             store(cache_key, request, response)
         return response
-
-
-def allow_anonymous(request: HttpRequest) -> bool:
-    """Count a stored API response against the anonymous rate limit (over it: the view's 429)."""
-    from web.throttling import allow_anonymous as allow
-
-    return allow(request)
