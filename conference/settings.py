@@ -256,7 +256,7 @@ else:
 # The program's version, which every cached response is keyed by (web/caching.py), and what
 # adds a signed-in visitor's marks to a public page (program/views/common.py).
 CACHE_VERSION = "program.changes.version"
-PERSONAL_PAGE = "accounts.marks.mark_page"
+PERSONAL_PAGE = "accounts.marks.marks"
 
 # --- Background tasks ---------------------------------------------------------------------------
 # Work after a change (similar papers) runs in a task runner, not in the request: tasks are rows in

@@ -212,10 +212,15 @@ def store(cache_key: str, request: HttpRequest, response) -> None:
     headers = tuple(
         (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
     )
-    until = expiry.expiry(response)
-    timeout = LIFETIME if until is None else min(LIFETIME, expiry.seconds_until(until))
     counted = getattr(request, "counted_by_throttle", False)
-    cache.set(cache_key, (headers, response.content, counted, until), timeout)
+    until = expiry.expiry(response)
+    cache.set(cache_key, (headers, response.content, counted, until), timeout(response))
+
+
+def timeout(response) -> int:
+    """How long to keep what ``response`` holds: ``LIFETIME``, or less if it expires sooner."""
+    until = expiry.expiry(response)
+    return LIFETIME if until is None else min(LIFETIME, expiry.seconds_until(until))
 
 
 def stored_response(cache_key: str) -> tuple[HttpResponse, bool] | None:

@@ -2,7 +2,9 @@
 one to a visitor signed in by session cookie (their API token, feed address or email may be on
 it, and the browser sends that cookie with any request another site makes) or one marked
 ``no-store`` (a token handed out, Django's ``never_cache`` pages). The cache stores the
-compressed response, so each is compressed once per change (deploy/nginx.conf keeps it so)."""
+compressed response, so each is compressed once per change (deploy/nginx.conf keeps it so). A
+signed-in visitor's program pages come compressed in pieces, their own bytes alone
+(``web.splicing``)."""
 
 from django.contrib.auth import SESSION_KEY
 from django.middleware.gzip import GZipMiddleware

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django.utils.module_loading import import_string
 from program.models import Conference, Session, can_see_drafts
 from program.timezones import chosen_zone, display_zone
 from program.timing import Clock
-from web import caching, expiry
+from web import caching, expiry, splicing
 
 
 def csrf_secret(request: HttpRequest) -> str:
@@ -86,30 +87,36 @@ def personal_page(request: HttpRequest, page, *args, **kwargs) -> HttpResponse:
     """The stored public page, with the signed-in visitor's marks; 304 when their copy is
     current (the version, the page's parts, their agenda and their CSRF secret)."""
     user = request.user
+    encoding = caching.encoding(request)
     etag = caching.key(
         request,
         *page_parts(request),
         str(user.pk),
         str(getattr(user, "agenda_changed_at", "")),
         csrf_secret(request),
+        encoding,
     )[-32:]
     response = get_conditional_response(request, etag=f'"{etag}"')
     if response is None:
-        stored_key = caching.key(request, "", zone_part(request))
-        found = caching.stored_response(stored_key)
-        if found is None:
+        stored_key = caching.key(request, "pieces", zone_part(request))
+        pieces = cache.get(stored_key)
+        if pieces is None:
             with as_anonymous(request):
                 public = page(request, *args, **kwargs)
             if hasattr(public, "render"):
                 public.render()
             if public.status_code != 200 or "public" not in public.get("Cache-Control", ""):
                 return public
-            caching.store(stored_key, request, public)
-            html = public.content
+            pieces = splicing.Pieces.of(public.content)
+            cache.set(stored_key, pieces, caching.timeout(public))
+        edits = import_string(settings.PERSONAL_PAGE)(request, pieces.content)
+        if encoding:
+            response = HttpResponse(pieces.gzipped(edits))
+            response["Content-Encoding"] = encoding
         else:
-            html = found[0].content
-        response = HttpResponse(import_string(settings.PERSONAL_PAGE)(request, html))
+            response = HttpResponse(pieces.edited(edits))
     response["ETag"] = f'"{etag}"'
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     return response
 
 
@@ -146,7 +153,6 @@ def conference_page(
         ):
             response = personal_page(request, public, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
-            patch_vary_headers(response, ["Cookie"])
             return response
         return public(request, *args, **kwargs)
 

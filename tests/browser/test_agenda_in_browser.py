@@ -32,7 +32,8 @@ def test_attendee_builds_an_agenda_and_subscribes_and_nobody_else_sees_it(
     sign_up(page, base, "ada")
     assert page.url.endswith("/agenda/")
 
-    page.goto(base + "/mlsys2025/2025-05-15/")
+    # Their day page comes as the stored page's pieces, compressed (web/splicing.py).
+    assert page.goto(base + "/mlsys2025/2025-05-15/").headers["content-encoding"] == "gzip"
     posts = []
     page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else 0)
     page.evaluate("window.stillHere = true")  # gone if the page is reloaded

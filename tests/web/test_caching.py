@@ -3,6 +3,7 @@ never to a visitor they are not for, gone after an edit; signed-in visitors get 
 with their own marks (accounts/marks.py), exactly as a full render would draw it."""
 
 import gzip
+import re
 
 import pytest
 import time_machine
@@ -194,6 +195,17 @@ def test_the_marked_page_is_what_a_full_render_draws(
         return "".join(part.split('"', 1)[-1] for part in text.split(token))
 
     assert without_token(html) == without_token(full)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_marked_page_comes_gzipped_as_the_same_bytes(signed_in, poster, day, name):
+    path = page_path(name, day, poster)
+    plain = signed_in.get(path)
+    zipped = signed_in.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert zipped["ETag"] != plain["ETag"]
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub(b"", gzip.decompress(zipped.content)) == token.sub(b"", plain.content)
 
 
 def test_the_visitors_own_stars_are_pressed(signed_in, poster, day):
