@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from accounts.services import saved_keys
+from web import caching
 from web.splicing import Edit
 
 NAV = (b'<nav class="user-nav"', b"</nav>")
@@ -56,6 +57,10 @@ def marks(request, html: bytes) -> list[Edit]:
     if FORM[0] in html:
         form = render_to_string("_agenda_form.html", request=request).strip().encode()
         edits += replaced(html, FORM, form, last=True)
-    for kind, pk in saved_keys(request.user):
+    user = request.user
+    saved = caching.kept(
+        request, "saved", lambda: saved_keys(user), str(user.pk), str(user.agenda_changed_at)
+    )
+    for kind, pk in saved:
         edits += pressed(html, f"{kind}:{pk}".encode())
     return sorted(edits, key=lambda edit: edit[0])

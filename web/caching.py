@@ -66,7 +66,23 @@ def key(request, *parts: str) -> str:
         request.headers.get("Origin", ""),
         *parts,
     ]
-    return "response:" + hashlib.sha256("\x00".join(values).encode()).hexdigest()[:40]
+    return "response:" + digest(values)
+
+
+def digest(values: Iterable[str]) -> str:
+    return hashlib.sha256("\x00".join(values).encode()).hexdigest()[:40]
+
+
+def kept(request, name: str, make: Callable, *parts: str):
+    """``make()``, kept under ``name`` and ``parts`` until the program or the code changes (a
+    conference by its slug, a visitor's saved items); made again while it is None."""
+    cache_key = f"{name}:" + digest([settings.BUILD_ID, version(request), *parts])
+    found = cache.get(cache_key)
+    if found is None:
+        found = make()
+        if found is not None:
+            cache.set(cache_key, found, LIFETIME)
+    return found
 
 
 def encoding(request) -> str:

@@ -41,7 +41,9 @@ def conference_view(view):
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, conference: str, *args, **kwargs):
-        found = Conference.objects.filter(slug=conference).first()
+        found = caching.kept(
+            request, "conference", Conference.objects.filter(slug=conference).first, conference
+        )
         # The user (and so the session) is read only for a draft: a published conference's
         # exports are the same for everyone, and a response that read the session would
         # "Vary: Cookie", which no shared cache can keep.

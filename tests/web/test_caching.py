@@ -233,7 +233,7 @@ def test_a_signed_in_page_is_never_stored_for_anyone_else(signed_in, attendee, d
 
 def test_the_marked_day_page_reads_no_program(signed_in, day, django_assert_max_num_queries):
     signed_in.get(day)
-    with django_assert_max_num_queries(5):  # session, user, version, saved items, conference
+    with django_assert_max_num_queries(3):  # session, user, version
         signed_in.get(day)
 
 
