@@ -123,10 +123,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "django_tasks_db",
     "program",
     "accounts",
     "web",
+    # After program, whose db_worker (recovering the tasks of a stopped worker) replaces its own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
