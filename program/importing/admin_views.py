@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_slug
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -223,6 +223,8 @@ def import_status_view(model_admin, request, token):
         "opts": model_admin.model._meta,
     }
     stage = found["stage"]
+    if "poll" in request.GET and stage in ("failed", "imported", "previewed"):
+        return HttpResponse(status=204)  # the page's script then asks for the page itself
     if stage == "failed":
         background.forget_state(token)
         problems = found["problems"]

@@ -54,9 +54,12 @@ def test_a_large_upload_is_previewed_then_imported_by_the_worker(
     assert status_url == f"{URL}{token}/"
     waiting = superuser_client.get(status_url).content.decode()
     assert "Waiting for the task worker" in waiting
-    assert '<meta http-equiv="refresh" content="2">' in waiting
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in waiting
+    assert "js/import_progress.js" in waiting
 
     run_worker()
+    # The page's script asks with ?poll: done, it answers 204 (and says nothing yet).
+    assert superuser_client.get(status_url + "?poll=1").status_code == 204
     preview = superuser_client.get(status_url).content.decode()
     assert "a new conference (a draft until you publish it)" in preview
     assert preview.count("<td>add</td><td>talk</td>") == 36
@@ -88,7 +91,7 @@ def test_the_page_shows_how_far_the_worker_is(db, large, organizer_client, monke
     )
     page = organizer_client.get(f"{URL}{pending.token}/").content.decode()
     assert "Reading… Posters and talks: 1,200 of 50,000" in page
-    assert '<progress max="50000" value="1200"' in page
+    assert '<progress id="import-bar" max="50000" value="1200"' in page
 
     # The task writes such counts as it goes.
     written = []
@@ -199,6 +202,8 @@ def test_the_worker_previews_and_imports_50000_events(
     settings.DATA_DIR = tmp_path
     status_url = upload(superuser_client, fifty_thousand_events, slug="big")["Location"]
     run_worker()
+    # The page's script asks with ?poll: done, it answers 204 (and says nothing yet).
+    assert superuser_client.get(status_url + "?poll=1").status_code == 204
     preview = superuser_client.get(status_url).content.decode()
     assert "50,000 talks added" in preview
     superuser_client.post(URL, {"token": PendingImport.objects.get().token})
