@@ -60,6 +60,14 @@ def state(token) -> dict | None:
         return None
 
 
+def forget_stale_states() -> None:
+    """State files older than an upload is kept (a page never opened again)."""
+    cutoff = time.time() - KEPT_FOR.total_seconds()
+    for path in (Path(settings.DATA_DIR) / "imports").glob("*.json"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def forget_state(token) -> None:
     cache = caches["default"]
     if isinstance(cache, RedisCache):
@@ -224,6 +232,8 @@ def apply_import(token: str, allow_removals: bool) -> str:
 
 def start(pending: PendingImport, *, apply: bool = False, allow_removals: bool = False) -> None:
     """Queue the preview (or the import) of a large upload for the task worker."""
+    if not isinstance(caches["default"], RedisCache):
+        forget_stale_states()
     save_state(
         pending.token, user=pending.user_id, stage="queued", what="Waiting for the task worker"
     )

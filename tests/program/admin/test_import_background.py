@@ -124,6 +124,19 @@ def test_a_large_file_that_does_not_fit_says_why_and_writes_nothing(
     assert not Conference.objects.exists() and not PendingImport.objects.exists()
 
 
+def test_states_older_than_a_day_are_forgotten_at_the_next_upload(db, large, organizer_client):
+    import os
+
+    old = background._path(uuid.uuid4())
+    old.parent.mkdir(parents=True)
+    old.write_text("{}")
+    day_and_more = time.time() - 25 * 3600
+    os.utime(old, (day_and_more, day_and_more))
+    upload(organizer_client, DEMOCON.read_bytes())
+    assert not old.exists()
+    assert background.state(PendingImport.objects.get().token)["stage"] == "queued"
+
+
 def test_another_organizers_import_is_not_found(db, large, organizer_client, client):
     status_url = upload(organizer_client, DEMOCON.read_bytes())["Location"]
     other = UserFactory(username="other", is_staff=True, is_superuser=True)
