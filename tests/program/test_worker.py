@@ -1,8 +1,11 @@
 """The task worker (program/worker.py, ``manage.py db_worker``): a task left running by a worker
-that died is taken again by the next one, once; one that stopped three workers is failed."""
+that died is taken again by the next one, once; one that stopped three workers is failed; a
+real worker previews the admin's large upload."""
 
 import datetime
+import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +24,7 @@ from web.models import RateCounter
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 TASKS_TABLE = DBTaskResult._meta.db_table
+DEMOCON = BASE_DIR / "tests" / "data" / "c3voc" / "pretalx-democon.json"
 
 
 def running(task_id, *worker_ids, started=None):
@@ -83,18 +87,39 @@ def wait_for_status(database, status, seconds=60):
         time.sleep(0.1)
 
 
-@pytest.mark.slow
-def test_a_worker_killed_mid_task_leaves_it_to_the_next_which_does_it_once(tmp_path):
-    """A real ``manage.py db_worker`` on an SQLite file, killed (SIGKILL) while its task sleeps;
-    a new worker does the task, and its effect counts one."""
-    database = tmp_path / "db.sqlite3"
+def site_environment(data: Path) -> dict:
+    """The site's settings on an SQLite file under ``data``, as ``make run`` would have them."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "TASKS_IMMEDIATE", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {"DATABASE_URL", "DEBUG", "TASKS_IMMEDIATE", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
     }
-    env.update(DATA_DIR=str(tmp_path), SECRET_KEY="worker-test")
-    assert manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL).wait() == 0
+    env.update(DATA_DIR=str(data), SECRET_KEY="worker-test")
+    return env
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """An SQLite file with every migration applied, made once and copied for each test."""
+    data = tmp_path_factory.mktemp("migrated")
+    migrate = manage(site_environment(data), "migrate", "--noinput", stdout=subprocess.DEVNULL)
+    assert migrate.wait() == 0
+    return data / "db.sqlite3"
+
+
+@pytest.fixture
+def site(tmp_path, migrated) -> dict:
+    shutil.copyfile(migrated, tmp_path / "db.sqlite3")
+    return site_environment(tmp_path)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_task_leaves_it_to_the_next_which_does_it_once(tmp_path, site):
+    """A real ``manage.py db_worker`` on an SQLite file, killed (SIGKILL) while its task sleeps;
+    a new worker does the task, and its effect counts one."""
+    database = tmp_path / "db.sqlite3"
+    env = site
     enqueue = "from tests.worker_tasks import count_a_run; count_a_run.enqueue('killed', 3)"
     assert manage(env, "shell", "-c", enqueue).wait() == 0
 
@@ -125,3 +150,32 @@ def test_a_worker_killed_mid_task_leaves_it_to_the_next_which_does_it_once(tmp_p
         (workers,) = connection.execute(f"SELECT worker_ids FROM {TASKS_TABLE}")
     assert str(first.pid) in workers[0] and str(second.pid) in workers[0]
     assert "ready again" in (tmp_path / "worker.log").read_text()
+
+
+@pytest.mark.slow
+def test_a_real_worker_previews_a_large_upload_for_the_admin(tmp_path, site):
+    """The admin's large upload (program/importing/background.py) through a real worker: the
+    preview's state is there for the import page to show."""
+    queue = (
+        "from accounts.models import User;"
+        "from program.importing import background;"
+        "from program.models import PendingImport;"
+        f"data = open({str(DEMOCON)!r}, 'rb').read();"
+        "user = User.objects.create(username='root', is_staff=True, is_superuser=True);"
+        "pending = PendingImport.objects.create(user=user, conference_slug='democon',"
+        " format='frab-json', file_name='schedule.json', data=data);"
+        "background.start(pending);"
+        "print(pending.token)"
+    )
+    enqueue = manage(site, "shell", "-c", queue, stdout=subprocess.PIPE, text=True)
+    token = enqueue.communicate()[0].split()[-1]
+    assert enqueue.returncode == 0
+    state = tmp_path / "imports" / f"{token}.json"
+    assert json.loads(state.read_text())["stage"] == "queued"
+    worker = manage(site, "db_worker", "--batch", "--no-startup-delay", stdout=subprocess.DEVNULL)
+    assert worker.wait(120) == 0
+    previewed = json.loads(state.read_text())
+    assert previewed["stage"] == "previewed"
+    assert "36 talks added" in previewed["preview"]["report"]["summary"]
+    with sqlite3.connect(tmp_path / "db.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM program_talk").fetchone() == (0,)
