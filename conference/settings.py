@@ -123,10 +123,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    "django_tasks_db",
     "program",
     "accounts",
     "web",
+    # After program, whose db_worker (recovering the tasks of a stopped worker) replaces its own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,9 @@ MIDDLEWARE = [
     # CORS, so that another origin's script can read why).
     "web.odd_input.OddInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Which session a signed-in visitor's page was made for, for the service worker: a marker
+    # header, and a cookie of the session cookie's lifetime (web/session_marker.py).
+    "web.session_marker.SessionMarkerMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content for responses that do not set their own (the API's lists and
     # details), so a repeat GET with If-None-Match gets 304.

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.urls import path
 
 from program.admin.forms import RoomForm
-from program.importing.admin_views import import_view
+from program.importing.admin_views import import_status_view, import_view
 from program.models import Conference, Room, Track
 
 
@@ -40,8 +40,10 @@ class ConferenceAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_view, self))
+        status = self.admin_site.admin_view(partial(import_status_view, self))
         return [
             path("import/", view, name="program_conference_import"),
+            path("import/<uuid:token>/", status, name="program_conference_import_status"),
             *super().get_urls(),
         ]
 

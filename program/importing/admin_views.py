@@ -1,6 +1,7 @@
 """The organizers' import page in the admin: upload a program file, see what it would change,
 confirm. The upload waits in a ``PendingImport`` between the two steps; the preview is a dry run
-of the very import that the confirmation runs."""
+of the very import that the confirmation runs. A large upload is previewed and imported by the
+task worker (``background``), on a page that shows how far it is and refreshes itself."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_slug
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from program.importing import background
 from program.importing.applying import ImportProblem, RemovalsNotConfirmed
 from program.importing.files import import_file
 from program.importing.readers import FORMATS, MAX_BYTES, ReadError, detect
@@ -23,7 +26,7 @@ REQUIRED_PERMISSIONS = [
     for action in ("add", "change", "delete")
     for model in ("conference", "session", "contribution", "poster", "talk", "person")
 ]
-SHOWN = 300
+SHOWN = background.SHOWN
 
 
 class ImportForm(forms.Form):
@@ -72,6 +75,9 @@ def import_view(model_admin, request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         pending = _pending(request, form)
+        if pending is not None and _large(pending):
+            background.start(pending)
+            return redirect(_status_url(pending))
         if pending is not None:
             response = _preview(request, pending, context)
             if response is not None:
@@ -95,6 +101,8 @@ def _preview(request, pending: PendingImport, context):
         removals=removals,
         shown=shown,
         not_shown=len(changes) - len(removals) - len(shown),
+        change_count=len(changes),
+        skipped_count=len(report.skipped),
         zone_form=ZoneForm(initial={"timezone": pending.timezone}),
     )
     return TemplateResponse(request, "admin/program/import_preview.html", context)
@@ -154,6 +162,15 @@ def _bytes(value) -> bytes | None:
     return bytes(value) if value is not None else None
 
 
+def _large(pending: PendingImport) -> bool:
+    size = len(pending.data) + len(pending.calendar or b"")
+    return size > background.LARGE_BYTES
+
+
+def _status_url(pending: PendingImport) -> str:
+    return reverse("admin:program_conference_import_status", args=[pending.token])
+
+
 def _confirm(model_admin, request, context):
     pending = get_object_or_404(
         PendingImport, token=request.POST.get("token") or None, user=request.user
@@ -165,13 +182,18 @@ def _confirm(model_admin, request, context):
             pending.save(update_fields=["timezone"])
         else:
             messages.error(request, " ".join(zone.errors["timezone"]))
+        if _large(pending):
+            background.start(pending)
+            return redirect(_status_url(pending))
         return _preview(request, pending, context) or redirect(
             reverse("admin:program_conference_import")
         )
+    allow_removals = bool(request.POST.get("allow_removals"))
+    if _large(pending):
+        background.start(pending, apply=True, allow_removals=allow_removals)
+        return redirect(_status_url(pending))
     try:
-        report = _run(
-            request, pending, dry_run=False, allow_removals=bool(request.POST.get("allow_removals"))
-        )
+        report = _run(request, pending, dry_run=False, allow_removals=allow_removals)
     except RemovalsNotConfirmed as problem:
         messages.error(request, f"Nothing was imported. {problem}")
         return _preview(request, pending, context) or redirect(
@@ -185,3 +207,47 @@ def _confirm(model_admin, request, context):
         f"Imported {pending.file_name} into {report.conference}: {len(report.changes)} change(s).",
     )
     return redirect(reverse("admin:program_conference_changelist"))
+
+
+def import_status_view(model_admin, request, token):
+    """A large upload's page while the task worker reads or imports it (refreshing itself),
+    then its preview, or its outcome as a message."""
+    if not request.user.has_perms(REQUIRED_PERMISSIONS):
+        raise PermissionDenied
+    found = background.state(token)
+    if found is None or found.get("user") != request.user.pk:
+        raise Http404("No such import.")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Import a program",
+        "opts": model_admin.model._meta,
+    }
+    stage = found["stage"]
+    if "poll" in request.GET and stage in ("failed", "imported", "previewed"):
+        return HttpResponse(status=204)  # the page's script then asks for the page itself
+    if stage == "failed":
+        background.forget_state(token)
+        problems = found["problems"]
+        messages.error(
+            request,
+            f"{found['file']} does not fit; nothing was imported. "
+            + " · ".join(problems[:20])
+            + (f" · and {len(problems) - 20} more" if len(problems) > 20 else ""),
+        )
+        return redirect(reverse("admin:program_conference_import"))
+    if stage == "imported":
+        background.forget_state(token)
+        messages.success(request, found["message"])
+        return redirect(reverse("admin:program_conference_changelist"))
+    pending = PendingImport.objects.filter(token=token, user=request.user).first()
+    if pending is None:
+        raise Http404("No such import.")
+    if stage == "previewed":
+        context.update(
+            background.preview_context(found["preview"]),
+            pending=pending,
+            zone_form=ZoneForm(initial={"timezone": pending.timezone}),
+        )
+        return TemplateResponse(request, "admin/program/import_preview.html", context)
+    context.update(pending=pending, progress=found)
+    return TemplateResponse(request, "admin/program/import_progress.html", context)

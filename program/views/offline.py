@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 
 from program import timing
 from program.models import Conference
-from web import expiry
+from web import expiry, session_marker
 
 # The header's colour (--band in site.css) and the page's (--paper).
 THEME_COLOUR = "#16233f"
@@ -103,6 +103,8 @@ def service_worker(request):
         "staticPrefix": settings.STATIC_URL,
         "precache": [static(path) for path in STATIC_FILES] + [static(path) for path, *_ in ICONS],
         "offlinePage": reverse("offline"),
+        "markerHeader": session_marker.HEADER,
+        "markerCookie": session_marker.COOKIE,
     }
     body = render_to_string("offline/sw.js", {"config": json.dumps(config, indent=2)})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

@@ -3,14 +3,19 @@
 // the device; when the network fails, the kept copy is shown instead, marked with the time it
 // was fetched (static/js/offline.js shows that to the visitor). Static files are answered from
 // the device and refreshed behind the scenes. Nothing is kept from the admin, the account
-// pages, the API, any form sent (POST) or any answer marked "no-store"; and the kept pages are
-// forgotten when someone logs in or out, so the next person on a shared phone does not see the
-// last one's agenda.
+// pages, the API, any form sent (POST) or any answer marked "no-store".
+//
+// A shared phone: a signed-in visitor's pages (My agenda, their stars) carry their session's
+// marker (web/session_marker.py) and are kept apart, under that marker. They are forgotten when
+// someone logs in or out, when a page comes from the network for another session or none, and,
+// offline, when the marker cookie (which expires with the session cookie) is gone or differs.
 "use strict";
 
 var CONFIG = {{ config|safe }};
 var PAGES = "program-pages-v1";
 var STATIC = "program-static-v1";
+// A signed-in session's pages: this prefix and the session's marker.
+var PRIVATE = "program-private-v1-";
 // The newest this many pages are kept (a search is a page of its own).
 var KEEP_PAGES = 200;
 // Never kept: the admin, the accounts' own pages (log-in, API token, feed address), the API,
@@ -40,7 +45,12 @@ self.addEventListener("activate", function (event) {
       .keys()
       .then(function (names) {
         var old = names.filter(function (name) {
-          return name.indexOf("program-") === 0 && name !== PAGES && name !== STATIC;
+          return (
+            name.indexOf("program-") === 0 &&
+            name !== PAGES &&
+            name !== STATIC &&
+            name.indexOf(PRIVATE) !== 0
+          );
         });
         return Promise.all(old.map(function (name) { return caches.delete(name); }));
       })
@@ -63,6 +73,41 @@ function isPage(response) {
   );
 }
 
+// The session a page was made for: "" for an anonymous visitor (a page the same for everyone).
+function markerOf(response) {
+  return response.headers.get(CONFIG.markerHeader) || "";
+}
+
+function pagesFor(marker) {
+  return marker ? PRIVATE + marker : PAGES;
+}
+
+function privateCaches() {
+  return caches.keys().then(function (names) {
+    return names.filter(function (name) { return name.indexOf(PRIVATE) === 0; });
+  });
+}
+
+// A page from the network says whose session the browser holds now: the pages kept for any
+// other are forgotten.
+function forgetOtherSessions(marker) {
+  return privateCaches().then(function (names) {
+    var others = names.filter(function (name) { return name !== PRIVATE + marker; });
+    return Promise.all(others.map(function (name) { return caches.delete(name); }));
+  });
+}
+
+// Offline, the marker of the session the browser holds now, from the marker cookie (the
+// session cookie itself is out of scripts' reach); undefined where the browser has no Cookie
+// Store API: then only the pages of the last session seen online are left to show.
+function currentMarker() {
+  if (!self.cookieStore) return Promise.resolve(undefined);
+  return self.cookieStore.get(CONFIG.markerCookie).then(
+    function (cookie) { return cookie ? cookie.value : ""; },
+    function () { return undefined; }
+  );
+}
+
 // Keeps a copy of a page, its <html> element marked with when it was fetched.
 function keepPage(url, response) {
   return response.text().then(function (html) {
@@ -73,7 +118,7 @@ function keepPage(url, response) {
     headers.delete("Content-Length");
     headers.delete("Content-Encoding");
     var copy = new Response(marked, { status: 200, statusText: "OK", headers: headers });
-    return caches.open(PAGES).then(function (cache) {
+    return caches.open(pagesFor(markerOf(response))).then(function (cache) {
       return cache.put(url, copy).then(function () {
         return forgetOldest(cache);
       });
@@ -89,7 +134,11 @@ function forgetOldest(cache) {
 }
 
 function forgetPages() {
-  return caches.delete(PAGES).catch(function () {});
+  return privateCaches()
+    .then(function (names) {
+      return Promise.all(names.concat([PAGES]).map(function (name) { return caches.delete(name); }));
+    })
+    .catch(function () {});
 }
 
 // What to show for a page that was not kept, or a form sent without a network.
@@ -100,10 +149,42 @@ function offlineAnswer() {
   });
 }
 
-function keptPage(url) {
-  return caches.open(PAGES).then(function (cache) {
+function match(name, url) {
+  return caches.open(name).then(function (cache) {
     return cache.match(url, { ignoreVary: true });
   });
+}
+
+// The kept copy of a page: the current session's if the browser still holds the session it
+// was kept for, else the one kept for everyone. A session that ended offline (its cookie expired
+// or cleared) has its pages forgotten here.
+function keptPage(url) {
+  return Promise.all([currentMarker(), privateCaches()]).then(function (found) {
+    var marker = found[0];
+    var names = found[1];
+    var ended = names.filter(function (name) {
+      return marker !== undefined && name !== PRIVATE + marker;
+    });
+    var mine = names.filter(function (name) { return ended.indexOf(name) < 0; });
+    return Promise.all(ended.map(function (name) { return caches.delete(name); })).then(
+      function () {
+        var lookups = mine.concat([PAGES]).map(function (name) { return match(name, url); });
+        return Promise.all(lookups).then(function (copies) {
+          return copies.filter(Boolean)[0];
+        });
+      }
+    );
+  });
+}
+
+// Whether a response is a page of this site, which says whose session it was made for (not an
+// error of the proxy in front, which knows no session).
+function isSitePage(response) {
+  return (
+    response.type === "basic" &&
+    response.status < 500 &&
+    /^text\/html/i.test(response.headers.get("Content-Type") || "")
+  );
 }
 
 // Program pages: the network first, and a copy kept; the copy when the network fails.
@@ -112,7 +193,13 @@ function networkFirst(event) {
   var url = request.url.split("#")[0];
   return fetch(request).then(
     function (response) {
-      if (isPage(response)) event.waitUntil(keepPage(url, response.clone()));
+      if (isSitePage(response)) {
+        // Cloned now: the page reads the response's body before this is done.
+        var copy = isPage(response) ? response.clone() : null;
+        var kept = forgetOtherSessions(markerOf(response));
+        if (copy) kept = kept.then(function () { return keepPage(url, copy); });
+        event.waitUntil(kept);
+      }
       // The proxy answers but the site behind it does not: the kept copy says more.
       if (response.status >= 502 && response.status <= 504) {
         return keptPage(url).then(function (kept) { return kept || response; });
@@ -174,7 +261,11 @@ self.addEventListener("message", function (event) {
   event.waitUntil(
     fetch(address, { credentials: "same-origin" })
       .then(function (response) {
-        if (isPage(response) && !response.redirected) return keepPage(address, response);
+        if (isPage(response) && !response.redirected) {
+          return forgetOtherSessions(markerOf(response)).then(function () {
+            return keepPage(address, response);
+          });
+        }
       })
       .catch(function () {})
   );

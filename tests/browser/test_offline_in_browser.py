@@ -1,14 +1,17 @@
 """Offline in a real Chromium: the service worker keeps the program pages an attendee opened,
 shows them offline with the time they were saved, refuses to save without a connection, shows
-the program's changes again once back online, and forgets the kept pages at log-out; the site
-is installable (a valid manifest with a name and icons)."""
+the program's changes again once back online, and forgets the kept pages at log-out or when
+the session they were kept for ends or changes without a form (a shared phone); the site is
+installable (a valid manifest with a name and icons)."""
 
 import re
 import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.core.handlers.base import BaseHandler
+from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
@@ -22,6 +25,7 @@ from tests.browser.conftest import (
     no_horizontal_overflow,
 )
 from tests.factories import PASSWORD, UserFactory
+from web import session_marker
 
 pytestmark = pytest.mark.browser
 
@@ -205,6 +209,79 @@ def test_log_out_forgets_the_kept_pages(live_server, seed, page):
     page.goto(base + "/agenda/")
     expect(page.locator("h1")).to_have_text("You are offline")
     assert "ada" not in page.locator("body").inner_text()
+
+
+def wait_until_forgotten(page, url):
+    deadline = time.monotonic() + 15
+    while page.evaluate("async (url) => !!(await caches.match(url))", url):
+        assert time.monotonic() < deadline, f"still kept: {url}"
+        time.sleep(0.1)
+
+
+def test_a_session_expired_on_a_shared_phone_leaves_no_private_page_offline(
+    live_server, seed, page
+):
+    """No form sent: the session cookie expires (and the marker cookie with it, as the server
+    sets them with one lifetime), then the phone goes offline. My agenda is not shown; the kept
+    private pages are forgotten."""
+    base = live_server.url
+    UserFactory(username="ada")
+    log_in(page, base, "ada")
+    wait_until_kept(page, base + "/agenda/")
+    page.goto(base + DAY)
+    wait_until_kept(page, base + "/agenda/", base + DAY)
+
+    cookies = page.context.cookies()
+    names = {cookie["name"] for cookie in cookies}
+    assert {settings.SESSION_COOKIE_NAME, session_marker.COOKIE} <= names
+    soon = time.time() + 1
+    page.context.add_cookies(
+        [
+            {**cookie, "expires": soon}
+            for cookie in cookies
+            if cookie["name"] in (settings.SESSION_COOKIE_NAME, session_marker.COOKIE)
+        ]
+    )
+    time.sleep(1.5)
+    assert not {cookie["name"] for cookie in page.context.cookies()} & {
+        settings.SESSION_COOKIE_NAME,
+        session_marker.COOKIE,
+    }
+
+    page.context.set_offline(True)
+    page.goto(base + "/agenda/")
+    expect(page.locator("h1")).to_have_text("You are offline")
+    assert "ada" not in page.locator("body").inner_text()
+    page.goto(base + DAY)  # kept only as ada saw it
+    expect(page.locator("h1")).to_have_text("You are offline")
+    for path in ("/agenda/", DAY):
+        wait_until_forgotten(page, base + path)
+
+
+def test_the_next_page_online_for_another_session_forgets_the_last_ones_pages(
+    live_server, seed, page
+):
+    """Someone else's session on the same browser, no form sent through the worker: the first
+    page from the network says so, and the last session's pages go."""
+    base = live_server.url
+    UserFactory(username="ada")
+    log_in(page, base, "ada")
+    wait_until_kept(page, base + "/agenda/")
+
+    other = Client()
+    other.force_login(UserFactory(username="bob"))
+    session_key = other.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": base}]
+    )
+    page.goto(base + DAY)
+    wait_until_forgotten(page, base + "/agenda/")
+    wait_until_kept(page, base + DAY)  # as bob sees it
+    page.context.set_offline(True)
+    page.goto(base + DAY)
+    expect(offline_note(page)).to_be_visible()
+    assert "bob" in page.locator("body").inner_text()
 
 
 def test_the_site_is_installable_with_the_conference_name_and_icons(
