@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import sharing, views
+from accounts import news, sharing, views
 
 app_name = "accounts"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/feed-token/", views.regenerate_feed, name="regenerate-feed"),
     path("accounts/delete/", views.delete_account, name="delete"),
     path("accounts/api-token/", views.api_token, name="api-token"),
+    path("accounts/unsubscribe/<str:token>/", news.unsubscribe, name="unsubscribe"),
+    path("agenda/changes-seen/", news.mark_changes_seen, name="agenda-changes-seen"),
     path("agenda/", views.agenda, name="agenda"),
     path("agenda/save/", views.save_item, name="agenda-save"),
     path("agenda/resume/", views.resume_save, name="agenda-resume"),
