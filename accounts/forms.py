@@ -12,9 +12,15 @@ class SignUpForm(UserCreationForm):
         required=True, help_text="For resetting your password; never shown to anyone."
     )
 
+    change_mail = forms.BooleanField(
+        label="Mail me when items I save move or are cancelled",
+        required=False,
+        help_text="At most one mail per round of organizers' edits; unsubscribe in one click.",
+    )
+
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
+        fields = ["username", "email", "change_mail"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -33,7 +39,13 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "timezone"]
+        fields = ["email", "timezone", "change_mail", "reminder_minutes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("change_mail") and not cleaned.get("email"):
+            self.add_error("email", "Give an email address to get mails about changes.")
+        return cleaned
 
 
 class ShareAgendaForm(forms.ModelForm):
