@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from accounts.models import User
+from accounts.models import REMINDER_CHOICES, User
 from program.timezones import known_zones
 
 
@@ -35,6 +35,14 @@ class AccountForm(forms.ModelForm):
         required=False,
         choices=[("", "Each conference's own zone"), *((z, z) for z in known_zones())],
         help_text="My agenda groups its days in this zone.",
+    )
+    reminder_minutes = forms.TypedChoiceField(
+        label="Calendar reminder",
+        choices=REMINDER_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=0,
+        help_text="Your calendar feed reminds you this long before each saved item.",
     )
 
     class Meta:

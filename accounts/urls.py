@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import news, sharing, views
+from accounts import news, sharing, subscriptions, views
 
 app_name = "accounts"
 
@@ -18,7 +18,9 @@ urlpatterns = [
     path("agenda/save/", views.save_item, name="agenda-save"),
     path("agenda/resume/", views.resume_save, name="agenda-resume"),
     path("agenda/<int:pk>/remove/", views.remove_agenda_item, name="agenda-remove"),
-    path("agenda/<str:token>.ics", views.feed, name="agenda-feed"),
+    path("agenda/<str:token>.ics", subscriptions.feed, name="agenda-feed"),
+    path("agenda/<str:token>.xml", subscriptions.feed, {"name": "xml"}, name="agenda-xml"),
+    path("agenda/<str:token>.json", subscriptions.feed, {"name": "json"}, name="agenda-json"),
     path("agenda/share/", sharing.share, name="agenda-share"),
     path("agenda/shared/<str:token>/", sharing.shared_agenda, name="shared-agenda"),
     path("agenda/shared/<str:token>/copy/", sharing.copy_shared, name="shared-agenda-copy"),
