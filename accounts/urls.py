@@ -26,4 +26,16 @@ urlpatterns = [
     path("agenda/shared/<str:token>/copy/", sharing.copy_shared, name="shared-agenda-copy"),
     path("agenda/shared/<str:token>/qr.svg", sharing.shared_qr, name="shared-agenda-qr"),
     path("agenda/shared/<str:token>.ics", sharing.shared_feed, name="shared-agenda-feed"),
+    path(
+        "agenda/shared/<str:token>.xml",
+        sharing.shared_schedule,
+        {"name": "xml"},
+        name="shared-agenda-xml",
+    ),
+    path(
+        "agenda/shared/<str:token>.json",
+        sharing.shared_schedule,
+        {"name": "json"},
+        name="shared-agenda-json",
+    ),
 ]

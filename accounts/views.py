@@ -20,7 +20,7 @@ from django.views.decorators.http import (
 )
 from rest_framework.authtoken.models import Token
 
-from accounts import pending, services, sharing
+from accounts import news, pending, services, sharing
 from accounts.agenda import build_agenda
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.frame import conference_frame
@@ -138,6 +138,8 @@ def agenda(request):
         "zone": zone,
         "count": len(items),
         "feed_path": reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token}),
+        "app_addresses": sharing.app_addresses(request, "agenda", request.user.feed_token),
+        "changes": news.unseen_changes(request.user),
         **sharing.owner_context(request),
     }
     return render(request, "accounts/agenda.html", context)

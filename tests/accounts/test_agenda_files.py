@@ -205,3 +205,37 @@ def test_unknown_feeds_conferences_and_empty_agendas_are_404(client, seed_saver,
 def test_another_conference_is_asked_for_by_its_slug(client, seed_saver, seed):
     url = f"/agenda/{seed_saver.feed_token}.json?conference={seed.slug}"
     assert client.get(url).status_code == 200
+
+
+def test_my_agenda_shows_the_three_addresses_with_qr_codes(client, seed_saver):
+    client.force_login(seed_saver)
+    page = client.get("/agenda/").content.decode()
+    token = seed_saver.feed_token
+    for address in (
+        f"webcal://testserver/agenda/{token}.ics",
+        f"http://testserver/agenda/{token}.xml",
+        f"http://testserver/agenda/{token}.json",
+    ):
+        assert f'value="{address}"' in page
+    assert page.count('class="qr-code"') == 3
+    assert "EventFahrplan, Giggity, ConfClerk" in page
+
+
+def test_a_shared_agenda_offers_its_own_three_files(client, seed_saver, json_schema, xml_schema):
+    from accounts.services import share_agenda
+
+    share_agenda(user=seed_saver, name="Grace")
+    token = User.objects.get(pk=seed_saver.pk).share_token
+    page = client.get(f"/agenda/shared/{token}/").content.decode()
+    assert f'value="http://testserver/agenda/shared/{token}.xml"' in page
+    assert seed_saver.feed_token not in page  # never the owner's private feed
+    as_json = client.get(f"/agenda/shared/{token}.json")
+    as_xml = client.get(f"/agenda/shared/{token}.xml")
+    assert as_json.status_code == as_xml.status_code == 200
+    assert as_xml["Referrer-Policy"] == "no-referrer"
+    document = json.loads(as_json.content)
+    assert_valid(document, etree.fromstring(as_xml.content), json_schema, xml_schema)
+    assert len(schedule_events(document)) == 6
+    again = client.get(f"/agenda/shared/{token}.xml", headers={"if-none-match": as_xml["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/agenda/shared/nope.xml").status_code == 404

@@ -199,3 +199,24 @@ def test_a_forged_unsubscribe_link_is_a_404_and_changes_nothing(client, listener
         assert response.status_code == 404
         assert "not valid" in response.content.decode()
     assert User.objects.get(pk=ada.pk).change_mail
+
+
+# On the site
+
+
+def test_my_agenda_lists_what_changed_until_marked_read(client, agenda_program, listener):
+    bob = listener[1]  # no mail: the site is where he learns of it
+    morning = agenda_program["morning"]
+    morning.starts_at, morning.ends_at = pacific(9, 0), pacific(10, 30)
+    morning.save()
+    run(agenda_program["conference"])
+    client.force_login(bob)
+    page = client.get("/agenda/").content.decode()
+    assert "What changed since your last visit" in page
+    # Bob reads the conference's own zone: the poster he saved borrows its session's new time.
+    assert "now</strong> Thu 15 May 2025, 09:00–10:30, Mission City Ballroom" in page
+    assert "was Thu 15 May 2025, 08:30–10:00" in page
+    assert "Get these by mail" in page
+    response = client.post("/agenda/changes-seen/")
+    assert response.status_code == 302
+    assert "What changed since your last visit" not in client.get("/agenda/").content.decode()
