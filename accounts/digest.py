@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.tasks import default_task_backend, task
 from django.utils.timezone import now
 
@@ -28,7 +29,6 @@ from program.models import Conference
 #: Agenda rows read, and attendees mailed, per round: what bounds the worker's memory.
 CHUNK = 2000
 MAIL_BATCH = 200
-NOTICE_FIELDS = ["told_starts_at", "told_ends_at", "told_room", "told_removed", "told_version"]
 
 
 def quiet_since(conference: Conference) -> datetime.timedelta:
@@ -45,7 +45,9 @@ def notice_changes(conference: Conference) -> int:
         .exclude(email="")
         .values_list("pk", flat=True)
     )
-    rows = AgendaItem.objects.filter(conference=conference).with_items().order_by("pk")
+    rows = (
+        AgendaItem.objects.filter(conference=conference).maybe_changed().with_items().order_by("pk")
+    )
     written, changed = 0, []
     for row in rows.iterator(chunk_size=CHUNK):
         if row.news is not None:
@@ -87,14 +89,35 @@ def _write_notices(rows: list[AgendaItem], wanted: set[int]) -> int:
                 else ChangeNotice.Mail.NOT_WANTED,
             )
         )
-        row.told_starts_at, row.told_ends_at, row.told_room = starts, ends, room
-        row.told_removed, row.told_version = removed, row.told_version + 1
     # A second worker that noticed the same changes writes nothing (notice_told_once).
     created = ChangeNotice.objects.bulk_create(notices, ignore_conflicts=True)
-    AgendaItem.objects.bulk_update(rows, NOTICE_FIELDS)
+    told_from_notices([row.pk for row in rows])
     # Their agenda pages and feeds list the notices: they change.
     User.objects.filter(pk__in={row.user_id for row in rows}).update(agenda_changed_at=moment)
     return len(created)
+
+
+def told_from_notices(pks: list[int]) -> int:
+    """Mark the rows told what their next notice says, in one UPDATE: only rows whose next
+    notice exists, so a row another worker has already told is left as it is."""
+    following = ChangeNotice.objects.filter(
+        agenda_item=OuterRef("pk"), version=OuterRef("told_version") + 1
+    )
+
+    def said(field):
+        return Subquery(following.values(field)[:1])
+
+    return (
+        AgendaItem.objects.filter(pk__in=pks)
+        .filter(Exists(following))
+        .update(
+            told_starts_at=said("new_starts_at"),
+            told_ends_at=said("new_ends_at"),
+            told_room=said("new_room"),
+            told_removed=said("removed"),
+            told_version=F("told_version") + 1,
+        )
+    )
 
 
 def mail_digests(*, batch_size: int = MAIL_BATCH) -> int:

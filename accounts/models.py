@@ -11,11 +11,12 @@ the program", until its owner dismisses it (``accounts/removals.py`` marks it). 
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
@@ -148,6 +149,32 @@ class AgendaItemQuerySet(models.QuerySet):
             self.alias(item_starts_at=starts, item_ends_at=ends)
             .filter(item_starts_at__lte=last)
             .filter(Q(item_ends_at__gte=first) | Q(item_starts_at__gte=first))
+        )
+
+    def maybe_changed(self) -> AgendaItemQuerySet:
+        """Rows whose owners may not have heard of a change (``AgendaItem.news`` decides), cut
+        in the database: a removal not told, or a start, end or room unlike the told one."""
+        never = Value(datetime.datetime(1, 1, 1, tzinfo=datetime.UTC))
+        times, text = models.DateTimeField(), models.CharField()
+
+        def current(field, missing, output_field):
+            paths = (f"{path}{field}" for path in ITEM_TIME_PATHS)
+            return Coalesce(*paths, missing, output_field=output_field)
+
+        rows = self.alias(
+            now_starts=current("starts_at", never, times),
+            now_ends=current("ends_at", never, times),
+            now_room=current("room__name", Value(""), text),
+            was_starts=Coalesce("told_starts_at", never, output_field=times),
+            was_ends=Coalesce("told_ends_at", never, output_field=times),
+        )
+        moved = (
+            ~Q(was_starts=F("now_starts"))
+            | ~Q(was_ends=F("now_ends"))
+            | ~Q(told_room=F("now_room"))
+        )
+        return rows.filter(
+            (Q(removed_at=None) & moved) | Q(removed_at__isnull=False, told_removed=False)
         )
 
     def with_items(self) -> AgendaItemQuerySet:

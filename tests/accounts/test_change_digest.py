@@ -8,6 +8,8 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import now
 
 from accounts.digest import mail_digests, notice_changes, send_change_digests
@@ -220,3 +222,53 @@ def test_my_agenda_lists_what_changed_until_marked_read(client, agenda_program, 
     response = client.post("/agenda/changes-seen/")
     assert response.status_code == 302
     assert "What changed since your last visit" not in client.get("/agenda/").content.decode()
+
+
+# What the database cuts, and what it costs
+
+
+def test_the_database_finds_every_row_with_news_and_no_fresh_one(agenda_program, listener):
+    from accounts.models import AgendaItem
+    from tests.factories import make_poster
+
+    ada = listener[0]
+    morning = agenda_program["morning"]
+    own_time = make_poster(morning, title="Own time", starts_at=pacific(9, 0))  # no own end
+    for item in (own_time, agenda_program["talk"], agenda_program["overlapping"]):
+        save_to_agenda(user=ada, item=item)
+    fresh = AgendaItem.objects.all()
+    assert {row.pk for row in fresh if row.news} == set()
+    # Borrowed times may look changed to the database; never the other way round.
+    assert {row.pk for row in fresh.maybe_changed()} <= {
+        row.pk for row in fresh if row.item_type == "poster"
+    }
+
+    morning.starts_at, morning.ends_at = pacific(9, 30), pacific(11, 0)
+    morning.room = RoomFactory(conference=agenda_program["conference"], name="Room C")
+    morning.save()
+    agenda_program["overlapping"].delete()
+    rows = list(AgendaItem.objects.with_items())
+    with_news = {row.pk for row in rows if row.news}
+    assert with_news and with_news <= set(
+        AgendaItem.objects.maybe_changed().values_list("pk", flat=True)
+    )
+
+
+def test_noticing_and_mailing_cost_the_same_queries_for_two_or_twenty_attendees(agenda_program):
+    conference = agenda_program["conference"]
+    morning = agenda_program["morning"]
+    counts = []
+    for attendees in (2, 20):
+        for _ in range(attendees):
+            user = UserFactory(change_mail=True)
+            save_to_agenda(user=user, item=morning)
+            save_to_agenda(user=user, item=agenda_program["poster"])
+        morning.starts_at = pacific(9, len(counts) * 10 + 5)
+        morning.save()
+        with CaptureQueriesContext(connection) as queries:
+            notice_changes(Conference.objects.get(pk=conference.pk))
+        counts.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            mail_digests()
+        counts.append(len(queries))
+    assert counts[0] == counts[2] and counts[1] == counts[3], counts
