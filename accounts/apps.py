@@ -6,7 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import pending, removals
+        from accounts import digest, pending, removals
 
+        digest.connect()
         pending.connect()
         removals.connect()

@@ -47,9 +47,9 @@ def last_change(owner) -> datetime.datetime:
     return max(filter(None, [owner.agenda_changed_at, program_changed]))
 
 
-def agenda_calendar(items, *, title: str, url_for) -> bytes:
+def agenda_calendar(items, *, title: str, url_for, reminder_minutes: int = 0) -> bytes:
     """One event per saved item with a known time, cancelled for an item removed from the
-    program.
+    program; with ``reminder_minutes``, each scheduled event has an alarm that long before.
 
     SEQUENCE and LAST-MODIFIED follow the conference's last program edit (``calendar``), so a
     calendar app that polls the feed replaces an event whose time or room the organizers
@@ -74,9 +74,31 @@ def agenda_calendar(items, *, title: str, url_for) -> bytes:
         event = calendar.EVENTS[agenda_item.item_type](
             item, url_for=url_for, stamp=item.conference.program_changed_at, ends_of=ends_of
         )
+        if reminder_minutes:
+            event.add_component(reminder(event, reminder_minutes))
         feed.add_component(event)
-    feed.add_missing_timezones()
+    add_timezones(feed, [a.starts_at for a in items if a.starts_at])
     return feed.to_ical()
+
+
+def add_timezones(feed: icalendar.Calendar, starts: list[datetime.datetime]) -> None:
+    """The VTIMEZONEs of the agenda's dates only, as the program's files have them
+    (``calendar._finish``): one for 1970-2038 puts a May event an hour off in vobject."""
+    if not starts:
+        return
+    feed.add_missing_timezones(
+        first_date=min(starts).date() - datetime.timedelta(days=1),
+        last_date=max(starts).date() + datetime.timedelta(days=2),
+    )
+
+
+def reminder(event: icalendar.Event, minutes: int) -> icalendar.Alarm:
+    """A display alarm ``minutes`` before the event starts (RFC 5545 VALARM)."""
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", str(event["summary"]))
+    alarm.add("trigger", -datetime.timedelta(minutes=minutes))
+    return alarm
 
 
 def cancelled_event(agenda_item: AgendaItem) -> icalendar.Event:

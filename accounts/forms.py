@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from accounts.models import User
+from accounts.models import REMINDER_CHOICES, User
 from program.timezones import known_zones
 
 
@@ -12,9 +12,15 @@ class SignUpForm(UserCreationForm):
         required=True, help_text="For resetting your password; never shown to anyone."
     )
 
+    change_mail = forms.BooleanField(
+        label="Mail me when items I save move or are cancelled",
+        required=False,
+        help_text="At most one mail per round of organizers' edits; unsubscribe in one click.",
+    )
+
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
+        fields = ["username", "email", "change_mail"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
@@ -30,10 +36,24 @@ class AccountForm(forms.ModelForm):
         choices=[("", "Each conference's own zone"), *((z, z) for z in known_zones())],
         help_text="My agenda groups its days in this zone.",
     )
+    reminder_minutes = forms.TypedChoiceField(
+        label="Calendar reminder",
+        choices=REMINDER_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=0,
+        help_text="Your calendar feed reminds you this long before each saved item.",
+    )
 
     class Meta:
         model = User
-        fields = ["email", "timezone"]
+        fields = ["email", "timezone", "change_mail", "reminder_minutes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("change_mail") and not cleaned.get("email"):
+            self.add_error("email", "Give an email address to get mails about changes.")
+        return cleaned
 
 
 class ShareAgendaForm(forms.ModelForm):

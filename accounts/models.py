@@ -1,19 +1,22 @@
 """Attendee accounts and their saved agendas.
 
 A project-owned user model (preferred time zone, private calendar feed token, the optional
-public link to their agenda) and one row per saved session, poster or talk. Each saved row
+public link to their agenda, what they want to hear of changes) and one row per saved session,
+poster or talk. Each saved row
 keeps the time and room it had when saved, so the agenda can say "changed since you saved it",
 and what it needs to be shown once its item leaves the program: the row stays, "removed from
-the program", until its owner dismisses it (``accounts/removals.py`` marks it).
+the program", until its owner dismisses it (``accounts/removals.py`` marks it). A
+``ChangeNotice`` is one change of a saved item as its owner hears of it (``accounts/digest.py``).
 """
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
@@ -27,6 +30,15 @@ def new_feed_token() -> str:
 def new_share_token() -> str:
     # 128 random bits: unguessable, and short enough to keep the link's QR code small.
     return secrets.token_urlsafe(16)
+
+
+REMINDER_CHOICES = [
+    (0, "No reminder"),
+    (5, "5 minutes before"),
+    (10, "10 minutes before"),
+    (15, "15 minutes before"),
+    (30, "30 minutes before"),
+]
 
 
 class User(AbstractUser):
@@ -58,6 +70,25 @@ class User(AbstractUser):
         max_length=80,
         blank=True,
         help_text="Optional. Without it the shared agenda shows no name at all.",
+    )
+
+    change_mail = models.BooleanField(
+        "mail me when saved items change",
+        default=False,
+        help_text="One mail when items in your agenda move or leave the program, a few minutes"
+        " after the organizers' last edit.",
+    )
+    reminder_minutes = models.PositiveSmallIntegerField(
+        "calendar reminder",
+        choices=REMINDER_CHOICES,
+        default=0,
+        help_text="Your calendar feed reminds you this long before each saved item.",
+    )
+    changes_seen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text='When they last marked "What changed since your last visit" as read.',
     )
 
     class Meta(AbstractUser.Meta):
@@ -120,6 +151,32 @@ class AgendaItemQuerySet(models.QuerySet):
             .filter(Q(item_ends_at__gte=first) | Q(item_starts_at__gte=first))
         )
 
+    def maybe_changed(self) -> AgendaItemQuerySet:
+        """Rows whose owners may not have heard of a change (``AgendaItem.news`` decides), cut
+        in the database: a removal not told, or a start, end or room unlike the told one."""
+        never = Value(datetime.datetime(1, 1, 1, tzinfo=datetime.UTC))
+        times, text = models.DateTimeField(), models.CharField()
+
+        def current(field, missing, output_field):
+            paths = (f"{path}{field}" for path in ITEM_TIME_PATHS)
+            return Coalesce(*paths, missing, output_field=output_field)
+
+        rows = self.alias(
+            now_starts=current("starts_at", never, times),
+            now_ends=current("ends_at", never, times),
+            now_room=current("room__name", Value(""), text),
+            was_starts=Coalesce("told_starts_at", never, output_field=times),
+            was_ends=Coalesce("told_ends_at", never, output_field=times),
+        )
+        moved = (
+            ~Q(was_starts=F("now_starts"))
+            | ~Q(was_ends=F("now_ends"))
+            | ~Q(told_room=F("now_room"))
+        )
+        return rows.filter(
+            (Q(removed_at=None) & moved) | Q(removed_at__isnull=False, told_removed=False)
+        )
+
     def with_items(self) -> AgendaItemQuerySet:
         """The saved items with their sessions, rooms and conferences: one query."""
         return self.select_related(
@@ -177,6 +234,14 @@ class AgendaItem(models.Model):
         blank=True,
         editable=False,
         help_text="When the item left the program; the row stays until its owner dismisses it.",
+    )
+    # What its owner last heard of it: as saved, then as each change notice said.
+    told_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    told_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    told_room = models.CharField(max_length=200, blank=True, editable=False)
+    told_removed = models.BooleanField(default=False, editable=False)
+    told_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many change notices its owner has had of it."
     )
 
     objects = AgendaItemQuerySet.as_manager()
@@ -294,3 +359,58 @@ class AgendaItem(models.Model):
         self.saved_starts_at = self.starts_at
         self.saved_ends_at = self.ends_at
         self.saved_room = self.room_name
+        self.told_starts_at, self.told_ends_at = self.saved_starts_at, self.saved_ends_at
+        self.told_room = self.saved_room
+
+    @property
+    def news(self) -> tuple | None:
+        """(starts, ends, room, removed) as they are now, if its owner has not heard of it."""
+        if self.is_removed:
+            return None if self.told_removed else (None, None, "", True)
+        now_state = (self.starts_at, self.ends_at, self.room_name)
+        if (self.told_starts_at, self.told_ends_at, self.told_room) == now_state:
+            return None
+        return (*now_state, False)
+
+
+class ChangeNotice(models.Model):
+    """A saved item that moved or left the program, as its owner hears of it: by mail (if they
+    asked for it) and under "What changed since your last visit". One per agenda row and
+    version, so no change is told twice."""
+
+    class Mail(models.TextChoices):
+        PENDING = "pending", "to be mailed"
+        SENDING = "sending", "being mailed"
+        SENT = "sent", "mailed"
+        NOT_WANTED = "not-wanted", "not mailed (not asked for)"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="change_notices")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    item_type = models.CharField(max_length=10)
+    title = models.CharField(max_length=500)
+    path = models.CharField(max_length=300, blank=True, help_text="The item's page, if any.")
+    old_starts_at = models.DateTimeField(null=True, blank=True)
+    old_ends_at = models.DateTimeField(null=True, blank=True)
+    old_room = models.CharField(max_length=200, blank=True)
+    new_starts_at = models.DateTimeField(null=True, blank=True)
+    new_ends_at = models.DateTimeField(null=True, blank=True)
+    new_room = models.CharField(max_length=200, blank=True)
+    removed = models.BooleanField(default=False)
+    noticed_at = models.DateTimeField(default=now)
+    mail = models.CharField(max_length=12, choices=Mail.choices, default=Mail.PENDING)
+    mail_batch = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["noticed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda_item", "version"], name="notice_told_once")
+        ]
+        indexes = [
+            models.Index(fields=["mail", "user"], name="notice_mail_user"),
+            models.Index(fields=["user", "noticed_at"], name="notice_user_noticed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title} ({'removed' if self.removed else 'moved'})"

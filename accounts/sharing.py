@@ -1,5 +1,5 @@
 """An agenda shared by link: the owner's controls (on My agenda) and what anyone with the link
-opens (the page, its calendar feed and its QR code).
+opens (the page, its calendar feed and frab/c3voc schedule, and QR codes).
 
 The link's token is the only key: an unknown or revoked one is a 404. The shared page shows
 only items of published conferences that are still in their program (its feed keeps a removed
@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import now
 from django.views.decorators.http import condition, require_GET, require_POST
 
-from accounts import services
+from accounts import agenda_schedule, services
 from accounts.agenda import build_agenda
 from accounts.feed import agenda_calendar, last_change, last_program_change, shared_feed_items
 from accounts.forms import ShareAgendaForm
@@ -58,6 +58,37 @@ def qr_svg_document(url: str) -> bytes:
     buffer = io.BytesIO()
     qr_code(url).save(buffer, kind="svg", scale=8, border=4, dark="#000", light="#fff")
     return buffer.getvalue()
+
+
+#: The agenda's files as the pages list them: URL name suffix, label, the apps that read it.
+APP_FILES = (
+    ("feed", "Calendar apps (.ics)", "Apple, Google and Outlook calendars, Thunderbird"),
+    ("xml", "Conference apps (.xml)", "EventFahrplan, Giggity, ConfClerk"),
+    ("json", "Conference apps (.json)", "apps that read the c3voc schedule.json"),
+)
+
+
+def app_addresses(request, url_prefix: str, token: str) -> list[dict]:
+    """The agenda's three files (``accounts:<url_prefix>-feed``, ``-xml``, ``-json``), each
+    with its address and a QR code for a phone; the calendar's as webcal:// (calendar apps
+    subscribe to it)."""
+    found = []
+    for suffix, label, apps in APP_FILES:
+        url = request.build_absolute_uri(
+            reverse(f"accounts:{url_prefix}-{suffix}", kwargs={"token": token})
+        )
+        if suffix == "feed":
+            url = "webcal://" + url.split("://", 1)[1]
+        found.append(
+            {
+                "id": suffix,
+                "label": label,
+                "apps": apps,
+                "url": url,
+                "qr": mark_safe(qr_svg_inline(url)),
+            }
+        )
+    return found
 
 
 def shared_url(request, token: str) -> str:
@@ -174,6 +205,7 @@ def _shared_agenda(request, token: str):
         "token": token,
         "share_url": url,
         "share_qr": mark_safe(qr_svg_inline(url)),  # segno's paths: nothing of the request
+        "app_addresses": app_addresses(request, "shared-agenda", token),
     }
     return render(request, "accounts/shared_agenda.html", context)
 
@@ -227,6 +259,34 @@ def shared_feed(request, token: str):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = 'inline; filename="shared-agenda.ics"'
+    return private_address(response)
+
+
+def shared_schedule_etag(request, token: str, name: str) -> str:
+    conference = request.GET.get("conference", "")
+    return hashlib.sha256(
+        f"{shared_feed_etag(request, token)}|{name}|{conference}".encode()
+    ).hexdigest()[:32]
+
+
+def shared_schedule_changed(request, token: str, name: str):
+    return shared_feed_changed(request, token)
+
+
+@require_GET
+@condition(etag_func=shared_schedule_etag, last_modified_func=shared_schedule_changed)
+def shared_schedule(request, token: str, name: str):
+    """The shared agenda as a frab/c3voc schedule (``.xml``, ``.json``), as the owner's own."""
+    items = AgendaItem.objects.shared_by(shared_owner(request, token))
+    conference = agenda_schedule.pick_conference(items, request.GET.get("conference"))
+    if conference is None:
+        raise Http404("This agenda has no item of this conference.")
+    url = request.build_absolute_uri(request.path)
+    body = agenda_schedule.render(items, conference, name, title="a shared agenda", url=url)
+    content_type = "application/json" if name == "json" else "application/xml"
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    response["Content-Disposition"] = f'inline; filename="shared-agenda.{name}"'
     return private_address(response)
 
 

@@ -1,32 +1,27 @@
-"""The attendee's pages: sign-up, account, My agenda, saving from any page, the private feed."""
+"""The attendee's pages: sign-up, account, My agenda, saving from any page (the private feed:
+``accounts/subscriptions.py``)."""
 
 from __future__ import annotations
-
-import datetime
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
-    condition,
     require_GET,
     require_http_methods,
     require_POST,
 )
 from rest_framework.authtoken.models import Token
 
-from accounts import pending, services, sharing
+from accounts import news, pending, services, sharing
 from accounts.agenda import build_agenda
-from accounts.feed import agenda_calendar, feed_items, last_change
 from accounts.forms import AccountForm, DeleteAccountForm, SignUpForm
 from accounts.frame import conference_frame
 from accounts.models import AgendaItem, User
@@ -143,6 +138,8 @@ def agenda(request):
         "zone": zone,
         "count": len(items),
         "feed_path": reverse("accounts:agenda-feed", kwargs={"token": request.user.feed_token}),
+        "app_addresses": sharing.app_addresses(request, "agenda", request.user.feed_token),
+        "changes": news.unseen_changes(request.user),
         **sharing.owner_context(request),
     }
     return render(request, "accounts/agenda.html", context)
@@ -235,56 +232,3 @@ def remove_agenda_item(request, pk: int):
         raise Http404("No such item in your agenda.")
     messages.success(request, "Removed from your agenda.")
     return redirect(safe_next(request, reverse("accounts:agenda")))
-
-
-def feed_entry(request, token: str) -> tuple[str, datetime.datetime, bytes]:
-    """The owner's feed as (ETag, Last-Modified, body), found once per request and cached until
-    their agenda, their account or any program changes: warm, two queries (the owner, the
-    version). Calendar apps poll without a validator too."""
-    if not hasattr(request, "feed_entry"):
-        owner = feed_owner(request, token)
-        account = (str(field.value_from_object(owner)) for field in User._meta.concrete_fields)
-        key = caching.key(request, "feed", *account)
-        entry = cache.get(key)
-        if entry is None:
-            changed = last_change(owner)
-            etag = hashlib.sha256(f"{token}|{changed.isoformat()}".encode()).hexdigest()[:32]
-            body = agenda_calendar(
-                feed_items(owner),
-                title=f"My agenda ({owner.get_username()})",
-                url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
-            )
-            entry = (etag, changed, body)
-            cache.set(key, entry, caching.LIFETIME)
-        request.feed_entry = entry
-    return request.feed_entry
-
-
-def feed_etag(request, token: str) -> str:
-    """The feed changes when its owner saves, removes or dismisses, or a saved item's program
-    changes."""
-    return feed_entry(request, token)[0]
-
-
-def feed_changed(request, token: str) -> datetime.datetime:
-    """The feed's Last-Modified (``feed.last_change``)."""
-    return feed_entry(request, token)[1]
-
-
-def feed_owner(request, token: str) -> User:
-    """The active user whose feed this token opens (found once per request), or a 404."""
-    if not hasattr(request, "feed_owner"):
-        request.feed_owner = User.objects.filter(feed_token=token, is_active=True).first()
-    if request.feed_owner is None:
-        raise Http404("No such calendar feed.")
-    return request.feed_owner
-
-
-@require_GET
-@condition(etag_func=feed_etag, last_modified_func=feed_changed)
-def feed(request, token: str):
-    body = feed_entry(request, token)[2]
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-cache"
-    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
-    return response

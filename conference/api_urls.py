@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import AgendaViewSet, TokenView
+from accounts.api.views import AgendaViewSet, PreferencesView, TokenView
 from program.api import views
 
 router = DefaultRouter()
@@ -22,6 +22,7 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", PreferencesView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script from ?script: no inline script for the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

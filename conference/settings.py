@@ -290,6 +290,11 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "program@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mails to attendees come from SITE_NAME and link to SITE_URL (the task worker has no request).
+SITE_NAME = os.environ.get("SITE_NAME", "Conference program")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The change digest goes once the program has been quiet this many seconds (accounts/digest.py).
+CHANGE_DIGEST_DELAY = env_count("CHANGE_DIGEST_DELAY", 300)
 
 # --- Passwords ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework import exceptions, generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -14,7 +14,7 @@ from rest_framework.settings import api_settings
 from accounts import services
 from accounts.agenda import find_clashes
 from accounts.lockout import LOCKED_MESSAGE, retry_after_seconds
-from accounts.models import ITEM_TYPES, AgendaItem
+from accounts.models import ITEM_TYPES, AgendaItem, User
 from program.api.serializers import ConferenceTimeField, RoomRefSerializer, absolute
 
 
@@ -154,6 +154,45 @@ class AgendaViewSet(
         if not services.remove_agenda_item(user=request.user, agenda_item_id=int(raw)):
             raise exceptions.NotFound("No such item in your agenda.")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferencesSerializer(serializers.ModelSerializer):
+    """The caller's preferences: mail about changes to saved items, the calendar feed's
+    reminder (minutes before each item; 0 is none) and the preferred time zone."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "timezone", "change_mail", "reminder_minutes"]
+        read_only_fields = ["username", "email"]
+
+    def validate(self, attrs):
+        writable = {"timezone", "change_mail", "reminder_minutes"}
+        unknown = sorted(set(getattr(self, "initial_data", {})) - writable)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: f"Not a preference you can change here; use {sorted(writable)}."
+                    for name in unknown
+                }
+            )
+        if attrs.get("change_mail") and not self.instance.email:
+            raise serializers.ValidationError(
+                {"change_mail": "Your account has no email address to mail to."}
+            )
+        return attrs
+
+
+@extend_schema(tags=["me"])
+class PreferencesView(generics.RetrieveUpdateAPIView):
+    """GET the caller's preferences; PATCH some of them (anything else is a 400, nothing
+    changes)."""
+
+    serializer_class = PreferencesSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
 
 
 class TokenView(ObtainAuthToken):

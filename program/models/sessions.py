@@ -131,21 +131,23 @@ class SessionQuerySet(ByUidQuerySet):
             poster_total=models.Count("posters")
         )
 
-    def with_program(self) -> SessionQuerySet:
+    def with_program(self, only: dict[str, models.Q] | None = None) -> SessionQuerySet:
         """Sessions with conference, room, posters, talks (with their contributions) and ordered
-        people: five queries.
+        people: five queries. ``only`` narrows the posters and talks listed, by relation name
+        (``{"posters": Q(...), "talks": Q(...)}``: an attendee's saved ones).
 
         Rooms and tracks come with their conference, for their links (``get_absolute_url``).
         """
+        only = only or {}
         return self.select_related(
             "conference", "room__conference", "track__conference"
         ).prefetch_related(
             *(
                 Prefetch(
                     model.session_relation,
-                    queryset=model.objects.select_related(
-                        "room__conference", "contribution__track__conference"
-                    ).prefetch_related(model.prefetch_people()),
+                    queryset=model.objects.filter(only.get(model.session_relation, models.Q()))
+                    .select_related("room__conference", "contribution__track__conference")
+                    .prefetch_related(model.prefetch_people()),
                 )
                 for model in session_items()
             )

@@ -114,7 +114,7 @@ def test_an_attendee_shares_their_agenda_and_a_colleague_adds_it_all(
     page.get_by_role("button", name="Share my agenda").click()
     link = page.get_by_label("Link to your shared agenda").input_value()
     assert link.startswith(base + "/agenda/shared/")
-    expect(page.locator(".share-qr svg.qr-code")).to_be_visible()
+    expect(page.locator(".share-agenda .share-qr svg.qr-code")).to_be_visible()
     assert axe_violations(page, axe_source) == []
     page.screenshot(path="/tmp/share-my-agenda-phone.png", full_page=True)
 

@@ -7,8 +7,9 @@
 - vobject, a second iCalendar parser beside icalendar, for the calendar file;
 - ConfClerk (src/sql/schedulexmlparser.cpp, read, not run): the keys it files things by.
 
-Each reads the seed, a night program (days begin at 05:00) and two real programs imported from
-../shared (pretalx's RomHack Camp 2026, wafer's DebConf 23; skipped when that folder is absent).
+Each reads the seed, a night program (days begin at 05:00), two real programs imported from
+../shared (pretalx's RomHack Camp 2026, wafer's DebConf 23; skipped when that folder is absent),
+and an attendee's agenda from the seed (its private feed's .json, .xml and .ics, with reminders).
 What a parser still loses is asserted as such, so a fix on either side shows.
 """
 
@@ -49,6 +50,10 @@ class Exports:
     json: bytes
     xml: bytes
     ics: bytes
+    title: str = ""
+
+    def __post_init__(self):
+        self.title = self.title or self.conference.name
 
     @property
     def document(self) -> dict:
@@ -101,9 +106,29 @@ def import_sample(slug: str) -> None:
     conference.save()
 
 
-@pytest.fixture(params=["mlsys2025", "night", "romhack", "debconf23"])
+def agenda_exports(client) -> Exports:
+    """Grace's agenda from the seed: Session 9 whole, one poster of Session 10, reminders on."""
+    from accounts.services import save_to_agenda
+    from program.models import Session
+    from tests.factories import UserFactory
+
+    grace = UserFactory(username="grace", reminder_minutes=10)
+    save_to_agenda(user=grace, item=Session.objects.get(title__startswith="Session 9"))
+    poster = Session.objects.get(title__startswith="Session 10").posters.order_by("position")[1]
+    save_to_agenda(user=grace, item=poster)
+    files = [client.get(f"/agenda/{grace.feed_token}.{ext}") for ext in ("json", "xml", "ics")]
+    assert [response.status_code for response in files] == [200, 200, 200]
+    conference = Conference.objects.get(slug="mlsys2025")
+    contents = (response.content for response in files)
+    return Exports(conference, *contents, title="MLSys 2025: my agenda")
+
+
+@pytest.fixture(params=["mlsys2025", "night", "romhack", "debconf23", "agenda"])
 def exports(request, client) -> Exports:
     slug = request.param
+    if slug == "agenda":
+        request.getfixturevalue("seed")
+        return agenda_exports(client)
     if slug == "mlsys2025":
         request.getfixturevalue("seed")
     else:
@@ -159,7 +184,7 @@ def test_schedule_convert_reads_the_xml_and_writes_it_as_ical(exports):
     assert isinstance(importer, FrabXmlImporter)
     conference = importer.parse(io.BytesIO(exports.xml))
     conference.prepare()
-    assert conference.title == exports.conference.name
+    assert conference.title == exports.title
     ours = {event["guid"]: event for event in exports.events}
     read = {str(event.guid): event for event in conference.events}
     assert read.keys() == ours.keys()
