@@ -40,6 +40,18 @@ def clock(moment: datetime.datetime | None) -> str:
 
 
 @register.filter
+def clock_span(starts: datetime.datetime | None, ends: datetime.datetime | None) -> str:
+    """ "10:30-10:55 a.m." (with an en dash), "11:30 a.m.-12:15 p.m.": said once where it can."""
+    if starts is None:
+        return TBA
+    if ends is None:
+        return clock(starts)
+    if _format(starts, "a") == _format(ends, "a"):
+        return f"{_format(starts, 'g:i')}–{clock(ends)}"
+    return f"{clock(starts)}–{clock(ends)}"
+
+
+@register.filter
 def schedule_time(item) -> str:
     """A session's, poster's or talk's time: start, with the end where it is known."""
     starts, ends = item.effective_starts_at, item.effective_ends_at

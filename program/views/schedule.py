@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
 from program import timing
 from program.models import Conference, Contribution, FloorPlan, Room, Session
+from program.views import grid
 from program.views.common import conference_page, page_context
 from program.views.fragments import fill_blocks
 from program.views.timeline import build_timeline
@@ -65,7 +66,8 @@ def overview(request):
     return render(request, "program/overview.html", context)
 
 
-@conference_page
+# A grid day (rooms side by side) narrows by room and track: ?room=, ?hide=, ?track= (ids).
+@conference_page(params=grid.PARAMS)
 def day(request, date: datetime.date):
     conference = request.conference
     # One query for the day's sessions with their rooms and poster counts: the timeline's
@@ -73,6 +75,12 @@ def day(request, date: datetime.date):
     sessions = list(Session.objects.for_day(conference, date).in_program_order().for_blocks())
     if date not in conference.days and not sessions:
         raise Http404("The conference has no such day.")
+    if grid.is_grid_day(sessions):
+        prefetch_related_objects(sessions, *Session.objects.grid_program())
+        context = page_context(
+            request, date=date, grid=grid.build_grid(sessions, grid.Choice.from_query(request.GET))
+        )
+        return render(request, "program/day.html", context)
     poster_count = sum(session.poster_total for session in sessions)
     context = page_context(
         request,
