@@ -213,6 +213,7 @@ def build_grid(sessions: list[Session], choice: Choice) -> Grid:
     ):
         if unknown := [pk for pk in ids if pk not in known]:
             choice.problems.append(f"No {name} {unknown[0]} on this day; ignored.")
+            ids[:] = [pk for pk in ids if pk in known]
     total = len(cells)
     if choice.tracks:
         cells = [c for c in cells if c.track and c.track.pk in choice.tracks]

@@ -196,6 +196,34 @@ def test_the_marked_page_is_what_a_full_render_draws(
     assert without_token(html) == without_token(full)
 
 
+def test_the_marked_grid_day_is_what_a_full_render_draws(attendee, monkeypatch):
+    """A day of parallel rooms (program/views/grid.py) draws its stars with the same include, so
+    the marks swap on it too: the saved talk's star pressed, as a full render draws it."""
+    from devtools.devdata.parallel import generate_parallel_program
+    from program.models import Talk
+    from program.views import common
+
+    conference = generate_parallel_program(slug="parallel", rooms=3, days=1, tracks=2)
+    talk = Talk.objects.filter(session__conference=conference).order_by("pk")[3]
+    save_to_agenda(user=attendee, item=talk)
+    browser = Client()
+    browser.force_login(attendee)
+    path = "/parallel/2026-02-07/"
+    Client().get(path)  # stored for everyone
+    html = browser.get(path).content.decode()
+    assert f'name="remove" value="talk:{talk.pk}"' in html and html.count("is-saved") == 1
+    monkeypatch.setattr(
+        common, "personal_page", lambda request, page, *a, **k: page(request, *a, **k)
+    )
+    full = browser.get(path).content.decode()
+    token = 'name="csrfmiddlewaretoken" value="'
+
+    def without_token(text):
+        return "".join(part.split('"', 1)[-1] for part in text.split(token))
+
+    assert without_token(html) == without_token(full)
+
+
 def test_the_visitors_own_stars_are_pressed(signed_in, poster, day):
     html = signed_in.get(day).content.decode()
     assert f'name="remove" value="poster:{poster.pk}"' in html
