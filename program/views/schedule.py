@@ -11,6 +11,7 @@ from django.utils.timezone import now
 
 from program import timing
 from program.models import Conference, Contribution, FloorPlan, Room, Session
+from program.overview import day_summaries, now_and_next
 from program.views import grid
 from program.views.common import conference_page, page_context
 from program.views.fragments import fill_blocks
@@ -48,19 +49,18 @@ def overview(request):
         .annotate(talk_count=Count("talks", distinct=True))
     )
     moment = now()
-    # Only days with program: a day without sessions would be a dead end.
-    program_days = sorted({s.day for s in sessions})
-    days = [
-        {"date": day, "sessions": [s for s in sessions if s.day == day]} for day in program_days
-    ]
     running = timing.is_running(conference, moment)
+    happening_now, up_next = now_and_next(conference, sessions, moment) if running else ([], [])
+    days = day_summaries(conference, sessions)
     context = page_context(
         request,
         days=days,
-        program_days=program_days,
+        # Only days with program: a day without sessions would be a dead end.
+        program_days=[day.date for day in days],
+        tracks=sorted({track for day in days for track in day.tracks}, key=lambda t: t.name),
         running=running,
-        happening_now=timing.happening_now(sessions, moment) if running else [],
-        up_next=timing.up_next(sessions, moment) if running else [],
+        happening_now=happening_now,
+        up_next=up_next,
         unscheduled_count=Contribution.objects.for_conference(conference).scheduled(False).count(),
     )
     return render(request, "program/overview.html", context)
