@@ -165,6 +165,6 @@ def zone_link(context) -> str:
         '<span class="zone-offset">{}</span><span class="visually-hidden">;'
         " change the time zone</span></a>",
         url,
-        f"{place} " if place else "",
+        f"{place}\u00a0" if place else "",  # kept in the phone's flex box
         timezones.offset_label(zone, moment),
     )
