@@ -1,10 +1,9 @@
 """A day of parallel rooms as a grid: rooms across, time down, each poster or talk in its room.
 
-A day whose sessions only hold a room's program (``Session.is_room_day``: what frab and pretalx
-imports make) reads as this grid; a day of real sessions keeps the timeline. Rows are steps of
-``STEP`` from the day's first start, so items that start together share a top edge and each is
-as tall as it lasts. Cells are placed by classes (``gc-``, ``gs-``, ``ge-`` in ``grid.css``):
-no inline style under the site's CSP. Pure Python over loaded sessions: no queries.
+Chosen for a day of room-day sessions (``Session.is_room_day``, what frab and pretalx imports
+make). Rows are ``STEP``s from the day's first start: items that start together share a top
+edge, each as tall as it lasts. Cells are placed by classes (``gc-``, ``gs-``, ``ge-`` in
+``grid.css``): the CSP allows no inline style. No queries.
 """
 
 from __future__ import annotations
