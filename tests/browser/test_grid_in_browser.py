@@ -2,6 +2,8 @@
 desk, nothing scrolls the page sideways on a phone, the filters narrow it, every control is a
 44 px touch target on a phone, and axe finds nothing, light and dark."""
 
+import datetime
+import zoneinfo
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from tests.browser.conftest import axe_violations, no_horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")  # the generated program's zone
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -93,6 +96,22 @@ def test_on_a_desk_parallel_items_line_up_and_the_grid_scrolls_inside(
         reached.append(page.evaluate("() => document.activeElement.closest('.cell')?.id"))
     expected = page.evaluate("() => [...document.querySelectorAll('.grid .cell')].map(c => c.id)")
     assert reached == [expected[0], expected[1], expected[1]]
+    # While the day runs, a "now" line crosses the rooms at the current row (static/js/grid.js).
+    page.context.close()
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    page = context.new_page()
+    page.clock.install(time=datetime.datetime(2026, 2, 7, 11, 2, tzinfo=BRUSSELS))
+    page.goto(live_server.url + GENERATED)
+    line = page.locator(".now-line")
+    assert "Now 11:02" in line.inner_text()
+    top = line.bounding_box()["y"]
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll('.grid .cell')].map(cell => [
+            Date.parse(cell.querySelector('time').getAttribute('datetime')),
+            cell.getBoundingClientRect().top])"""
+    )
+    now = datetime.datetime(2026, 2, 7, 11, 2, tzinfo=BRUSSELS).timestamp() * 1000
+    assert max(y for at, y in tops if at <= now) < top < min(y for at, y in tops if at > now)
     # Hiding a room keeps it in the URL.
     page.locator(".grid-hide").first.click()
     page.wait_for_url("**/?hide=*")
