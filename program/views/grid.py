@@ -15,12 +15,14 @@ from urllib.parse import urlencode
 
 from program.models import Room, Session, Track
 from program.timing import DEFAULT_DURATION
+from web import caching
 
 STEP = datetime.timedelta(minutes=5)
 # The last grid line grid.css names: the header row, then a whole day of steps and one more.
 LAST_LINE = 2 + 24 * 12 + 1
 LAST_COLUMN = 100
-PARAMS = ("room", "hide", "track")
+# Each given any number of times: ?room=3&room=5 shows two rooms.
+PARAMS = (caching.Repeated("room"), caching.Repeated("hide"), caching.Repeated("track"))
 
 
 @dataclass
@@ -75,7 +77,7 @@ class Choice:
     def url(self, **changes) -> str:
         """The query string of this choice with ``changes`` (``room=[...]``), "?" when empty."""
         values = {"room": self.rooms, "hide": self.hidden, "track": self.tracks, **changes}
-        pairs = [(name, pk) for name in PARAMS for pk in values[name]]
+        pairs = [(name, pk) for name in ("room", "hide", "track") for pk in values[name]]
         return "?" + urlencode(pairs) if pairs else "?"
 
     @property

@@ -265,6 +265,9 @@ def test_the_parameters_read_keep_their_order_and_spelling_and_the_last_of_a_rep
     assert caching.read_query("b=2&x=1&a=1&b=3", ["a", "b"]) == "a=1&b=3"
     assert caching.read_query("q=caf%C3%A9+au+lait&utm=1", ["q"]) == "q=caf%C3%A9+au+lait"
     assert caching.read_query("", ["q"]) == ""
+    # A parameter read as a list keeps every one given.
+    room = caching.Repeated("room")
+    assert caching.read_query("room=1&x=2&room=3", [room]) == "room=1&room=3"
 
 
 def test_my_agenda_is_cached_until_it_changes(

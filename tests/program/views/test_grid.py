@@ -100,6 +100,17 @@ def test_filters_narrow_the_grid_and_live_in_the_url(client, parallel):
     assert sorted(ids) == sorted(in_track.values_list("pk", flat=True)) and ids
 
 
+def test_several_rooms_and_hidden_rooms_are_read_from_one_url(client, parallel):
+    rooms = list(Room.objects.filter(conference=parallel).order_by("name"))
+    # As the "Choose several" form sends it: every ticked room.
+    response = client.get(f"{DAY}?room={rooms[0].pk}&room={rooms[2].pk}")
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
+    heads = re.findall(r'grid-room-name">([^<]+)<', response.content.decode())
+    assert heads == [rooms[0].name, rooms[2].name]
+    hidden = client.get(f"{DAY}?hide={rooms[0].pk}&hide={rooms[1].pk}").content.decode()
+    assert re.findall(r'grid-room-name">([^<]+)<', hidden) == [r.name for r in rooms[2:]]
+
+
 @pytest.mark.parametrize("query", ["room=kitchen", "track=99999", "hide=-1"])
 def test_a_filter_that_names_nothing_is_said_and_ignored(client, parallel, query):
     response = client.get(f"{DAY}?{query}")
