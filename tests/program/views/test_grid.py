@@ -146,3 +146,10 @@ def test_a_room_day_session_is_told_apart_from_a_session_named_otherwise(paralle
     assert session.is_room_day
     session.title = "Lightning talks"
     assert not session.is_room_day
+
+
+def test_a_rooms_page_links_its_program_of_each_grid_day_not_a_session(client, parallel):
+    room = Room.objects.filter(conference=parallel).order_by("name").first()
+    html = client.get(room.get_absolute_url()).content.decode()
+    assert f'href="{DAY}?room={room.pk}">The room’s program on Saturday 7 February' in html
+    assert "/sessions/" not in html
