@@ -1,9 +1,17 @@
-// Progressive enhancement on a grid day (templates/program/_grid.html): while the day runs, a
-// "now" line across the rooms at the current 5-minute row, moved every minute. The grid starts
-// at data-starts; row 2 is its first step (row 1 holds the rooms' names). Without this script
-// the page is the same, less the line.
+// Progressive enhancement on a grid day (templates/program/_grid.html): the chosen room's link
+// in view, and while the day runs a "now" line across the rooms at the current 5-minute row.
+// The grid starts at data-starts; row 2 is its first step (row 1 holds the rooms' names).
+// Without this script the page is the same, less the line.
 (function () {
   "use strict";
+  // The room or track chosen, in view in its row of quick links (a phone shows a few at once).
+  Array.prototype.forEach.call(
+    document.querySelectorAll(".grid-pick[open] .grid-links a[aria-current]"),
+    function (link) {
+      var list = link.closest(".grid-links");
+      list.scrollLeft = link.offsetLeft - list.clientWidth / 2 + link.offsetWidth / 2;
+    }
+  );
   var grid = document.querySelector(".grid[data-starts]");
   if (!grid) return;
   var STEP = 5 * 60 * 1000;
