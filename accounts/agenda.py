@@ -17,6 +17,8 @@ from accounts.models import AgendaItem
 class AgendaEntry:
     agenda_item: AgendaItem
     clashes_with: list[AgendaItem] = field(default_factory=list)
+    #: The zone its time is shown in.
+    zone: zoneinfo.ZoneInfo | None = None
 
     @property
     def item(self):
@@ -90,16 +92,6 @@ def find_clashes(items: Sequence[AgendaItem]) -> dict[int, list[AgendaItem]]:
     return found
 
 
-def agenda_zone(user, items: list[AgendaItem]) -> zoneinfo.ZoneInfo:
-    """The user's preferred zone, else the zone of the conference of the first timed item."""
-    if getattr(user, "timezone", ""):  # an anonymous visitor has none
-        return zoneinfo.ZoneInfo(user.timezone)
-    timed = [i for i in items if i.starts_at]
-    if timed:
-        return min(timed, key=lambda i: i.starts_at).conference.zone
-    return zoneinfo.ZoneInfo("UTC")
-
-
 def agenda_day(agenda_item: AgendaItem, zone: zoneinfo.ZoneInfo) -> datetime.date:
     """In the conference's own zone, its own days (00:30 may belong to the day before); in a
     zone the attendee chose, the calendar date there."""
@@ -115,18 +107,31 @@ def build_agenda(
     *,
     zone: zoneinfo.ZoneInfo | None = None,
     with_clashes: bool = True,
-) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo]:
-    """The items by day in ``zone`` (else ``agenda_zone``), each with its clashes unless
-    ``with_clashes`` is off."""
-    zone = zone or agenda_zone(user, items)
+) -> tuple[list[AgendaDay], zoneinfo.ZoneInfo | None]:
+    """The items by day, each with its clashes unless ``with_clashes`` is off, and the zone
+    they are shown in: ``zone``, else the user's preferred one, else each item's own
+    conference's (``AgendaEntry.zone``); None when those differ."""
+    chosen = zone or (zoneinfo.ZoneInfo(user.timezone) if getattr(user, "timezone", "") else None)
     timed_items = sorted((i for i in items if i.starts_at), key=lambda i: i.starts_at)
     clashes = find_clashes(timed_items) if with_clashes else {}  # each listed in time order
-    timed = [AgendaEntry(item, clashes.get(item.pk, [])) for item in timed_items]
+    timed = [
+        AgendaEntry(item, clashes.get(item.pk, []), chosen or item.conference.zone)
+        for item in timed_items
+    ]
     days: dict[datetime.date, list[AgendaEntry]] = {}
     for entry in timed:
-        days.setdefault(agenda_day(entry.agenda_item, zone), []).append(entry)
-    grouped = [AgendaDay(day, day_entries) for day, day_entries in days.items()]
-    untimed = [AgendaEntry(item) for item in items if not item.starts_at]
+        days.setdefault(agenda_day(entry.agenda_item, entry.zone), []).append(entry)
+    grouped = [AgendaDay(day, day_entries) for day, day_entries in sorted(days.items())]
+    untimed = [
+        AgendaEntry(item, zone=chosen or item.conference.zone)
+        for item in items
+        if not item.starts_at
+    ]
     if untimed:
         grouped.append(AgendaDay(None, untimed))
-    return grouped, zone
+    if chosen:
+        return grouped, chosen
+    own = {item.conference.timezone for item in items}
+    if len(own) > 1:
+        return grouped, None
+    return grouped, zoneinfo.ZoneInfo(own.pop()) if own else zoneinfo.ZoneInfo("UTC")

@@ -70,6 +70,14 @@ def city_of(name: str) -> str:
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def place_of(name: str) -> str:
+    """The place a zone is named after; "" for UTC and the Etc/ zones ("Etc/GMT-1" is UTC+1:
+    its offset says all, and its name reads the other way round)."""
+    if "/" not in name or name.startswith("Etc/"):
+        return ""
+    return city_of(name)
+
+
 def offset_label(zone: zoneinfo.ZoneInfo, moment: datetime.datetime) -> str:
     """ "UTC-7" (with a real minus sign), "UTC+5:30", "UTC": the zone's offset at that moment."""
     offset = moment.astimezone(zone).utcoffset() or datetime.timedelta(0)

@@ -95,16 +95,22 @@ def encoding(request) -> str:
 # a view says which it reads, and only a URL holding no others is stored.
 
 
+class Repeated(str):
+    """A query parameter read as a list (``?room=1&room=2``): every one given is kept."""
+
+
 def read_query(query_string: str, params: Iterable[str]) -> str:
-    """The query string with only ``params``, each as written; of one given twice, the last."""
+    """The query string with only ``params``, each as written; of one given twice, the last
+    (every one of a ``Repeated`` parameter)."""
     params = frozenset(params)
+    repeated = {name for name in params if isinstance(name, Repeated)}
     pieces = [piece for piece in query_string.split("&") if piece]
     names = [unquote_plus(piece.partition("=")[0]) for piece in pieces]
     last = {name: index for index, name in enumerate(names)}
     return "&".join(
         piece
         for index, (piece, name) in enumerate(zip(pieces, names, strict=True))
-        if name in params and last[name] == index
+        if name in params and (name in repeated or last[name] == index)
     )
 
 

@@ -54,6 +54,10 @@ class TalkInline(SessionItemInline):
 
 @admin.register(Session)
 class SessionAdmin(ItemCountsMixin, FoldedSearch, InConferenceZone, admin.ModelAdmin):
+    class Media:
+        # Poster and talk rows on one line at 1280 px (the date-time widgets compact).
+        css = {"all": ["css/admin_rows.css"]}
+
     conference_lookup = "sessions"
     conference_field = "conference"
     list_display = [

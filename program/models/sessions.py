@@ -131,6 +131,27 @@ class SessionQuerySet(ByUidQuerySet):
             poster_total=models.Count("posters")
         )
 
+    @staticmethod
+    def grid_program() -> list[Prefetch]:
+        """What a grid day's cells print of its sessions' posters and talks: room, contribution
+        and track, people's names, no abstracts (four queries, ``prefetch_related_objects``)."""
+        from program.models.contributions import Authorship
+
+        names = (
+            Authorship.objects.select_related("person")
+            .only("contribution_id", "position", "person__name", "person__slug")
+            .order_by("position")
+        )
+        return [
+            Prefetch(
+                model.session_relation,
+                queryset=model.objects.select_related("room", "contribution__track__conference")
+                .defer("contribution__abstract", "contribution__links")
+                .prefetch_related(Prefetch("contribution__authorships", queryset=names)),
+            )
+            for model in session_items()
+        ]
+
     def with_program(self, only: dict[str, models.Q] | None = None) -> SessionQuerySet:
         """Sessions with conference, room, posters, talks (with their contributions) and ordered
         people: five queries. ``only`` narrows the posters and talks listed, by relation name
@@ -234,6 +255,13 @@ class Session(TimedItem):
         if self.kind == SessionKind.OTHER or title == kind or title.startswith(f"{kind}:"):
             return self.title
         return f"{label}: {self.title}"
+
+    @property
+    def is_room_day(self) -> bool:
+        """Whether the session only holds a room's program of the day: what a frab or pretalx
+        import makes of events that have no session in their file (its title is the room's
+        name). Day pages show its items in their rooms, not the session."""
+        return self.kind == SessionKind.OTHER and self.room_id and self.title == self.room.name
 
     # A session's own time and room are its effective ones; posters and talks may borrow them.
     @property

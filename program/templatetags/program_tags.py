@@ -40,6 +40,20 @@ def clock(moment: datetime.datetime | None) -> str:
 
 
 @register.filter
+def clock_span(starts: datetime.datetime | None, ends: datetime.datetime | None) -> str:
+    """ "10:30-10:55 a.m." (with an en dash), "11:30 a.m.-12:15 p.m.": said once where it can."""
+    if starts is None:
+        return TBA
+    if ends is None:
+        return clock(starts)
+    if localtime(ends - datetime.timedelta(microseconds=1)).date() != localtime(starts).date():
+        return f"{clock(starts)}–{clock(ends)} the next day"
+    if _format(starts, "a") == _format(ends, "a"):
+        return f"{_format(starts, 'g:i')}–{clock(ends)}"
+    return f"{clock(starts)}–{clock(ends)}"
+
+
+@register.filter
 def schedule_time(item) -> str:
     """A session's, poster's or talk's time: start, with the end where it is known."""
     starts, ends = item.effective_starts_at, item.effective_ends_at
@@ -144,11 +158,13 @@ def zone_link(context) -> str:
     conference, day = context.get("conference"), context.get("date")
     moment = timing.offset_moment(conference, day) if conference is not None else now()
     url = reverse("program:set-timezone") + "?" + urlencode({"next": request.get_full_path()})
+    # Named once: "Berlin UTC+1", and "UTC" or "UTC+1" alone for a zone named after no place.
+    place = timezones.place_of(zone.key)
     return format_html(
         '<a class="zone-link" href="{}"><span class="visually-hidden">Times in </span>{}'
-        ' <span class="zone-offset">{}</span><span class="visually-hidden">;'
+        '<span class="zone-offset">{}</span><span class="visually-hidden">;'
         " change the time zone</span></a>",
         url,
-        timezones.city_of(zone.key),
+        f"{place}\u00a0" if place else "",  # kept in the phone's flex box
         timezones.offset_label(zone, moment),
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
 from program import timing
 from program.models import Conference, Contribution, FloorPlan, Room, Session
+from program.overview import day_summaries, now_and_next
+from program.views import grid
 from program.views.common import conference_page, page_context
 from program.views.fragments import fill_blocks
 from program.views.timeline import build_timeline
@@ -47,25 +49,25 @@ def overview(request):
         .annotate(talk_count=Count("talks", distinct=True))
     )
     moment = now()
-    # Only days with program: a day without sessions would be a dead end.
-    program_days = sorted({s.day for s in sessions})
-    days = [
-        {"date": day, "sessions": [s for s in sessions if s.day == day]} for day in program_days
-    ]
     running = timing.is_running(conference, moment)
+    happening_now, up_next = now_and_next(conference, sessions, moment) if running else ([], [])
+    days = day_summaries(conference, sessions)
     context = page_context(
         request,
         days=days,
-        program_days=program_days,
+        # Only days with program: a day without sessions would be a dead end.
+        program_days=[day.date for day in days],
+        tracks=sorted({track for day in days for track in day.tracks}, key=lambda t: t.name),
         running=running,
-        happening_now=timing.happening_now(sessions, moment) if running else [],
-        up_next=timing.up_next(sessions, moment) if running else [],
+        happening_now=happening_now,
+        up_next=up_next,
         unscheduled_count=Contribution.objects.for_conference(conference).scheduled(False).count(),
     )
     return render(request, "program/overview.html", context)
 
 
-@conference_page
+# A grid day (rooms side by side) narrows by room and track: ?room=, ?hide=, ?track= (ids).
+@conference_page(params=grid.PARAMS)
 def day(request, date: datetime.date):
     conference = request.conference
     # One query for the day's sessions with their rooms and poster counts: the timeline's
@@ -73,6 +75,12 @@ def day(request, date: datetime.date):
     sessions = list(Session.objects.for_day(conference, date).in_program_order().for_blocks())
     if date not in conference.days and not sessions:
         raise Http404("The conference has no such day.")
+    if grid.is_grid_day(sessions):
+        prefetch_related_objects(sessions, *Session.objects.grid_program())
+        context = page_context(
+            request, date=date, grid=grid.build_grid(sessions, grid.Choice.from_query(request.GET))
+        )
+        return render(request, "program/day.html", context)
     poster_count = sum(session.poster_total for session in sessions)
     context = page_context(
         request,

@@ -18,6 +18,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}
 PAGES = [
+    "overview",
     "day",
     "poster",
     "person",
@@ -65,6 +66,7 @@ def organizer(seed):
 def path_of(name: str) -> str:
     marconi = Poster.objects.get(contribution__title__startswith="Marconi")
     return {
+        "overview": "/mlsys2025/",
         "day": "/mlsys2025/2025-05-15/",
         "poster": f"/mlsys2025/posters/{marconi.pk}/",
         "person": "/mlsys2025/people/ana-klimovic/",

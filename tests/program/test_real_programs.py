@@ -3,6 +3,7 @@ Mini-Conf sites): each imports with the counts its file gives, and again with no
 They live beside the project (``shared/data/samples``); without them these tests are skipped."""
 
 import datetime
+import gzip
 import io
 import json
 import zoneinfo
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from program.models import Conference, Contribution, Person, Poster, Room, Session, Talk
 
@@ -135,6 +137,14 @@ def test_fosdem_wall_clock_times_are_read_in_the_zone_given():
     assert talk.ends_at - talk.starts_at == datetime.timedelta(minutes=25)
     assert any(link["kind"] == "slides" for link in talk.contribution.links)  # attachments kept
     assert Conference.objects.get(slug="fosdem").day_starts_at == datetime.time(9)  # day_change
+    # Its busiest day (403 events in 32 rooms) as a visitor gets it: the grid (program/views/
+    # grid.py), each event once, at most 150 KB compressed (about 33 KB measured).
+    Conference.objects.filter(slug="fosdem").update(is_published=True)
+    response = Client().get("/fosdem/2023-02-04/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert len(response.content) <= 150_000
+    page = gzip.decompress(response.content)
+    assert page.count(b'<article class="cell') == 403 and b'class="session-heading"' not in page
 
 
 @needs_samples

@@ -208,6 +208,34 @@ def test_the_marked_page_comes_gzipped_as_the_same_bytes(signed_in, poster, day,
     assert token.sub(b"", gzip.decompress(zipped.content)) == token.sub(b"", plain.content)
 
 
+def test_the_marked_grid_day_is_what_a_full_render_draws(attendee, monkeypatch):
+    """A day of parallel rooms (program/views/grid.py) draws its stars with the same include, so
+    the marks swap on it too: the saved talk's star pressed, as a full render draws it."""
+    from devtools.devdata.parallel import generate_parallel_program
+    from program.models import Talk
+    from program.views import common
+
+    conference = generate_parallel_program(slug="parallel", rooms=3, days=1, tracks=2)
+    talk = Talk.objects.filter(session__conference=conference).order_by("pk")[3]
+    save_to_agenda(user=attendee, item=talk)
+    browser = Client()
+    browser.force_login(attendee)
+    path = "/parallel/2026-02-07/"
+    Client().get(path)  # stored for everyone
+    html = browser.get(path).content.decode()
+    assert f'name="remove" value="talk:{talk.pk}"' in html and html.count("is-saved") == 1
+    monkeypatch.setattr(
+        common, "personal_page", lambda request, page, *a, **k: page(request, *a, **k)
+    )
+    full = browser.get(path).content.decode()
+    token = 'name="csrfmiddlewaretoken" value="'
+
+    def without_token(text):
+        return "".join(part.split('"', 1)[-1] for part in text.split(token))
+
+    assert without_token(html) == without_token(full)
+
+
 def test_the_visitors_own_stars_are_pressed(signed_in, poster, day):
     html = signed_in.get(day).content.decode()
     assert f'name="remove" value="poster:{poster.pk}"' in html
@@ -249,6 +277,9 @@ def test_the_parameters_read_keep_their_order_and_spelling_and_the_last_of_a_rep
     assert caching.read_query("b=2&x=1&a=1&b=3", ["a", "b"]) == "a=1&b=3"
     assert caching.read_query("q=caf%C3%A9+au+lait&utm=1", ["q"]) == "q=caf%C3%A9+au+lait"
     assert caching.read_query("", ["q"]) == ""
+    # A parameter read as a list keeps every one given.
+    room = caching.Repeated("room")
+    assert caching.read_query("room=1&x=2&room=3", [room]) == "room=1&room=3"
 
 
 def test_my_agenda_is_cached_until_it_changes(

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from devtools.devdata.generation import generate_program
-from program.models import validate_conference_slug
+from devtools.devdata.parallel import generate_parallel_program
+from program.models import Talk, validate_conference_slug
 
 
 class Command(BaseCommand):
@@ -28,12 +29,33 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--timezone", default="Europe/Berlin", help="an IANA zone name")
         parser.add_argument(
+            "--parallel",
+            action="store_true",
+            help="A room-parallel program instead (FOSDEM's shape: --rooms rooms busy all day,"
+            " --days days), imported from a frab file it writes; other sizes are ignored.",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Delete a conference with this slug first, with the people only it names.",
         )
 
     def handle(self, *args, **options):
+        if options["parallel"]:
+            conference = generate_parallel_program(
+                slug=options["slug"],
+                rooms=options["rooms"],
+                days=options["days"],
+                seed=options["seed"],
+                timezone=options["timezone"],
+            )
+            talks = Talk.objects.filter(session__conference=conference).count()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Generated {conference.slug}: {talks:,} talks in parallel rooms."
+                )
+            )
+            return
         names = ("slug", "posters", "sessions", "days", "people", "rooms", "talks", "seed")
         arguments = {name: options[name] for name in names}
         started = time.perf_counter()
