@@ -104,6 +104,27 @@ def fullness(sessions: Sequence[Session], rooms: Sequence[Room]) -> dict[int, Fu
     }
 
 
+def expected_full(session: Session, room: Room | None) -> Fullness | None:
+    """For an item's page: whether the session's saves exceed its room's seats, and the room's
+    overflow (a query with a capacity, and one more when full)."""
+    if room is None or not room.capacity:
+        return None
+    saves = expected_audience([session.pk]).get(session.pk, 0)
+    if saves <= room.capacity:
+        return None
+    overflow = overflow_room(room, list(Room.objects.filter(overflow_for=room)))
+    return Fullness(saves, room.capacity, overflow)
+
+
+def saves_clock(conference: Conference, now: datetime.datetime) -> Clock:
+    """The clock of a page that says "Expected to be full": saves move without the program's
+    version, so until the conference is over its copy is kept for the hour it was made in."""
+    if conference.day_of(now) > conference.end_date:
+        return Clock("after", None)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return Clock(f"saves {hour.isoformat()}", hour + datetime.timedelta(hours=1))
+
+
 def entries_of(session: Session, ends: dict[int, datetime.datetime]) -> list[Entry]:
     """A session as a screen lists it: its timed talks when it has them, else itself."""
     end = ends.get(session.pk) or session.starts_at + DEFAULT_DURATION

@@ -157,7 +157,7 @@ def test_saves_over_capacity_say_expected_full_and_name_the_nearest_overflow(cli
         AgendaItem.objects.create(user=user, session=night["keynote"])
     page = screen(client, night, at(7, 10, 5)).content.decode()
     assert "Expected to be full: 3 saves for 2 seats" in page
-    assert "Overflow: J.1.106 (Building J)" in page  # the same building before H.1302
+    assert "Overflow room: J.1.106 (Building J)" in page  # the same building before H.1302
 
 
 def test_saves_within_capacity_say_nothing(client, night):
@@ -217,3 +217,31 @@ def test_screens_run_a_fixed_number_of_queries(client, night, django_assert_num_
         # A kept copy: the version only.
         with django_assert_num_queries(1):
             assert client.get("/night/screen/").status_code == 200
+
+
+def test_the_items_page_says_expected_full_and_its_kept_copy_lasts_the_hour(client, night):
+    keynote = night["keynote"]
+    talk = keynote.talks.get()
+    users = UserFactory.create_batch(3)
+    AgendaItem.objects.create(user=users[0], session=keynote)
+    AgendaItem.objects.create(user=users[1], talk=talk)
+    with time_machine.travel(at(6, 14, 10), tick=False):  # the day before
+        page = client.get(keynote.get_absolute_url()).content.decode()
+        talk_page = client.get(talk.get_absolute_url())
+        assert "Expected to be full" not in page  # 2 saves for 2 seats
+        assert talk_page["Expires"] == "Fri, 06 Feb 2026 14:00:00 GMT"  # 15:00 in Brussels
+        AgendaItem.objects.create(user=users[2], talk=talk)  # moves no version
+        assert "Expected to be full" not in client.get(keynote.get_absolute_url()).content.decode()
+    with time_machine.travel(at(6, 15, 0), tick=False):
+        for url in (keynote.get_absolute_url(), talk.get_absolute_url()):
+            page = client.get(url).content.decode()
+            assert "Expected to be full: 3 saves for 2 seats" in page
+            assert f'Overflow room: <a href="{night["nearby"].get_absolute_url()}">J.1.106</a>' in (
+                page
+            )
+
+
+def test_after_the_conference_an_items_page_is_kept_until_the_program_changes(client, night):
+    with time_machine.travel(at(20, 12), tick=False):
+        response = client.get(night["keynote"].get_absolute_url())
+    assert "Expires" not in response
