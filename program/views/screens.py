@@ -94,25 +94,26 @@ def area_rooms(request: HttpRequest, rooms: list[Room]) -> list[Room]:
 def room_screen(request: HttpRequest, pk: int):
     room = request.boards[0].room
     title = f"{room.name} · {room.area}" if room.area else room.name
-    return render_screen(request, title=title, shown=screens.NEXT)
+    return render_screen(request, title=title, shown=screens.NEXT, single=True)
 
 
 @screen_page(area_rooms, params=("area",))
 def area_screen(request: HttpRequest):
     title = request.GET.get("area") or "All rooms"
-    return render_screen(request, title=title, shown=AREA_NEXT)
+    return render_screen(request, title=title, shown=AREA_NEXT, single=False)
 
 
-def render_screen(request: HttpRequest, *, title: str, shown: int):
+def render_screen(request: HttpRequest, *, title: str, shown: int, single: bool):
+    """``single``: one room's screen, the current item large with its QR code."""
     boards = request.boards
-    codes = qr_codes(request, boards) if len(boards) == 1 else {}
+    codes = qr_codes(request, boards) if single else {}
     context = {
         "conference": request.conference,
         "title": title,
         "boards": [(board, rows_with_codes(board.rows(shown), codes)) for board in boards],
         "today": request.conference.day_of(timezone.now()),
         "shown": shown,
-        "single": len(boards) == 1,
+        "single": single,
         "zone": request.conference.zone,
     }
     return TemplateResponse(request, "program/screen.html", context)

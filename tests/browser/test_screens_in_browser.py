@@ -192,3 +192,10 @@ def test_a_room_screen_follows_the_clock_an_edit_and_a_network_drop(
     ]
     context.set_offline(False)
     context.close()
+
+
+def test_an_area_screen_passes_axe(live_server, page, live_room, axe_source):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server.url}/live/screen/?area=Ground+floor")
+    assert page.locator(".board-room").all_inner_texts() == ["Hall A"]
+    assert axe_violations(page, axe_source) == []

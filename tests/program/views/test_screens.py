@@ -245,3 +245,16 @@ def test_after_the_conference_an_items_page_is_kept_until_the_program_changes(cl
     with time_machine.travel(at(20, 12), tick=False):
         response = client.get(night["keynote"].get_absolute_url())
     assert "Expires" not in response
+
+
+def test_a_room_cannot_overflow_into_another_conference_or_itself(night):
+    from django.core.exceptions import ValidationError
+
+    janson = night["janson"]
+    elsewhere = RoomFactory(conference=ConferenceFactory(slug="other"), name="Far")
+    elsewhere.overflow_for = janson
+    with pytest.raises(ValidationError, match="belongs to Night Conf"):
+        elsewhere.full_clean()
+    janson.overflow_for = janson
+    with pytest.raises(ValidationError, match="cannot be its own overflow"):
+        janson.full_clean()
