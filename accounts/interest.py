@@ -68,12 +68,7 @@ def interest(conference: Conference) -> list[Row]:
         | Q(poster__session__conference=conference)
         | Q(talk__session__conference=conference)
     )
-    audience = dict(
-        saved.annotate(in_session=Coalesce("session_id", "poster__session_id", "talk__session_id"))
-        .values("in_session")
-        .annotate(people=Count("user", distinct=True))
-        .values_list("in_session", "people")
-    )
+    audience = audience_by_session(saved)
     per_item = {
         (kind, pk): count
         for kind, pk, count in (
@@ -94,6 +89,27 @@ def interest(conference: Conference) -> list[Row]:
         rows.append(Row(session, audience.get(session.pk, 0), capacity, items))
     scale(rows)
     return rows
+
+
+def audience_by_session(saved) -> dict[int, int]:
+    """How many different attendees saved each session or one of its posters or talks."""
+    return dict(
+        saved.annotate(in_session=Coalesce("session_id", "poster__session_id", "talk__session_id"))
+        .values("in_session")
+        .annotate(people=Count("user", distinct=True))
+        .values_list("in_session", "people")
+    )
+
+
+def expected_audience(session_ids) -> dict[int, int]:
+    """``audience_by_session`` for these sessions: one query (settings.EXPECTED_AUDIENCE, for
+    the door screens and item pages)."""
+    saved = AgendaItem.objects.filter(
+        Q(session__in=session_ids)
+        | Q(poster__session__in=session_ids)
+        | Q(talk__session__in=session_ids)
+    )
+    return audience_by_session(saved)
 
 
 def scale(rows: list[Row]) -> None:

@@ -261,6 +261,9 @@ else:
 # adds a signed-in visitor's marks to a public page (program/views/common.py).
 CACHE_VERSION = "program.changes.version"
 PERSONAL_PAGE = "accounts.marks.marks"
+# How many attendees saved each session (the door screens' "Expected to be full"; the program
+# does not import accounts).
+EXPECTED_AUDIENCE = "accounts.interest.expected_audience"
 
 # --- Background tasks ---------------------------------------------------------------------------
 # Work after a change (similar papers) runs in a task runner, not in the request: tasks are rows in

@@ -3,7 +3,17 @@
 from django.urls import path, register_converter
 
 from program.models import Poster, Talk
-from program.views import calendars, interchange, items, schedule, search, timezones, venue
+from program.views import (
+    calendars,
+    embed,
+    interchange,
+    items,
+    schedule,
+    screens,
+    search,
+    timezones,
+    venue,
+)
 from program.views.converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
@@ -19,6 +29,10 @@ urlpatterns = [
     path("<slug:conference>/", schedule.overview, name="overview"),
     path("<slug:conference>/<isodate:date>/", schedule.day, name="day"),
     path("<slug:conference>/search/", search.search, name="search"),
+    path("<slug:conference>/embed/", embed.embed, name="embed"),
+    path("<slug:conference>/embed/resize.js", embed.embed_script, name="embed-script"),
+    path("<slug:conference>/screen/", screens.area_screen, name="area-screen"),
+    path("<slug:conference>/rooms/<int:pk>/screen/", screens.room_screen, name="room-screen"),
     path("<slug:conference>/schedule.ics", interchange.program_ics, name="schedule-ics"),
     path("<slug:conference>/schedule.json", interchange.schedule_json, name="schedule-json"),
     path("<slug:conference>/schedule.xml", interchange.schedule_xml, name="schedule-xml"),

@@ -7,11 +7,13 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from program.admin.forms import RoomForm
 from program.importing.admin_views import import_status_view, import_view
 from program.models import Conference, Room, Track
+from program.views.embed import snippet
 
 
 @admin.register(Conference)
@@ -37,6 +39,18 @@ class ConferenceAdmin(admin.ModelAdmin):
     @admin.display(description="sessions", ordering="session_count")
     def session_count(self, conference):
         return conference.session_count
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """With the snippet that embeds the program in the conference's own site."""
+        conference = self.get_object(request, object_id)
+        if conference is not None:
+            areas = conference.rooms.exclude(area="").values_list("area", flat=True)
+            extra_context = {
+                **(extra_context or {}),
+                "embed_snippet": snippet(request, conference),
+                "screen_areas": sorted(set(areas)),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_view, self))
@@ -84,7 +98,12 @@ class ConferencePartAdmin(admin.ModelAdmin):
 @admin.register(Room)
 class RoomAdmin(ConferencePartAdmin):
     form = RoomForm
-    list_display = ["name", "conference", "area", "capacity", "session_count"]
+    list_display = ["name", "conference", "area", "capacity", "session_count", "screen_link"]
+
+    @admin.display(description="door screen")
+    def screen_link(self, room):
+        url = reverse("program:room-screen", args=[room.conference.slug, room.pk])
+        return format_html('<a href="{}">Screen</a>', url)
 
 
 @admin.register(Track)

@@ -94,7 +94,7 @@ class RoomForm(forms.ModelForm):
 
     class Meta:
         model = Room
-        fields = ["conference", "name", "area", "capacity"]
+        fields = ["conference", "name", "area", "capacity", "overflow_for"]
 
     def clean_conference(self):
         conference = self.cleaned_data["conference"]

@@ -70,6 +70,29 @@ def other_conference_errors(item, conference: Conference, fields) -> dict[str, s
     return errors
 
 
+ORIGIN = re.compile(
+    r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?"
+)
+
+
+def embed_origin_list(value: str) -> list[str]:
+    """The origins in an embed allow-list, one a line or separated by spaces or commas."""
+    return [origin for origin in re.split(r"[\s,]+", value) if origin]
+
+
+def validate_embed_origins(value: str) -> None:
+    """Origins only ("https://www.example.org", "https://*.example.org"): no path, no quotes,
+    nothing a Content-Security-Policy would read as another directive."""
+    for origin in embed_origin_list(value):
+        if not ORIGIN.fullmatch(origin):
+            raise ValidationError(
+                "%(origin)s is not an origin; give each site as https://www.example.org"
+                " (scheme and host, optionally a port; no path).",
+                params={"origin": origin},
+                code="invalid_origin",
+            )
+
+
 def can_see_drafts(user) -> bool:
     """Organizers (staff) see unpublished conferences; visitors and attendees do not."""
     return user is not None and user.is_active and user.is_staff
@@ -140,6 +163,13 @@ class Conference(models.Model):
         validators=[kinds.validate_labels],
         help_text="Types of talk this conference adds to the defaults (oral, spotlight, Q&A, ...)"
         ' or relabels: {"lightning": "5-minute talk"}.',
+    )
+    embed_origins = models.TextField(
+        "sites that may embed the program",
+        blank=True,
+        validators=[validate_embed_origins],
+        help_text="Origins allowed to show /embed/ in a frame, one a line:"
+        " https://www.example.org. Empty: no other site may frame it.",
     )
     is_published = models.BooleanField(
         "published", default=False, help_text="Drafts are visible to organizers only."
@@ -229,6 +259,16 @@ class Room(models.Model):
         blank=True,
         help_text="Where to find it in the venue: Level 2, Hall B, Exhibit hall.",
     )
+    overflow_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overflow_rooms",
+        verbose_name="overflow for",
+        help_text="The room whose sessions this one streams when that one is full; its door"
+        " screen then points here.",
+    )
 
     objects = ConferencePartQuerySet.as_manager()
 
@@ -254,6 +294,17 @@ class Room(models.Model):
         return (self.conference.slug, self.name)
 
     natural_key.dependencies = ["program.conference"]
+
+    def clean(self) -> None:
+        overflow = self.overflow_for if self.overflow_for_id else None
+        if overflow is None:
+            return
+        if self.pk and overflow.pk == self.pk:
+            raise ValidationError({"overflow_for": "A room cannot be its own overflow."})
+        if self.conference_id and overflow.conference_id != self.conference_id:
+            raise ValidationError(
+                {"overflow_for": f"This room belongs to {overflow.conference}, not to this one."}
+            )
 
 
 def validate_colour(value: str) -> None:

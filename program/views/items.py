@@ -7,6 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from program import screens
 from program.models import BoardSpot, Contribution, Person, Poster, Session, SessionItem, Talk
 from program.search.fulltext import in_rank_order
 from program.views.common import conference_page, conference_view, page_context
@@ -25,7 +26,7 @@ def neighbours(items: list, current) -> tuple:
     return previous, following
 
 
-@conference_page
+@conference_page(clock=screens.saves_clock)
 def item_detail(request, pk: int, *, model: type[SessionItem]):
     """A poster's or a talk's page (the URL map names the model)."""
     item = get_object_or_404(model.objects.for_conference(request.conference).with_people(), pk=pk)
@@ -53,6 +54,7 @@ def item_detail(request, pk: int, *, model: type[SessionItem]):
         similar_papers=item.contribution.similar_papers,
         here=here,
         plan_spots=[here] if here else [],
+        expected_full=screens.expected_full(item.session, item.effective_room),
     )
     return render(request, "program/item_detail.html", context)
 

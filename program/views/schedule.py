@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.timezone import now
 
-from program import timing
+from program import screens, timing
 from program.models import Conference, Contribution, FloorPlan, Room, Session
 from program.overview import day_summaries, now_and_next
 from program.views import grid
@@ -96,13 +96,16 @@ def day(request, date: datetime.date):
     return render(request, "program/day.html", context)
 
 
-@conference_page
+@conference_page(clock=screens.saves_clock)
 def session_detail(request, pk: int):
     session = get_object_or_404(
         Session.objects.for_conference(request.conference).with_program(), pk=pk
     )
     context = page_context(
-        request, session=session, plan_rooms=FloorPlan.objects.room_ids_for([session])
+        request,
+        session=session,
+        plan_rooms=FloorPlan.objects.room_ids_for([session]),
+        expected_full=screens.expected_full(session, session.room),
     )
     return render(request, "program/session_detail.html", context)
 
