@@ -103,8 +103,8 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
         assert ceiling.startswith("  ceiling: static file"), ceiling
         assert ceiling.split()[3] == "200", ceiling
         assert page.split("|")[-1].strip() == "0", page  # no errors
-    # The signed-in visitor's rows: their pages as they see them (uncompressed: signed in with
-    # the session cookie), compared with the anonymous day; the visitor is removed at the end.
+    # The signed-in visitor's rows: their pages as they see them (the day in gzipped pieces,
+    # web/splicing.py), compared with the anonymous day; the visitor is removed at the end.
     header = next(number for number, line in enumerate(lines) if line.startswith("signed in "))
     assert "vs anon" in lines[header]
     rows = lines[header + 1 : header + 7]
@@ -115,7 +115,7 @@ def test_the_server_benchmark_measures_each_page_against_its_ceiling_and_stops_t
         assert page.split("|")[-1].strip() == "0", page
         assert ceiling.startswith("  ceiling: static file"), ceiling
         assert page.split("|")[1].split()[-1].endswith("%"), page  # vs anon
-    assert rows[0].split("|")[0].split()[-3] == "-", rows[0]  # no encoding when signed in
+    assert rows[0].split("|")[0].split()[-3] == "gzip", rows[0]
     assert "the new title shows on the next request: yes" in out
     username = re.search(r"removed (benchmark-visitor-\w+)\.", out).group(1)
     check = (
