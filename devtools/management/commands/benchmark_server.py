@@ -45,6 +45,7 @@ from devtools import loadtest
 from devtools import proxy as proxying
 from program.changes import conference_changed
 from program.models import Conference, Person, Poster, Session, Talk
+from web import session_marker
 
 ACCEPT = {"Accept-Encoding": "gzip, br"}
 CEILING_FOLDER = "benchmark-ceiling"
@@ -128,9 +129,17 @@ def signed_in_visitor(conference, day, *, host: str, saved: int = SAVED_ITEMS) -
             save_to_agenda(user=user, item=item)
         client.force_login(user)
         client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+        # The session marker a browser got with its log-in (web/session_marker.py): without
+        # it, every request would save the session again to set it.
+        session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client.cookies[session_marker.COOKIE] = session_marker.marker(session_key)
         cookie = "; ".join(
             f"{name}={client.cookies[name].value}"
-            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+            for name in (
+                settings.SESSION_COOKIE_NAME,
+                settings.CSRF_COOKIE_NAME,
+                session_marker.COOKIE,
+            )
         )
         yield Visitor(user=user, saved=items, cookie=cookie, client=client)
     finally:
