@@ -20,6 +20,7 @@ from devtools.management.commands.benchmark_server import (
     items_to_save,
     signed_in_visitor,
 )
+from web import session_marker
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,11 @@ def test_the_signed_in_visitor_is_logged_in_with_five_saved_items_and_removed_af
         assert len({item.session_id for item in visitor.saved}) == 5
         assert {item.session.day for item in visitor.saved} == {DAY}
         cookies = dict(part.split("=", 1) for part in visitor.cookie.split("; "))
-        assert set(cookies) == {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+        assert set(cookies) == {
+            settings.SESSION_COOKIE_NAME,
+            settings.CSRF_COOKIE_NAME,
+            session_marker.COOKIE,
+        }
         assert LoginSession.objects.filter(pk=cookies[settings.SESSION_COOKIE_NAME]).exists()
         # A client that only sends the Cookie header (as the load test does) is signed in.
         agenda = Client().get("/agenda/", headers={"Cookie": visitor.cookie})
